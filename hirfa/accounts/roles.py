@@ -1,0 +1,51 @@
+"""Roles and what each may do.
+
+Views and API endpoints ask `has_capability`; no code compares role names itself.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    ARTISAN = "artisan", _("Artisan")
+    AGENT = "agent", _("Chamber agent")
+    OFFICER = "officer", _("Provincial officer")
+    CNSS = "cnss", _("CNSS liaison")
+    ADMIN = "admin", _("National administrator")
+    AUDITOR = "auditor", _("Auditor")
+
+
+class Capability(models.TextChoices):
+    VIEW_WORKSPACE = "view_workspace", _("See the territory workspace")
+    VIEW_STAFF = "view_staff", _("See staff accounts")
+    FILE_ASSISTED = "file_assisted", _("File dossiers for artisans")
+    REVIEW = "review", _("Review and decide dossiers")
+    EXCHANGE_CNSS = "exchange_cnss", _("Exchange enrolment files with the CNSS")
+    MANAGE_NOMENCLATURE = "manage_nomenclature", _("Manage the crafts nomenclature")
+    MANAGE_USERS = "manage_users", _("Manage users and API tokens")
+    READ_AUDIT = "read_audit", _("Read the audit trail")
+
+
+_STAFF_READ = {Capability.VIEW_WORKSPACE, Capability.VIEW_STAFF}
+
+CAPABILITIES: dict[str, frozenset[str]] = {
+    Role.ARTISAN: frozenset(),
+    Role.AGENT: frozenset(_STAFF_READ | {Capability.FILE_ASSISTED}),
+    Role.OFFICER: frozenset(_STAFF_READ | {Capability.REVIEW}),
+    Role.CNSS: frozenset({Capability.VIEW_WORKSPACE, Capability.EXCHANGE_CNSS}),
+    Role.ADMIN: frozenset(
+        _STAFF_READ
+        | {Capability.MANAGE_NOMENCLATURE, Capability.MANAGE_USERS, Capability.READ_AUDIT}
+    ),
+    Role.AUDITOR: frozenset(_STAFF_READ | {Capability.READ_AUDIT}),
+}
+
+# Roles whose accounts must be tied to a region or a province.
+TERRITORIAL_ROLES = frozenset({Role.AGENT, Role.OFFICER})
+
+
+def has_capability(user, capability: str) -> bool:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return capability in CAPABILITIES.get(user.role, frozenset())

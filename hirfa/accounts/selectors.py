@@ -1,0 +1,123 @@
+"""Who may see what. Territorial scoping lives here and nowhere else.
+
+Every list or lookup of scoped data goes through `restrict` (or a selector built
+on it), so a view cannot forget to filter: an object outside the user's scope is
+simply not found.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+
+from hirfa.accounts.models import ApiToken, User
+from hirfa.accounts.roles import Capability, Role, has_capability
+from hirfa.core.errors import NotFound
+from hirfa.territory.models import Organisation, Province, Region
+
+NATIONAL_ROLES = frozenset({Role.ADMIN, Role.CNSS, Role.AUDITOR})
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The part of the country a user works on."""
+
+    national: bool = False
+    region_id: int | None = None
+    province_id: int | None = None
+
+    @property
+    def empty(self) -> bool:
+        return not (self.national or self.region_id or self.province_id)
+
+
+def scope_of(user) -> Scope:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Scope()
+    if user.scope_province_id:
+        return Scope(province_id=user.scope_province_id)
+    if user.scope_region_id:
+        return Scope(region_id=user.scope_region_id)
+    if user.role in NATIONAL_ROLES:
+        return Scope(national=True)
+    return Scope()
+
+
+def restrict(queryset: QuerySet, user, via: str = "province") -> QuerySet:
+    """Keep only the rows in the user's scope.
+
+    `via` is the path from the queryset's model to its Province ("" when the
+    queryset is of provinces themselves).
+    """
+    scope = scope_of(user)
+    if scope.national:
+        return queryset
+    province_path = f"{via}__" if via else ""
+    if scope.region_id:
+        return queryset.filter(**{f"{province_path}region_id": scope.region_id})
+    if scope.province_id:
+        return queryset.filter(**{f"{province_path}id": scope.province_id})
+    return queryset.none()
+
+
+def provinces_for(user) -> QuerySet[Province]:
+    if not has_capability(user, Capability.VIEW_WORKSPACE):
+        return Province.objects.none()
+    return restrict(Province.objects.select_related("region"), user, via="")
+
+
+def province_for(user, code: str) -> Province:
+    try:
+        return provinces_for(user).get(code=code)
+    except Province.DoesNotExist:
+        raise NotFound() from None
+
+
+def regions_for(user) -> QuerySet[Region]:
+    return Region.objects.filter(id__in=provinces_for(user).values("region_id"))
+
+
+def organisations_for(user) -> QuerySet[Organisation]:
+    """National bodies, the chambers of the user's regions, directorates in scope."""
+    if not has_capability(user, Capability.VIEW_WORKSPACE):
+        return Organisation.objects.none()
+    visible = (
+        Q(kind__in=[Organisation.Kind.CNSS, Organisation.Kind.MINISTRY])
+        | Q(kind=Organisation.Kind.CHAMBER, region__in=regions_for(user))
+        | Q(kind=Organisation.Kind.DIRECTORATE, province__in=provinces_for(user))
+    )
+    return Organisation.objects.filter(visible).select_related("region", "province")
+
+
+def organisation_for(user, code: str) -> Organisation:
+    try:
+        return organisations_for(user).get(code=code)
+    except Organisation.DoesNotExist:
+        raise NotFound() from None
+
+
+def staff_for(user) -> QuerySet[User]:
+    """Staff accounts whose own scope lies inside the user's scope."""
+    if not has_capability(user, Capability.VIEW_STAFF):
+        return User.objects.none()
+    staff = User.objects.exclude(role=Role.ARTISAN).select_related(
+        "scope_region", "scope_province", "organisation"
+    )
+    scope = scope_of(user)
+    if scope.national:
+        return staff.order_by("username")
+    provinces = provinces_for(user)
+    inside = Q(scope_province__in=provinces)
+    if scope.region_id:
+        inside |= Q(scope_region_id=scope.region_id)
+    return staff.filter(inside).order_by("username")
+
+
+def staff_member_for(user, username: str) -> User:
+    try:
+        return staff_for(user).get(username=username)
+    except User.DoesNotExist:
+        raise NotFound() from None
+
+
+def active_tokens_of(user) -> QuerySet[ApiToken]:
+    return ApiToken.objects.filter(user=user, revoked_at__isnull=True)

@@ -1,0 +1,22 @@
+"""The JSON API, version 1, mounted at /api/v1/."""
+
+from ninja import NinjaAPI
+
+from hirfa.core.api_errors import install_error_handlers
+
+
+api = NinjaAPI(
+    title="hirfa — National Register of Traditional Crafts",
+    version="1",
+    description=(
+        "JSON API of the National Register of Traditional Crafts. Errors always have "
+        'the shape {"code", "message", "fields"}, with the message in the language of '
+        "the Accept-Language header (ar, zgh, fr, en)."
+    ),
+    urls_namespace="api",
+)
+install_error_handlers(api)
+
+api.add_router("/territories/", "hirfa.territory.api.router")
+api.add_router("/crafts/", "hirfa.crafts.api.router")
+api.add_router("/", "hirfa.accounts.api.router")

@@ -1,0 +1,25 @@
+from django.conf import settings
+from django.conf.locale import LANG_INFO
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from hirfa.accounts.roles import Capability, has_capability
+
+
+def navigation(request):
+    """The menu a user sees: only what their role may use."""
+    # Error pages can render before the authentication middleware has run.
+    user = getattr(request, "user", None)
+    items = [(reverse("core:home"), _("Home")), (reverse("crafts:list"), _("Crafts"))]
+    if has_capability(user, Capability.VIEW_WORKSPACE):
+        items.append((reverse("accounts:workspace"), _("My territory")))
+    if has_capability(user, Capability.VIEW_STAFF):
+        items.append((reverse("accounts:staff"), _("Staff")))
+    if has_capability(user, Capability.MANAGE_USERS):
+        items.append((reverse("admin:index"), _("Administration")))
+    return {
+        "navigation": items,
+        "available_languages": [
+            (code, LANG_INFO[code]["name_local"]) for code, _name in settings.LANGUAGES
+        ],
+    }

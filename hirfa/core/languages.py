@@ -1,0 +1,19 @@
+from django.conf import settings
+from django.utils.translation.trans_real import parse_accept_lang_header
+
+
+def supported_codes() -> list[str]:
+    return [code for code, _name in settings.LANGUAGES]
+
+
+def is_supported(code: str | None) -> bool:
+    return code in supported_codes()
+
+
+def language_from_header(header: str) -> str:
+    """The first supported language of an Accept-Language header, else the default."""
+    for accepted, _quality in parse_accept_lang_header(header[:255]):
+        primary = accepted.split("-")[0].lower()
+        if is_supported(primary):
+            return primary
+    return settings.LANGUAGE_CODE

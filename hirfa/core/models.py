@@ -1,0 +1,31 @@
+from django.db import models
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+
+class Named(models.Model):
+    """Reference data named in Arabic and French, and in Tifinagh where known."""
+
+    name_ar = models.CharField(_("name in Arabic"), max_length=200)
+    name_fr = models.CharField(_("name in French"), max_length=200)
+    name_zgh = models.CharField(_("name in Tifinagh"), max_length=200, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def name(self) -> str:
+        """The name in the active language, falling back to Arabic then French.
+
+        English readers get the French name: the official names exist only in
+        Arabic, French and Tamazight.
+        """
+        language = get_language() or "ar"
+        if language == "zgh" and self.name_zgh:
+            return self.name_zgh
+        if language in ("fr", "en"):
+            return self.name_fr or self.name_ar
+        return self.name_ar or self.name_fr
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,19 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+from hirfa.api import api
+
+urlpatterns = [
+    path("", include("hirfa.core.urls")),
+    path("accounts/", include("hirfa.accounts.urls")),
+    path("crafts/", include("hirfa.crafts.urls")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+    path("api/docs", RedirectView.as_view(url="/api/v1/docs", permanent=False)),
+]
+
+handler400 = "hirfa.core.views.bad_request"
+handler403 = "hirfa.core.views.permission_denied"
+handler404 = "hirfa.core.views.page_not_found"
+handler500 = "hirfa.core.views.server_error"

@@ -1,0 +1,30 @@
+import pytest
+from django.core.management import call_command
+
+from hirfa.territory.services import load_territory
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Every test database holds the real territory: tests speak of Tiznit, not of fakes."""
+    with django_db_blocker.unblock():
+        load_territory()
+
+
+@pytest.fixture(autouse=True)
+def plain_static_files(settings):
+    # The manifest storage needs `collectstatic`; tests serve files from the apps.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def run_jobs():
+    """Run every queued background job now, as the worker would."""
+
+    def run():
+        call_command("db_worker", batch=True, startup_delay=False, reload=False, verbosity=0)
+
+    return run
