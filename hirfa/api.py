@@ -4,7 +4,6 @@ from ninja import NinjaAPI
 
 from hirfa.core.api_errors import install_error_handlers
 
-
 api = NinjaAPI(
     title="hirfa — National Register of Traditional Crafts",
     version="1",

@@ -21,8 +21,13 @@ def plain_static_files(settings):
 
 
 @pytest.fixture
-def run_jobs():
+def run_jobs(monkeypatch):
     """Run every queued background job now, as the worker would."""
+    # The worker closes "old" connections between jobs; inside a test's transaction
+    # that would close the test's own connection (PostgreSQL).
+    monkeypatch.setattr(
+        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
+    )
 
     def run():
         call_command("db_worker", batch=True, startup_delay=False, reload=False, verbosity=0)

@@ -87,9 +87,7 @@ def _province_out(province) -> dict:
 @router.get("/me", response={200: MeOut, **ERRORS}, summary="The authenticated user")
 def me(request):
     user = request.auth
-    user = selectors.User.objects.select_related("scope_region", "scope_province").get(
-        pk=user.pk
-    )
+    user = selectors.User.objects.select_related("scope_region", "scope_province").get(pk=user.pk)
     return {
         "username": user.username,
         "full_name": user.get_full_name(),
@@ -140,8 +138,6 @@ def staff(request):
     return [_staff_out(u) for u in selectors.staff_for(request.auth)]
 
 
-@router.get(
-    "/staff/{username}", response={200: StaffOut, **ERRORS}, summary="A staff member"
-)
+@router.get("/staff/{username}", response={200: StaffOut, **ERRORS}, summary="A staff member")
 def staff_member(request, username: str):
     return _staff_out(selectors.staff_member_for(request.auth, username))

@@ -16,9 +16,7 @@ class ThrottledLoginForm(AuthenticationForm):
 
     error_messages = {
         **AuthenticationForm.error_messages,
-        "throttled": _(
-            "Too many failed attempts. For your safety, wait 15 minutes and try again."
-        ),
+        "throttled": _("Too many failed attempts. For your safety, wait 15 minutes and try again."),
     }
 
     def clean(self):

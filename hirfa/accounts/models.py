@@ -16,9 +16,7 @@ class User(AbstractUser):
     """
 
     role = models.CharField(_("role"), max_length=12, choices=Role.choices, default=Role.ARTISAN)
-    phone = models.CharField(
-        _("mobile phone"), max_length=16, unique=True, null=True, blank=True
-    )
+    phone = models.CharField(_("mobile phone"), max_length=16, unique=True, null=True, blank=True)
     organisation = models.ForeignKey(
         "territory.Organisation",
         on_delete=models.PROTECT,
@@ -103,3 +101,6 @@ class LoginFailure(models.Model):
     username = models.CharField(max_length=150, db_index=True)
     address = models.GenericIPAddressField(null=True, db_index=True)
     at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.username} @ {self.at:%Y-%m-%d %H:%M}"

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from hirfa.accounts.models import ApiToken, LoginFailure, User
+from hirfa.accounts.roles import Role
 
 TOKEN_PREFIX = "hirfa"
 
@@ -72,3 +73,36 @@ def record_login_failure(username: str, address: str | None) -> None:
 @transaction.atomic
 def clear_login_failures(username: str) -> None:
     LoginFailure.objects.filter(username=username.strip().lower()).delete()
+
+
+@transaction.atomic
+def save_staff_member(
+    *,
+    username: str,
+    role: str,
+    password: str | None = None,
+    first_name: str = "",
+    last_name: str = "",
+    email: str = "",
+    organisation=None,
+    scope_region=None,
+    scope_province=None,
+) -> tuple[User, bool]:
+    """Create or update a staff account; national administrators may use the admin site."""
+    user = User.objects.filter(username=username).first()
+    created = user is None
+    if created:
+        user = User(username=username)
+    user.role = role
+    user.first_name = first_name
+    user.last_name = last_name
+    user.email = email
+    user.organisation = organisation
+    user.scope_region = scope_region
+    user.scope_province = scope_province
+    user.is_staff = user.is_superuser = role == Role.ADMIN
+    if password is not None:
+        user.set_password(password)
+    user.full_clean(exclude=["password"])
+    user.save()
+    return user, created

@@ -59,9 +59,7 @@ def province(request, code):
         {
             "province": province,
             "communes": province.communes.order_by("code"),
-            "organisations": selectors.organisations_for(request.user).filter(
-                province=province
-            ),
+            "organisations": selectors.organisations_for(request.user).filter(province=province),
         },
     )
 

@@ -1,9 +1,9 @@
 from django.conf import settings
-from django.conf.locale import LANG_INFO
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from hirfa.accounts.roles import Capability, has_capability
+from hirfa.core.languages import LOCAL_NAMES
 
 
 def navigation(request):
@@ -19,7 +19,5 @@ def navigation(request):
         items.append((reverse("admin:index"), _("Administration")))
     return {
         "navigation": items,
-        "available_languages": [
-            (code, LANG_INFO[code]["name_local"]) for code, _name in settings.LANGUAGES
-        ],
+        "available_languages": [(code, LOCAL_NAMES[code]) for code, _name in settings.LANGUAGES],
     }

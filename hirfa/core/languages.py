@@ -17,3 +17,7 @@ def language_from_header(header: str) -> str:
         if is_supported(primary):
             return primary
     return settings.LANGUAGE_CODE
+
+
+# Each language named in its own script, as the switcher shows it.
+LOCAL_NAMES = {"ar": "العربية", "zgh": "ⵜⴰⵎⴰⵣⵉⵖⵜ", "fr": "Français", "en": "English"}

@@ -13,6 +13,9 @@ class Named(models.Model):
     class Meta:
         abstract = True
 
+    def __str__(self) -> str:
+        return self.name
+
     @property
     def name(self) -> str:
         """The name in the active language, falling back to Arabic then French.
@@ -26,6 +29,3 @@ class Named(models.Model):
         if language in ("fr", "en"):
             return self.name_fr or self.name_ar
         return self.name_ar or self.name_fr
-
-    def __str__(self) -> str:
-        return self.name

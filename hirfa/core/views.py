@@ -55,9 +55,7 @@ def bad_request(request, exception=None):
 
 
 def permission_denied(request, exception=None):
-    return _error_page(
-        request, 403, _("Access denied"), _("You are not allowed to see this page.")
-    )
+    return _error_page(request, 403, _("Access denied"), _("You are not allowed to see this page."))
 
 
 def page_not_found(request, exception=None):

@@ -1,10 +1,31 @@
-from django.db.models import Prefetch, QuerySet
+"""Reads on the crafts nomenclature."""
 
+import re
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from hirfa.core.errors import NotFound
 from hirfa.crafts.models import Activity, Branch, Category, NomenclatureRelease
+
+# Same rule as the importer: anything else cannot be a code, so it is unknown
+# without asking the database (and never sends control characters to it).
+_CODE = re.compile(r"[0-9A-Za-z][0-9A-Za-z._-]{0,15}", re.ASCII)
+
+
+def _is_code(code: str) -> bool:
+    return bool(code) and _CODE.fullmatch(code) is not None
 
 
 def current_release() -> NomenclatureRelease | None:
     return NomenclatureRelease.objects.order_by("-loaded_at", "-id").first()
+
+
+def current_release_or_404() -> NomenclatureRelease:
+    release = current_release()
+    if release is None:
+        raise NotFound(_("The list of crafts has not been loaded yet."))
+    return release
 
 
 def nomenclature_tree(*, include_retired: bool = False) -> QuerySet[Category]:
@@ -17,21 +38,69 @@ def nomenclature_tree(*, include_retired: bool = False) -> QuerySet[Category]:
         activities = activities.filter(is_active=True)
         categories = categories.filter(is_active=True)
     return categories.prefetch_related(
-        Prefetch("branches", queryset=branches.prefetch_related(
-            Prefetch("activities", queryset=activities)
-        ))
+        Prefetch(
+            "branches",
+            queryset=branches.prefetch_related(Prefetch("activities", queryset=activities)),
+        )
     )
 
 
-def activities(*, branch: str | None = None, active: bool | None = True) -> QuerySet[Activity]:
+def category_by_code(code: str) -> Category:
+    """The category with this code, retired or not; raises NotFound for an unknown code."""
+    category = Category.objects.filter(code=code).first() if _is_code(code) else None
+    if category is None:
+        raise NotFound(_("Unknown category code."))
+    return category
+
+
+def branch_by_code(code: str) -> Branch:
+    """The branch with this code, retired or not; raises NotFound for an unknown code."""
+    branch = (
+        Branch.objects.select_related("category").filter(code=code).first()
+        if _is_code(code)
+        else None
+    )
+    if branch is None:
+        raise NotFound(_("Unknown branch code."))
+    return branch
+
+
+def activities(
+    *,
+    branch: str | None = None,
+    category: str | None = None,
+    active: bool | None = True,
+    q: str | None = None,
+) -> QuerySet[Activity]:
+    """Activities in official order, filtered; an unknown branch or category raises NotFound.
+
+    `active=None` gives active and retired activities alike. `q` keeps activities
+    whose names (Arabic, French or Tifinagh) contain every word of it.
+    """
     queryset = Activity.objects.select_related("branch__category").order_by("position", "code")
     if branch:
-        queryset = queryset.filter(branch__code=branch)
+        queryset = queryset.filter(branch=branch_by_code(branch))
+    if category:
+        queryset = queryset.filter(branch__category=category_by_code(category))
     if active is not None:
         queryset = queryset.filter(is_active=active)
+    for word in (q or "").split():
+        queryset = queryset.filter(
+            Q(name_ar__icontains=word) | Q(name_fr__icontains=word) | Q(name_zgh__icontains=word)
+        )
     return queryset
 
 
 def activity_by_code(code: str) -> Activity:
-    """The activity with this code; raises Activity.DoesNotExist for an unknown code."""
-    return Activity.objects.select_related("branch__category").get(code=code)
+    """The activity with this code, retired or not; raises NotFound for an unknown code.
+
+    Retired activities stay readable: registrations made under them still show them.
+    """
+    activity = (
+        Activity.objects.select_related("branch__category").filter(code=code).first()
+        if _is_code(code)
+        else None
+    )
+    if activity is None:
+        raise NotFound(_("Unknown activity code."))
+    return activity

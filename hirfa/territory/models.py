@@ -44,6 +44,9 @@ class Commune(Named):
         Province, on_delete=models.PROTECT, related_name="communes", verbose_name=_("province")
     )
     population = models.PositiveIntegerField(_("population (2024)"), default=0)
+    # Code and folded names (see territory.search), written by the loader, so that
+    # "fes" finds Fès and "ايت" finds آيت on every database.
+    search_key = models.CharField(_("search key"), max_length=500, blank=True, editable=False)
 
     class Meta:
         ordering = ["code"]

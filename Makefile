@@ -1,0 +1,51 @@
+# hirfa — the two commands of the quick start are `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+export PORT
+
+.PHONY: run test lint check-browser bench messages clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Re-install only when the dependencies change.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $(VENV)/.installed $@
+
+## make run: install, migrate, load reference and demo data, serve on http://127.0.0.1:$(PORT)
+run: $(VENV)/.installed
+	$(BIN)/hirfa migrate --noinput
+	$(BIN)/hirfa collectstatic --noinput --verbosity 0
+	$(BIN)/hirfa load_territory
+	$(BIN)/hirfa load_crafts
+	$(BIN)/hirfa load_demo
+	scripts/serve
+
+## make test: lint and run the whole test suite (browser tests in Debian's Chromium)
+test: $(VENV)/.installed-dev check-browser
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+	$(BIN)/pytest
+
+# Browser tests drive Debian's chromium: never a browser download.
+check-browser:
+	@command -v chromium >/dev/null || { \
+	  echo "Installing Debian's chromium for the browser tests"; \
+	  $(if $(filter 0,$(shell id -u)),,sudo) apt-get update -qq && \
+	  $(if $(filter 0,$(shell id -u)),,sudo) apt-get install -y -qq chromium >/dev/null; }
+
+## make messages: extract translatable strings into the .po files, then compile them
+messages: $(VENV)/.installed
+	cd hirfa && ../$(BIN)/hirfa makemessages --all --no-obsolete --ignore "*/tests/*"
+	cd hirfa && ../$(BIN)/hirfa compilemessages
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .ruff_cache

@@ -1,0 +1,21 @@
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from hirfa.accounts.demo import DEMO_NOTICE, ensure_demo_accounts
+from hirfa.env import env_str
+
+
+class Command(BaseCommand):
+    help = "Create or refresh the demo register (idempotent). For demonstrations only."
+
+    def handle(self, *args, **options):
+        password = env_str("DEMO_PASSWORD", "hirfa-demo")
+        with transaction.atomic():
+            accounts = ensure_demo_accounts(password)
+        self.stdout.write(str(DEMO_NOTICE) % {"password": password})
+        for username, role in accounts:
+            self.stdout.write(f"  {username:<20} {role}")
+        self.stdout.write(
+            _("Open http://127.0.0.1:%(port)s/ and log in.") % {"port": env_str("PORT", "8000")}
+        )

@@ -1,0 +1,709 @@
+"""Writes on the crafts nomenclature: importing a list, retiring and reactivating entries.
+
+The nomenclature file is the source of truth. An import validates the whole file
+before it touches the database, then applies it in one transaction. Entries are
+never deleted: registrations will point at activities, and an activity dropped
+from a newer list must stay readable behind them, so it is retired instead.
+"""
+
+import csv
+import hashlib
+import io
+import json
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
+from hirfa.core.errors import DomainError
+from hirfa.crafts.models import Activity, Branch, Category, NomenclatureRelease
+from hirfa.crafts.selectors import current_release
+
+FORMAT = "hirfa-crafts-nomenclature/1"
+DEFAULT_FILE = Path(__file__).resolve().parent / "data" / "nomenclature.json"
+CODE_PATTERN = r"[0-9A-Za-z][0-9A-Za-z._-]{0,15}"
+NAME_MAX_LENGTH = 200
+VERSION_MAX_LENGTH = 64
+CSV_COLUMNS = (
+    "category_code",
+    "category_name_ar",
+    "category_name_fr",
+    "category_name_zgh",
+    "branch_code",
+    "branch_name_ar",
+    "branch_name_fr",
+    "branch_name_zgh",
+    "activity_code",
+    "activity_name_ar",
+    "activity_name_fr",
+    "activity_name_zgh",
+)
+LEVELS = ("categories", "branches", "activities")
+COUNTS = ("created", "updated", "reordered", "reactivated", "retired", "unchanged")
+# Enough to fix a converted spreadsheet in one pass without flooding the terminal.
+MAX_REPORTED_PROBLEMS = 50
+
+_CODE = re.compile(CODE_PATTERN, re.ASCII)
+_WHITESPACE = re.compile(r"\s+")
+_ARABIC_RANGES = (
+    (0x0600, 0x06FF),
+    (0x0750, 0x077F),
+    (0x0870, 0x089F),
+    (0x08A0, 0x08FF),
+    (0xFB50, 0xFDFF),
+    (0xFE70, 0xFEFF),
+)
+_TIFINAGH = re.compile(r"[\u2D30-\u2D7F -]+")
+_TIFINAGH_LETTER = re.compile(r"[\u2D30-\u2D7F]")
+# Joiners shape Arabic legitimately; every other invisible character
+# would make two identical-looking names differ.
+_ALLOWED_FORMAT_CHARACTERS = {"\u200c", "\u200d"}
+
+_WHERE_CODE = {
+    "category": gettext_lazy("category %(code)s"),
+    "branch": gettext_lazy("branch %(code)s"),
+    "activity": gettext_lazy("activity %(code)s"),
+}
+_WHERE_NUMBER = {
+    "category": gettext_lazy("category no. %(number)d"),
+    "branch": gettext_lazy("branch no. %(number)d of %(parent)s"),
+    "activity": gettext_lazy("activity no. %(number)d of %(parent)s"),
+}
+
+
+@dataclass(frozen=True)
+class Entry:
+    code: str
+    name_ar: str
+    name_fr: str
+    name_zgh: str
+    position: int
+    parent: str | None = None
+
+
+@dataclass
+class ParsedNomenclature:
+    version: str
+    provisional: bool
+    source: str
+    checksum: str
+    categories: list[Entry] = field(default_factory=list)
+    branches: list[Entry] = field(default_factory=list)
+    activities: list[Entry] = field(default_factory=list)
+
+
+@dataclass
+class _LevelDiff:
+    new: list[Entry] = field(default_factory=list)
+    changed: list[tuple[object, Entry]] = field(default_factory=list)
+    retired: list[object] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+class _Problems:
+    """Problems found in a file, reported together so that one pass fixes them all."""
+
+    def __init__(self):
+        self.items: list[tuple[str, str]] = []
+
+    def add(self, key: str, where: str, problem: str) -> None:
+        self.items.append((key, _("%(where)s: %(problem)s") % {"where": where, "problem": problem}))
+
+    def raise_if_any(self) -> None:
+        if not self.items:
+            return
+        fields: dict[str, list[str]] = {}
+        for key, message in self.items[:MAX_REPORTED_PROBLEMS]:
+            fields.setdefault(key, []).append(message)
+        first = self.items[0][1]
+        if len(self.items) == 1:
+            message = _("The nomenclature file is not valid: %(problem)s") % {"problem": first}
+        else:
+            message = ngettext(
+                "The nomenclature file has %(count)d problem; the first: %(problem)s",
+                "The nomenclature file has %(count)d problems; the first: %(problem)s",
+                len(self.items),
+            ) % {"count": len(self.items), "problem": first}
+        raise DomainError(message, fields=fields)
+
+
+def _invalid(problem: str) -> DomainError:
+    return DomainError(_("The nomenclature file is not valid: %(problem)s") % {"problem": problem})
+
+
+# Reading and validating
+
+
+def read_nomenclature(
+    path: str | Path | None = None,
+    *,
+    version: str | None = None,
+    provisional: bool | None = None,
+    source: str | None = None,
+) -> ParsedNomenclature:
+    """Parse and validate a nomenclature file, JSON or CSV, without writing anything.
+
+    For JSON the file carries its version, provisional flag and source; arguments
+    given here override them. A CSV file carries none, so `version` is required
+    and the list is provisional unless `provisional=False` says it is official.
+    """
+    path = Path(path) if path is not None else DEFAULT_FILE
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise DomainError(
+            _("The file %(path)s cannot be read: %(error)s")
+            % {"path": path, "error": error.strerror or error}
+        ) from error
+    checksum = hashlib.sha256(raw).hexdigest()
+    try:
+        # utf-8-sig: spreadsheets save "CSV UTF-8" with a byte order mark.
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise _invalid(
+            _("it is not UTF-8 text (byte %(position)d); save it as UTF-8.")
+            % {"position": error.start}
+        ) from error
+    if not text.strip():
+        raise _invalid(_("the file is empty."))
+    if version is not None:
+        version = version.strip()
+        if not version or len(version) > VERSION_MAX_LENGTH:
+            raise _invalid(
+                _("the version must have between 1 and %(limit)d characters.")
+                % {"limit": VERSION_MAX_LENGTH}
+            )
+    if text.lstrip().startswith(("{", "[")):
+        parsed = _parse_json(text, checksum)
+        if version is not None:
+            parsed.version = version
+        if provisional is not None:
+            parsed.provisional = provisional
+        if source is not None:
+            parsed.source = source
+        return parsed
+    if version is None:
+        raise DomainError(
+            _("A CSV file does not say which version of the list it holds: give the version.")
+        )
+    parsed = _parse_csv(text, checksum)
+    parsed.version = version
+    parsed.provisional = True if provisional is None else provisional
+    parsed.source = source if source is not None else path.name
+    return parsed
+
+
+def _normalise(value: str) -> str:
+    return _WHITESPACE.sub(" ", value).strip()
+
+
+def _is_arabic(character: str) -> bool:
+    point = ord(character)
+    return any(low <= point <= high for low, high in _ARABIC_RANGES)
+
+
+def _has_invisible_characters(value: str) -> bool:
+    return any(
+        unicodedata.category(c).startswith("C") and c not in _ALLOWED_FORMAT_CHARACTERS
+        for c in value
+    )
+
+
+def _code_problem(value: str) -> str | None:
+    if not value:
+        return _("the code is missing.")
+    if not _CODE.fullmatch(value):
+        return _(
+            "the code %(code)s is not valid: use up to 16 letters, digits, dots, hyphens or "
+            "underscores, starting with a letter or a digit."
+        ) % {"code": value}
+    return None
+
+
+def _name_problem(language: str, value: str) -> str | None:
+    if len(value) > NAME_MAX_LENGTH:
+        return _("the name is longer than %(limit)d characters.") % {"limit": NAME_MAX_LENGTH}
+    if _has_invisible_characters(value):
+        return _("the name contains invisible or control characters.")
+    if language == "ar":
+        if not value:
+            return _("the Arabic name is missing.")
+        letters = [c for c in value if unicodedata.category(c)[0] in "LM"]
+        if not any(_is_arabic(c) for c in letters) or not all(_is_arabic(c) for c in letters):
+            return _("the Arabic name must be written in Arabic script only.")
+    elif language == "fr":
+        if not value:
+            return _("the French name is missing.")
+    elif value and not (_TIFINAGH.fullmatch(value) and _TIFINAGH_LETTER.search(value)):
+        return _("the Tamazight name must be empty or written in Tifinagh only.")
+    return None
+
+
+def _clean_entry(
+    problems: _Problems,
+    *,
+    key: str,
+    where: str,
+    values: Mapping,
+    columns: Mapping[str, str],
+) -> dict | None:
+    """The code and names of one entry, or None after recording what is wrong with it.
+
+    `columns` maps code/name_ar/name_fr/name_zgh to the keys used by the file.
+    """
+    cleaned = {}
+    for name, column in columns.items():
+        if column not in values:
+            problems.add(f"{key}.{column}", where, _("%(field)s is missing.") % {"field": column})
+            continue
+        value = values[column]
+        if value is None:
+            value = ""
+        if not isinstance(value, str):
+            problems.add(f"{key}.{column}", where, _("%(field)s must be text.") % {"field": column})
+            continue
+        value = _normalise(value)
+        problem = _code_problem(value) if name == "code" else _name_problem(name[5:], value)
+        if problem:
+            problems.add(f"{key}.{column}", where, problem)
+            continue
+        cleaned[name] = value
+    return cleaned if len(cleaned) == len(columns) else None
+
+
+def _where(level: str, code: object, number: int, parent: str = "") -> str:
+    """How to point at an entry in a message: by its code, else by its place."""
+    if isinstance(code, str) and _CODE.fullmatch(code.strip()):
+        return str(_WHERE_CODE[level]) % {"code": code.strip()}
+    return _place(level, number, parent)
+
+
+def _place(level: str, number: int, parent: str = "") -> str:
+    return str(_WHERE_NUMBER[level]) % {"number": number, "parent": parent}
+
+
+class _CodeRegister:
+    """Codes seen so far: a code names exactly one entry across the whole file."""
+
+    def __init__(self, problems: _Problems):
+        self.problems = problems
+        self.seen: dict[str, str] = {}
+
+    def claim(self, code: str, key: str, where: str) -> bool:
+        """Record the code for the entry at `where`, which must name a place, not a code."""
+        if code in self.seen:
+            self.problems.add(
+                key,
+                where,
+                _("the code %(code)s is already used by %(other)s.")
+                % {"code": code, "other": self.seen[code]},
+            )
+            return False
+        self.seen[code] = where
+        return True
+
+
+_JSON_COLUMNS = {"code": "code", "name_ar": "name_ar", "name_fr": "name_fr", "name_zgh": "name_zgh"}
+
+
+def _parse_json(text: str, checksum: str) -> ParsedNomenclature:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise _invalid(
+            _(
+                "it is not well-formed JSON (line %(line)d, column %(column)d: %(error)s); "
+                "it may be truncated."
+            )
+            % {"line": error.lineno, "column": error.colno, "error": error.msg}
+        ) from error
+    if not isinstance(data, dict):
+        raise _invalid(_("the JSON file must hold one object."))
+    if data.get("format") != FORMAT:
+        raise _invalid(
+            _("its format is %(found)s, but %(expected)s is expected.")
+            % {"found": json.dumps(data.get("format")), "expected": FORMAT}
+        )
+    version = data.get("version")
+    if not isinstance(version, str) or not version.strip() or len(version) > VERSION_MAX_LENGTH:
+        raise _invalid(
+            _("version must be text of 1 to %(limit)d characters.") % {"limit": VERSION_MAX_LENGTH}
+        )
+    provisional = data.get("provisional")
+    if not isinstance(provisional, bool):
+        raise _invalid(_("provisional must be true or false."))
+    source = data.get("source", "")
+    if not isinstance(source, str):
+        raise _invalid(_("source must be text."))
+    categories = data.get("categories")
+    if not isinstance(categories, list) or not categories:
+        raise _invalid(_("categories must be a non-empty list."))
+
+    parsed = ParsedNomenclature(
+        version=version.strip(), provisional=provisional, source=source.strip(), checksum=checksum
+    )
+    problems = _Problems()
+    codes = _CodeRegister(problems)
+    levels = (
+        ("category", "branches", parsed.categories),
+        ("branch", "activities", parsed.branches),
+        ("activity", None, parsed.activities),
+    )
+
+    def walk(items, depth: int, key: str, parent_code: str | None, parent_where: str) -> None:
+        level, children_key, entries = levels[depth]
+        for index, item in enumerate(items):
+            item_key = f"{key}.{index}"
+            if not isinstance(item, dict):
+                where = _where(level, None, index + 1, parent_where)
+                problems.add(item_key, where, _("this entry must be an object."))
+                continue
+            where = _where(level, item.get("code"), index + 1, parent_where)
+            values = _clean_entry(
+                problems, key=item_key, where=where, values=item, columns=_JSON_COLUMNS
+            )
+            place = _place(level, index + 1, parent_where)
+            if values and codes.claim(values["code"], f"{item_key}.code", place):
+                entries.append(Entry(**values, position=len(entries) + 1, parent=parent_code))
+            if children_key is None:
+                continue
+            children = item.get(children_key)
+            if children_key not in item:
+                problems.add(
+                    f"{item_key}.{children_key}",
+                    where,
+                    _("%(field)s is missing.") % {"field": children_key},
+                )
+            elif not isinstance(children, list):
+                problems.add(
+                    f"{item_key}.{children_key}",
+                    where,
+                    _("%(field)s must be a list.") % {"field": children_key},
+                )
+            elif not children:
+                problems.add(
+                    f"{item_key}.{children_key}",
+                    where,
+                    _("%(field)s must not be empty.") % {"field": children_key},
+                )
+            else:
+                code = values["code"] if values else None
+                walk(children, depth + 1, f"{item_key}.{children_key}", code, where)
+
+    walk(categories, 0, "categories", None, "")
+    problems.raise_if_any()
+    return parsed
+
+
+def _parse_csv(text: str, checksum: str) -> ParsedNomenclature:
+    first_line = text.lstrip().split("\n", 1)[0]
+    # Spreadsheets set to French write semicolons between cells.
+    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    parsed = ParsedNomenclature(version="", provisional=True, source="", checksum=checksum)
+    problems = _Problems()
+    codes = _CodeRegister(problems)
+    categories: dict[str, tuple[Entry, int]] = {}
+    branches: dict[str, tuple[Entry, int]] = {}
+    try:
+        header = next(reader)
+        while not any(cell.strip() for cell in header):
+            header = next(reader)
+        header = [cell.strip().lower() for cell in header]
+        missing = [column for column in CSV_COLUMNS if column not in header]
+        if missing:
+            raise _invalid(
+                _("the CSV header lacks the columns %(columns)s.") % {"columns": ", ".join(missing)}
+            )
+        duplicated = sorted({column for column in header if column and header.count(column) > 1})
+        if duplicated:
+            raise _invalid(
+                _("the CSV header repeats the columns %(columns)s.")
+                % {"columns": ", ".join(duplicated)}
+            )
+        for row in reader:
+            line = reader.line_num
+            if not any(cell.strip() for cell in row):
+                continue
+            # Spreadsheets often pad rows with empty trailing cells; a short row, or
+            # one with content beyond the header, is a damaged file.
+            if len(row) < len(header) or any(cell.strip() for cell in row[len(header) :]):
+                problems.add(
+                    f"line.{line}",
+                    _("line %(line)d") % {"line": line},
+                    _("it has %(found)d cells where the header has %(expected)d.")
+                    % {"found": len(row), "expected": len(header)},
+                )
+                continue
+            cells = dict(zip(header, row[: len(header)], strict=True))
+            _read_csv_row(problems, codes, parsed, categories, branches, cells, line)
+    except csv.Error as error:
+        raise _invalid(
+            _("the CSV is not well formed near line %(line)d (%(error)s); it may be truncated.")
+            % {"line": reader.line_num, "error": error}
+        ) from error
+    if not parsed.activities and not problems.items:
+        raise _invalid(_("the CSV file has a header but no activities."))
+    problems.raise_if_any()
+    return parsed
+
+
+def _read_csv_row(problems, codes, parsed, categories, branches, cells, line) -> None:
+    where = _("line %(line)d") % {"line": line}
+    key = f"line.{line}"
+
+    def level_values(prefix: str):
+        columns = {name: f"{prefix}_{name}" for name in ("code", "name_ar", "name_fr", "name_zgh")}
+        return _clean_entry(problems, key=key, where=where, values=cells, columns=columns)
+
+    def known(level: str, values, seen: dict, parent: str | None) -> str | None:
+        """The code of a category or branch repeated on this row, checked against its first row."""
+        entry, first_line = seen[values["code"]]
+        names = (values["name_ar"], values["name_fr"], values["name_zgh"])
+        if names != (entry.name_ar, entry.name_fr, entry.name_zgh) or parent != entry.parent:
+            problems.add(
+                f"{key}.{level}_code",
+                where,
+                _("%(entry)s is described differently than on line %(first)d.")
+                % {
+                    "entry": str(_WHERE_CODE[level]) % {"code": values["code"]},
+                    "first": first_line,
+                },
+            )
+            return None
+        return values["code"]
+
+    category = level_values("category")
+    category_code = None
+    if category:
+        if category["code"] in categories:
+            category_code = known("category", category, categories, None)
+        elif codes.claim(category["code"], f"{key}.category_code", where):
+            entry = Entry(**category, position=len(parsed.categories) + 1)
+            parsed.categories.append(entry)
+            categories[entry.code] = (entry, line)
+            category_code = entry.code
+
+    branch = level_values("branch")
+    branch_code = None
+    if branch and category_code:
+        if branch["code"] in branches:
+            branch_code = known("branch", branch, branches, category_code)
+        elif codes.claim(branch["code"], f"{key}.branch_code", where):
+            entry = Entry(**branch, position=len(parsed.branches) + 1, parent=category_code)
+            parsed.branches.append(entry)
+            branches[entry.code] = (entry, line)
+            branch_code = entry.code
+
+    activity = level_values("activity")
+    if activity and branch_code and codes.claim(activity["code"], f"{key}.activity_code", where):
+        parsed.activities.append(
+            Entry(**activity, position=len(parsed.activities) + 1, parent=branch_code)
+        )
+
+
+# Applying
+
+
+def _diff(entries: list[Entry], existing: dict, parent_code_of) -> _LevelDiff:
+    diff = _LevelDiff()
+    counts = dict.fromkeys(COUNTS, 0)
+    in_file = set()
+    for entry in entries:
+        in_file.add(entry.code)
+        current = existing.get(entry.code)
+        if current is None:
+            diff.new.append(entry)
+            counts["created"] += 1
+            continue
+        same_description = (
+            current.name_ar == entry.name_ar
+            and current.name_fr == entry.name_fr
+            and current.name_zgh == entry.name_zgh
+            and parent_code_of(current) == entry.parent
+        )
+        # Positions run through the whole list, so one entry added or removed shifts
+        # every later one: counted apart, such shifts do not hide real changes.
+        if not current.is_active:
+            counts["reactivated"] += 1
+        elif not same_description:
+            counts["updated"] += 1
+        elif current.position != entry.position:
+            counts["reordered"] += 1
+        else:
+            counts["unchanged"] += 1
+            continue
+        diff.changed.append((current, entry))
+    for code, current in existing.items():
+        if code not in in_file and current.is_active:
+            diff.retired.append(current)
+            counts["retired"] += 1
+    diff.counts = counts
+    return diff
+
+
+def _apply(model, diff: _LevelDiff, parent_field: str | None, parent_ids: dict) -> dict:
+    """Write one level's changes; returns the ids of all its entries by code."""
+
+    def parent(entry: Entry) -> dict:
+        return {f"{parent_field}_id": parent_ids[entry.parent]} if parent_field else {}
+
+    model.objects.bulk_create(
+        [
+            model(
+                code=e.code,
+                name_ar=e.name_ar,
+                name_fr=e.name_fr,
+                name_zgh=e.name_zgh,
+                position=e.position,
+                is_active=True,
+                **parent(e),
+            )
+            for e in diff.new
+        ],
+        batch_size=500,
+    )
+    changed = []
+    for current, entry in diff.changed:
+        current.name_ar, current.name_fr, current.name_zgh = (
+            entry.name_ar,
+            entry.name_fr,
+            entry.name_zgh,
+        )
+        current.position = entry.position
+        current.is_active = True
+        for name, value in parent(entry).items():
+            setattr(current, name, value)
+        changed.append(current)
+    for current in diff.retired:
+        current.is_active = False
+        changed.append(current)
+    fields = ["name_ar", "name_fr", "name_zgh", "position", "is_active"]
+    if parent_field:
+        fields.append(parent_field)
+    if changed:
+        model.objects.bulk_update(changed, fields, batch_size=500)
+    return dict(model.objects.values_list("code", "id"))
+
+
+def load_nomenclature(
+    path: str | Path | None = None,
+    *,
+    version: str | None = None,
+    provisional: bool | None = None,
+    source: str | None = None,
+    dry_run: bool = False,
+) -> dict:
+    """Import a nomenclature file (default: the shipped provisional list).
+
+    Nothing is written unless the whole file is valid. Then, in one transaction,
+    new codes are created, known codes take the file's names, order and parent,
+    codes missing from the file are retired, and retired codes that come back are
+    reactivated. Loading the list already in force changes nothing. `dry_run`
+    reports what would change without writing.
+
+    Returns the version, provisional flag, whether anything changed, and per level
+    (categories, branches, activities) the counts of entries created, updated
+    (names or parent), reordered (position only), reactivated, retired and
+    unchanged.
+    """
+    parsed = read_nomenclature(path, version=version, provisional=provisional, source=source)
+    result = {
+        "version": parsed.version,
+        "provisional": parsed.provisional,
+        "checksum": parsed.checksum,
+        "dry_run": dry_run,
+    }
+    with transaction.atomic():
+        release = current_release()
+        if (
+            release is not None
+            and release.checksum == parsed.checksum
+            and release.version == parsed.version
+            and release.provisional == parsed.provisional
+        ):
+            # The same list is already in force. Retirements made by hand in the
+            # admin since then stand until a different list is loaded.
+            for level in LEVELS:
+                result[level] = {
+                    **dict.fromkeys(COUNTS, 0),
+                    "unchanged": len(getattr(parsed, level)),
+                }
+            return {**result, "changed": False}
+
+        categories = {c.code: c for c in Category.objects.all()}
+        branches = {b.code: b for b in Branch.objects.all()}
+        activities = {a.code: a for a in Activity.objects.all()}
+        category_codes = {c.id: c.code for c in categories.values()}
+        branch_codes = {b.id: b.code for b in branches.values()}
+        diffs = {
+            "categories": _diff(parsed.categories, categories, lambda c: None),
+            "branches": _diff(parsed.branches, branches, lambda b: category_codes[b.category_id]),
+            "activities": _diff(parsed.activities, activities, lambda a: branch_codes[a.branch_id]),
+        }
+        summary = {level: diffs[level].counts for level in LEVELS}
+        result.update(summary)
+        result["changed"] = True
+        if dry_run:
+            return result
+
+        category_ids = _apply(Category, diffs["categories"], None, {})
+        branch_ids = _apply(Branch, diffs["branches"], "category", category_ids)
+        _apply(Activity, diffs["activities"], "branch", branch_ids)
+        NomenclatureRelease.objects.create(
+            version=parsed.version,
+            provisional=parsed.provisional,
+            source=parsed.source,
+            checksum=parsed.checksum,
+            summary=summary,
+        )
+    return result
+
+
+# Retiring and reactivating by hand
+
+
+def retire_entries(entries: QuerySet) -> int:
+    """Retire categories, branches or activities, and everything beneath them.
+
+    A retired category or branch with active entries beneath it would leave
+    activities offered under a heading nobody can see. Returns how many of the
+    given entries were active.
+    """
+    model, ids = entries.model, list(entries.values_list("id", flat=True))
+    with transaction.atomic():
+        count = model.objects.filter(id__in=ids, is_active=True).update(is_active=False)
+        if model is Category:
+            Branch.objects.filter(category__in=ids, is_active=True).update(is_active=False)
+            Activity.objects.filter(branch__category__in=ids, is_active=True).update(
+                is_active=False
+            )
+        elif model is Branch:
+            Activity.objects.filter(branch__in=ids, is_active=True).update(is_active=False)
+    return count
+
+
+def reactivate_entries(entries: QuerySet) -> int:
+    """Reactivate entries, and the branch and category above them so they can be seen.
+
+    Entries beneath are left as they are: reactivating a branch does not bring
+    back activities that were retired on their own. Returns how many of the given
+    entries were retired.
+    """
+    model, ids = entries.model, list(entries.values_list("id", flat=True))
+    with transaction.atomic():
+        count = model.objects.filter(id__in=ids, is_active=False).update(is_active=True)
+        if model is Activity:
+            Branch.objects.filter(activities__in=ids, is_active=False).update(is_active=True)
+            Category.objects.filter(branches__activities__in=ids, is_active=False).update(
+                is_active=True
+            )
+        elif model is Branch:
+            Category.objects.filter(branches__in=ids, is_active=False).update(is_active=True)
+    return count

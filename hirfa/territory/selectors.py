@@ -1,0 +1,65 @@
+"""Reading the territory: public reference data, the same for every user.
+
+Scoped reads (what a given officer may see) live in hirfa.accounts.selectors.
+"""
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from hirfa.core.errors import NotFound
+from hirfa.territory.models import Commune, Province, Region
+from hirfa.territory.search import fold
+
+
+def regions() -> QuerySet[Region]:
+    return Region.objects.all()
+
+
+def region_by_code(code: str) -> Region:
+    try:
+        return Region.objects.get(code=code)
+    except Region.DoesNotExist:
+        raise NotFound(_("Unknown region code.")) from None
+
+
+def provinces(region: Region | str | None = None) -> QuerySet[Province]:
+    """Provinces and prefectures, of one region (a Region or its code) if given."""
+    queryset = Province.objects.select_related("region")
+    if region is None:
+        return queryset
+    if not isinstance(region, Region):
+        region = region_by_code(region)
+    return queryset.filter(region=region)
+
+
+def province_by_code(code: str) -> Province:
+    try:
+        return Province.objects.select_related("region").get(code=code)
+    except Province.DoesNotExist:
+        raise NotFound(_("Unknown province code.")) from None
+
+
+def communes(
+    province: Province | str | None = None, search: str | None = None
+) -> QuerySet[Commune]:
+    """Communes, of one province (a Province or its code) if given, matching `search`.
+
+    The search matches part of the code or of the Arabic or French name, ignoring
+    case, accents and Arabic spelling variants (see territory.search).
+    """
+    queryset = Commune.objects.select_related("province__region")
+    if province is not None:
+        if not isinstance(province, Province):
+            province = province_by_code(province)
+        queryset = queryset.filter(province=province)
+    folded = fold(search or "")
+    if folded:
+        queryset = queryset.filter(search_key__contains=folded)
+    return queryset
+
+
+def commune_by_code(code: str) -> Commune:
+    try:
+        return Commune.objects.select_related("province__region").get(code=code)
+    except Commune.DoesNotExist:
+        raise NotFound(_("Unknown commune code.")) from None

@@ -1,0 +1,35 @@
+import pytest
+from django.core.management import call_command
+
+from hirfa.accounts.models import User
+from hirfa.accounts.roles import Role
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_demo_has_one_account_per_role_and_prints_the_logins(capsys):
+    call_command("load_demo")
+    out = capsys.readouterr().out
+    assert {u.role for u in User.objects.all()} == set(Role.values)
+    for username in ["admin", "officer.tiznit", "agent.soussmassa", "cnss.liaison"]:
+        assert username in out
+
+
+def test_loading_the_demo_twice_duplicates_nothing():
+    call_command("load_demo")
+    count = User.objects.count()
+    call_command("load_demo")
+    assert User.objects.count() == count
+
+
+def test_the_demo_officer_of_tiznit_is_scoped_to_tiznit():
+    call_command("load_demo")
+    officer = User.objects.get(username="officer.tiznit")
+    assert officer.scope_province.code == "09.581"
+    assert officer.organisation.code == "directorate-09-581"
+
+
+def test_the_demo_administrator_can_open_the_admin(client):
+    call_command("load_demo")
+    client.login(username="admin", password="hirfa-demo")
+    assert client.get("/admin/").status_code == 200
