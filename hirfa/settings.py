@@ -217,6 +217,14 @@ TASKS = {
 JOB_MAX_ATTEMPTS = env_int("JOB_MAX_ATTEMPTS", 5, minimum=1)
 JOB_RETRY_BASE_SECONDS = env_int("JOB_RETRY_BASE_SECONDS", 30, minimum=0)
 
+# The register's rules that the law leaves to configuration (docs/decisions/0009).
+REGISTRATION_MIN_AGE = env_int("REGISTRATION_MIN_AGE", 15, minimum=0)
+REGISTRATION_VALIDITY_DAYS = env_int("REGISTRATION_VALIDITY_DAYS", 5 * 365, minimum=1)
+RENEWAL_REMINDER_DAYS = env_int("RENEWAL_REMINDER_DAYS", 60, minimum=0)
+DOCUMENT_MAX_BYTES = env_int("DOCUMENT_MAX_BYTES", 5 * 1024 * 1024, minimum=1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = DOCUMENT_MAX_BYTES + 1024 * 1024
+PUBLIC_URL = env_str("PUBLIC_URL", "http://127.0.0.1:8000")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

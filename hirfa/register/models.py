@@ -1,0 +1,468 @@
+"""The National Register: who applied, what was decided, who is registered.
+
+A `Dossier` is an application (a first registration, a modification or a
+renewal) moving through explicit states. Its approval creates or changes a
+`Registration`, which carries the national number. Registrants are natural
+persons (`Person`) or legal persons (`LegalEntity`: cooperatives and
+enterprises) per Law 50-17.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Category(models.TextChoices):
+    ARTISAN_DIPLOMA = "artisan_diploma", _("Artisan (diploma)")
+    ARTISAN_EXPERIENCE = "artisan_experience", _("Artisan (3 years of practice)")
+    MASTER = "master", _("Master artisan (maâlem)")
+    COOPERATIVE = "cooperative", _("Craft cooperative")
+    ENTERPRISE = "enterprise", _("Craft enterprise")
+
+
+NATURAL_PERSON_CATEGORIES = frozenset(
+    {Category.ARTISAN_DIPLOMA, Category.ARTISAN_EXPERIENCE, Category.MASTER}
+)
+
+
+class Sex(models.TextChoices):
+    FEMALE = "F", _("Woman")
+    MALE = "M", _("Man")
+
+
+class Education(models.TextChoices):
+    NONE = "none", _("No schooling")
+    PRIMARY = "primary", _("Primary school")
+    SECONDARY = "secondary", _("Secondary school")
+    VOCATIONAL = "vocational", _("Vocational training")
+    HIGHER = "higher", _("Higher education")
+
+
+class WorkplaceKind(models.TextChoices):
+    WORKSHOP = "workshop", _("Workshop")
+    HOME = "home", _("At home")
+    ITINERANT = "itinerant", _("Itinerant")
+
+
+class Person(models.Model):
+    """A natural person: an artisan, a master artisan, or a cooperative member."""
+
+    cnie = models.CharField(_("national identity card number"), max_length=9, unique=True)
+    first_name_ar = models.CharField(_("first name in Arabic"), max_length=100)
+    last_name_ar = models.CharField(_("family name in Arabic"), max_length=100)
+    first_name_latin = models.CharField(_("first name in Latin letters"), max_length=100)
+    last_name_latin = models.CharField(_("family name in Latin letters"), max_length=100)
+    first_name_zgh = models.CharField(_("first name in Tifinagh"), max_length=100, blank=True)
+    last_name_zgh = models.CharField(_("family name in Tifinagh"), max_length=100, blank=True)
+    sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
+    birth_date = models.DateField(_("date of birth"))
+    birth_place = models.CharField(_("place of birth"), max_length=100)
+    nationality = models.CharField(_("nationality"), max_length=2, default="MA")
+    address = models.CharField(_("home address"), max_length=250)
+    commune = models.ForeignKey(
+        "territory.Commune", on_delete=models.PROTECT, related_name="+", verbose_name=_("commune")
+    )
+    phone = models.CharField(_("mobile phone"), max_length=13, db_index=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    education = models.CharField(_("education"), max_length=12, choices=Education.choices)
+    photo = models.FileField(_("photo"), upload_to="photos/%Y/%m/", blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="person",
+        verbose_name=_("account"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("persons")
+
+    def __str__(self) -> str:
+        return self.full_name_latin
+
+    @property
+    def full_name_ar(self) -> str:
+        return f"{self.first_name_ar} {self.last_name_ar}"
+
+    @property
+    def full_name_latin(self) -> str:
+        return f"{self.first_name_latin} {self.last_name_latin.upper()}"
+
+
+class LegalEntity(models.Model):
+    """A craft cooperative or a craft enterprise."""
+
+    class Kind(models.TextChoices):
+        COOPERATIVE = "cooperative", _("Craft cooperative")
+        ENTERPRISE = "enterprise", _("Craft enterprise")
+
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    name_ar = models.CharField(_("name in Arabic"), max_length=200)
+    name_fr = models.CharField(_("name in French"), max_length=200)
+    ice = models.CharField(_("ICE"), max_length=15, unique=True)
+    register_number = models.CharField(
+        _("trade or cooperative register number"), max_length=30, blank=True
+    )
+    address = models.CharField(_("address"), max_length=250)
+    commune = models.ForeignKey(
+        "territory.Commune", on_delete=models.PROTECT, related_name="+", verbose_name=_("commune")
+    )
+    phone = models.CharField(_("phone"), max_length=13, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    members = models.ManyToManyField(
+        Person, blank=True, related_name="entities", verbose_name=_("members")
+    )
+    supervisor = models.ForeignKey(
+        Person,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="supervised_entities",
+        verbose_name=_("supervising artisan"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("cooperative or enterprise")
+        verbose_name_plural = _("cooperatives and enterprises")
+
+    def __str__(self) -> str:
+        return self.name_fr
+
+
+class DocumentRequirement(models.Model):
+    """A document to attach to an application of a category (configurable data)."""
+
+    category = models.CharField(_("category"), max_length=20, choices=Category.choices)
+    code = models.SlugField(_("code"), max_length=40)
+    name_ar = models.CharField(_("name in Arabic"), max_length=200)
+    name_fr = models.CharField(_("name in French"), max_length=200)
+    name_en = models.CharField(_("name in English"), max_length=200)
+    required = models.BooleanField(_("required"), default=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["category", "position", "code"]
+        verbose_name = _("required document")
+        verbose_name_plural = _("required documents")
+        constraints = [
+            models.UniqueConstraint(fields=["category", "code"], name="one_requirement_per_code")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        from django.utils.translation import get_language
+
+        language = get_language() or "ar"
+        return {"ar": self.name_ar, "fr": self.name_fr}.get(language, self.name_en)
+
+
+class Registration(models.Model):
+    """An entry of the register, with its national number."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        SUSPENDED = "suspended", _("Suspended")
+        EXPIRED = "expired", _("Expired")
+        STRUCK_OFF = "struck_off", _("Struck off")
+
+    number = models.CharField(_("registration number"), max_length=10, unique=True)
+    category = models.CharField(_("category"), max_length=20, choices=Category.choices)
+    person = models.ForeignKey(
+        Person,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="registrations",
+        verbose_name=_("person"),
+    )
+    entity = models.ForeignKey(
+        LegalEntity,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="registrations",
+        verbose_name=_("cooperative or enterprise"),
+    )
+    principal_activity = models.ForeignKey(
+        "crafts.Activity",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("principal activity"),
+    )
+    secondary_activities = models.ManyToManyField(
+        "crafts.Activity", blank=True, related_name="+", verbose_name=_("secondary activities")
+    )
+    workplace_kind = models.CharField(_("workplace"), max_length=10, choices=WorkplaceKind.choices)
+    workplace_commune = models.ForeignKey(
+        "territory.Commune",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("commune of the workplace"),
+    )
+    workplace_address = models.CharField(_("address of the workplace"), max_length=250)
+    province = models.ForeignKey(
+        "territory.Province", on_delete=models.PROTECT, related_name="+", verbose_name=_("province")
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.ACTIVE
+    )
+    status_reason = models.TextField(_("reason of the status"), blank=True)
+    suspended_until = models.DateField(_("suspended until"), null=True, blank=True)
+    registered_on = models.DateField(_("registered on"))
+    valid_until = models.DateField(_("valid until"))
+    reminder_sent_for = models.DateField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("registration")
+        verbose_name_plural = _("registrations")
+        constraints = [
+            # One live registration per CNIE (per person) and per legal entity:
+            # a struck-off registrant may register again, nobody twice at once.
+            models.UniqueConstraint(
+                fields=["person"],
+                condition=Q(person__isnull=False) & ~Q(status="struck_off"),
+                name="one_live_registration_per_person",
+            ),
+            models.UniqueConstraint(
+                fields=["entity"],
+                condition=Q(entity__isnull=False) & ~Q(status="struck_off"),
+                name="one_live_registration_per_entity",
+            ),
+            models.CheckConstraint(
+                name="registration_has_exactly_one_registrant",
+                condition=Q(person__isnull=False, entity__isnull=True)
+                | Q(person__isnull=True, entity__isnull=False),
+            ),
+            models.CheckConstraint(
+                name="registration_number_is_ten_digits",
+                condition=Q(number__regex=r"^[1-9][0-9]{9}$"),
+            ),
+        ]
+        indexes = [models.Index(fields=["province", "status"])]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def registrant_name_ar(self) -> str:
+        return self.person.full_name_ar if self.person else self.entity.name_ar
+
+    @property
+    def registrant_name_latin(self) -> str:
+        return self.person.full_name_latin if self.person else self.entity.name_fr
+
+
+class Dossier(models.Model):
+    """An application to the register, from draft to decision."""
+
+    class Kind(models.TextChoices):
+        REGISTRATION = "registration", _("First registration")
+        MODIFICATION = "modification", _("Modification")
+        RENEWAL = "renewal", _("Renewal")
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        IN_REVIEW = "in_review", _("In review")
+        CHANGES_REQUESTED = "changes_requested", _("Changes requested")
+        RESUBMITTED = "resubmitted", _("Resubmitted")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    kind = models.CharField(
+        _("kind"), max_length=14, choices=Kind.choices, default=Kind.REGISTRATION
+    )
+    state = models.CharField(_("state"), max_length=20, choices=State.choices, default="draft")
+    category = models.CharField(_("category"), max_length=20, choices=Category.choices)
+    person = models.ForeignKey(
+        Person,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="dossiers",
+        verbose_name=_("person"),
+    )
+    entity = models.ForeignKey(
+        LegalEntity,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="dossiers",
+        verbose_name=_("cooperative or enterprise"),
+    )
+    registration = models.ForeignKey(
+        Registration,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="dossiers",
+        verbose_name=_("registration"),
+    )
+    principal_activity = models.ForeignKey(
+        "crafts.Activity",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("principal activity"),
+    )
+    secondary_activities = models.ManyToManyField(
+        "crafts.Activity", blank=True, related_name="+", verbose_name=_("secondary activities")
+    )
+    workplace_kind = models.CharField(_("workplace"), max_length=10, choices=WorkplaceKind.choices)
+    workplace_commune = models.ForeignKey(
+        "territory.Commune",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("commune of the workplace"),
+    )
+    workplace_address = models.CharField(_("address of the workplace"), max_length=250)
+    province = models.ForeignKey(
+        "territory.Province", on_delete=models.PROTECT, related_name="+", verbose_name=_("province")
+    )
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="filed_dossiers",
+        verbose_name=_("filed by"),
+    )
+    assisted = models.BooleanField(_("filed with the help of an agent"), default=False)
+    consent_at = models.DateTimeField(_("consent recorded at"), null=True, blank=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="decided_dossiers",
+        verbose_name=_("decided by"),
+    )
+    rejection_reason = models.CharField(_("reason of rejection"), max_length=30, blank=True)
+    decision_note = models.TextField(_("decision note"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("dossier")
+        verbose_name_plural = _("dossiers")
+        constraints = [
+            models.CheckConstraint(
+                name="dossier_has_exactly_one_registrant",
+                condition=Q(person__isnull=False, entity__isnull=True)
+                | Q(person__isnull=True, entity__isnull=False),
+            ),
+            # One open first-registration file per person: a second would only
+            # produce a duplicate to reject.
+            models.UniqueConstraint(
+                fields=["person"],
+                condition=Q(kind="registration")
+                & Q(
+                    state__in=[
+                        "draft",
+                        "submitted",
+                        "in_review",
+                        "changes_requested",
+                        "resubmitted",
+                    ]
+                ),
+                name="one_open_registration_dossier_per_person",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["province", "state", "submitted_at"]),
+            models.Index(fields=["state", "submitted_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.get_kind_display()}"
+
+    @property
+    def registrant_name_ar(self) -> str:
+        return self.person.full_name_ar if self.person else self.entity.name_ar
+
+    @property
+    def registrant_name_latin(self) -> str:
+        return self.person.full_name_latin if self.person else self.entity.name_fr
+
+
+class Document(models.Model):
+    """A file attached to a dossier, checked by content and stored through Django storage."""
+
+    dossier = models.ForeignKey(
+        Dossier, on_delete=models.CASCADE, related_name="documents", verbose_name=_("dossier")
+    )
+    kind = models.SlugField(_("kind of document"), max_length=40)
+    file = models.FileField(_("file"), upload_to="documents/%Y/%m/")
+    original_name = models.CharField(_("original name"), max_length=200)
+    content_type = models.CharField(_("content type"), max_length=40)
+    size = models.PositiveIntegerField(_("size in bytes"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["kind", "uploaded_at"]
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class Message(models.Model):
+    """What a reviewer tells the artisan about their dossier (and replies)."""
+
+    dossier = models.ForeignKey(
+        Dossier, on_delete=models.CASCADE, related_name="messages", verbose_name=_("dossier")
+    )
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    body = models.TextField(_("message"))
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return self.body[:40]
+
+
+class NumberCounter(models.Model):
+    """The last serial handed out; it only grows, so a number is never reused."""
+
+    name = models.CharField(max_length=20, primary_key=True)
+    last = models.BigIntegerField()
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.last}"
+
+
+class IdempotentRequest(models.Model):
+    """An API write already answered, replayed when the same Idempotency-Key comes again."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=100)
+    fingerprint = models.CharField(max_length=64)
+    status = models.PositiveSmallIntegerField()
+    body = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="one_answer_per_idempotency_key")
+        ]
+
+    def __str__(self) -> str:
+        return self.key

@@ -1,0 +1,120 @@
+"""Reads on the register, always through the user's territorial scope."""
+
+from datetime import timedelta
+
+from django.db.models import Count, QuerySet
+from django.utils import timezone
+
+from hirfa.accounts.roles import Capability, Role, has_capability
+from hirfa.accounts.selectors import provinces_for, restrict, scope_of
+from hirfa.core.errors import NotFound
+from hirfa.register.models import DocumentRequirement, Dossier, Registration
+from hirfa.register.rules import OPEN_STATES
+
+
+def province_in_scope(user, province) -> bool:
+    return provinces_for(user).filter(pk=province.pk).exists()
+
+
+def _staff_may_see(user) -> bool:
+    return has_capability(user, Capability.VIEW_WORKSPACE)
+
+
+def dossiers_for(user) -> QuerySet[Dossier]:
+    """Dossiers a user may see: their own as an artisan, their territory's as staff."""
+    base = Dossier.objects.select_related(
+        "person", "entity", "principal_activity", "province", "workplace_commune", "registration"
+    )
+    if getattr(user, "is_authenticated", False) and user.role == Role.ARTISAN:
+        return base.filter(person__user=user)
+    if not _staff_may_see(user):
+        return base.none()
+    return restrict(base, user)
+
+
+def dossier_for(user, pk) -> Dossier:
+    try:
+        return dossiers_for(user).get(pk=int(pk))
+    except (Dossier.DoesNotExist, ValueError, TypeError, OverflowError):
+        raise NotFound() from None
+
+
+def review_queue(
+    user,
+    *,
+    state: str | None = None,
+    activity: str | None = None,
+    commune: str | None = None,
+    older_than_days: int | None = None,
+) -> QuerySet[Dossier]:
+    """Files waiting for a decision, oldest first."""
+    if not has_capability(user, Capability.REVIEW):
+        return Dossier.objects.none()
+    queue = dossiers_for(user).exclude(state=Dossier.State.DRAFT)
+    queue = queue.filter(state=state) if state else queue.filter(state__in=OPEN_STATES)
+    if activity:
+        queue = queue.filter(principal_activity__code=activity)
+    if commune:
+        queue = queue.filter(workplace_commune__code=commune)
+    if older_than_days:
+        queue = queue.filter(submitted_at__lte=timezone.now() - timedelta(days=older_than_days))
+    return queue.order_by("submitted_at", "id")
+
+
+def counts_by_state(user) -> dict[str, int]:
+    rows = dossiers_for(user).values("state").annotate(n=Count("id"))
+    counts = {state: 0 for state in Dossier.State.values}
+    counts.update({row["state"]: row["n"] for row in rows})
+    return counts
+
+
+def registrations_for(user) -> QuerySet[Registration]:
+    base = Registration.objects.select_related(
+        "person", "entity", "principal_activity", "province", "workplace_commune"
+    )
+    if getattr(user, "is_authenticated", False) and user.role == Role.ARTISAN:
+        return base.filter(person__user=user)
+    if not _staff_may_see(user):
+        return base.none()
+    return restrict(base, user)
+
+
+def registration_for(user, number: str) -> Registration:
+    try:
+        return registrations_for(user).get(number=str(number))
+    except Registration.DoesNotExist:
+        raise NotFound() from None
+
+
+def registration_by_number(number: str) -> Registration | None:
+    """For public checks: the registration with this (valid) number, or None."""
+    return (
+        Registration.objects.select_related("province", "principal_activity")
+        .filter(number=number)
+        .first()
+    )
+
+
+def required_documents(category: str) -> list[DocumentRequirement]:
+    return list(DocumentRequirement.objects.filter(category=category))
+
+
+def missing_documents(dossier: Dossier) -> list[DocumentRequirement]:
+    attached = set(dossier.documents.values_list("kind", flat=True))
+    return [
+        r for r in required_documents(dossier.category) if r.required and r.code not in attached
+    ]
+
+
+def current_dossier_of(user) -> Dossier | None:
+    """The artisan's most recent file."""
+    return dossiers_for(user).order_by("-created_at", "-id").first()
+
+
+def is_national(user) -> bool:
+    return scope_of(user).national
+
+
+def pending_for_agent(user) -> QuerySet[Dossier]:
+    """Files an agent filed and that are not decided yet."""
+    return dossiers_for(user).filter(filed_by=user, state__in=OPEN_STATES).order_by("-created_at")
