@@ -857,3 +857,36 @@ CATEGORY_NAMES = {
     Category.COOPERATIVE: ("تعاونية الصناعة التقليدية", "Coopérative artisanale"),
     Category.ENTERPRISE: ("مقاولة الصناعة التقليدية", "Entreprise artisanale"),
 }
+
+
+# --- Claiming a file filed by an agent --------------------------------------------------
+
+
+@transaction.atomic
+def claim_person(*, user, cnie: str) -> Person:
+    """An artisan whose phone was confirmed takes over the file an agent filed for them.
+
+    Both the confirmed phone and the CNIE must match, so knowing one of them is not
+    enough to take someone's file.
+    """
+    if user.role != Role.ARTISAN or not user.phone:
+        raise Forbidden()
+    try:
+        cnie = validators.normalise_cnie(cnie)
+    except ValidationError as error:
+        raise DomainError(error.messages[0], fields={"cnie": error.messages}) from None
+    person = (
+        Person.objects.select_for_update()
+        .filter(cnie=cnie, phone=user.phone, user__isnull=True)
+        .first()
+    )
+    if person is None:
+        raise DomainError(
+            _("No file matches this phone number and this CNIE. Ask your chamber of crafts."),
+            code="not_found",
+            status=404,
+        )
+    person.user = user
+    person.save(update_fields=["user", "updated_at"])
+    record(actor=user, action="person.claimed", obj=person, data={"cnie": cnie})
+    return person
