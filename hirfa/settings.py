@@ -3,6 +3,7 @@
 Every variable is listed and explained in `.env.example`.
 """
 
+import os
 import secrets
 from pathlib import Path
 
@@ -115,6 +116,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "PRAGMA cache_size=-65536;"
         ),
     }
+    # Tests use a file, not memory, so that several processes can share the test
+    # database (concurrency tests); the process id keeps parallel runs apart.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

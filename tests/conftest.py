@@ -1,14 +1,37 @@
 import pytest
 from django.core.management import call_command
 
+from hirfa.crafts.services import load_nomenclature
 from hirfa.territory.services import load_territory
 
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    """Every test database holds the real territory: tests speak of Tiznit, not of fakes."""
+    """Every test database holds the real territory and crafts: tests speak of Tiznit."""
     with django_db_blocker.unblock():
         load_territory()
+        load_nomenclature()
+
+
+@pytest.fixture
+def reference_data():
+    """For transactional tests, which start after another one may have flushed the database:
+    the territory, the crafts and the register's seeded rows, committed."""
+    import importlib
+
+    from django.apps import apps
+
+    load_territory()
+    load_nomenclature()
+    importlib.import_module("hirfa.register.migrations.0002_seed_counter_and_documents").seed(
+        apps, None
+    )
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # Argon2 is deliberately slow; tests about hashing itself set it back.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)

@@ -44,3 +44,84 @@ def agent_of(region_code: str, **kwargs) -> User:
 
 def national(role: str = Role.ADMIN, **kwargs) -> User:
     return UserFactory(role=role, **kwargs)
+
+
+# --- The register ------------------------------------------------------------------------
+
+TIZNIT_CITY = "09.581.01.07"
+AGADIR_CITY = "09.001.01.01"
+
+
+def person_data(**overrides) -> dict:
+    data = {
+        "cnie": "JK123456",
+        "first_name_ar": "فاضمة",
+        "last_name_ar": "أيت لحسن",
+        "first_name_latin": "Fadma",
+        "last_name_latin": "Ait Lahcen",
+        "sex": "F",
+        "birth_date": "1978-03-14",
+        "birth_place": "Tiznit",
+        "address": "12 Derb Idzikri",
+        "commune": TIZNIT_CITY,
+        "phone": "0612345678",
+        "email": "",
+        "education": "primary",
+    }
+    return data | overrides
+
+
+def craft_data(**overrides) -> dict:
+    from hirfa.crafts.models import Activity
+
+    activities = list(Activity.objects.filter(is_active=True).order_by("code")[:3])
+    data = {
+        "category": "artisan_experience",
+        "principal_activity": activities[0].code,
+        "secondary_activities": [activities[1].code],
+        "workplace_kind": "workshop",
+        "workplace_commune": TIZNIT_CITY,
+        "workplace_address": "Atelier 4, Souk des bijoutiers",
+    }
+    return data | overrides
+
+
+def png_upload(name: str = "cnie.png"):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30), (200, 180, 150)).save(buffer, format="PNG")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
+
+
+def pdf_upload(name: str = "attestation.pdf"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    body = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    return SimpleUploadedFile(name, body, content_type="application/pdf")
+
+
+def complete_dossier(agent, **person_overrides):
+    """A dossier filed by an agent with every required document attached (still a draft)."""
+    from hirfa.register import selectors, services
+
+    dossier = services.file_assisted(
+        agent=agent,
+        person_data=person_data(**person_overrides),
+        craft_data=craft_data(),
+        consent=True,
+    )
+    for requirement in selectors.required_documents(dossier.category):
+        services.attach_document(
+            actor=agent, dossier=dossier, kind=requirement.code, uploaded=png_upload()
+        )
+    return dossier
+
+
+def submitted_dossier(agent, **person_overrides):
+    from hirfa.register import services
+
+    return services.submit(actor=agent, dossier=complete_dossier(agent, **person_overrides))

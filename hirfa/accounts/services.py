@@ -1,14 +1,23 @@
-"""Writes on accounts: API tokens, login throttling, users."""
+"""Writes on accounts: API tokens, login throttling, users, sign-up by phone."""
 
+import hmac
 import secrets
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
-from hirfa.accounts.models import ApiToken, LoginFailure, User
+from hirfa.accounts.models import ApiToken, LoginFailure, PhoneVerification, User
 from hirfa.accounts.roles import Role
+from hirfa.audit.services import record
+from hirfa.core.errors import DomainError
+from hirfa.core.validators import normalise_phone
+from hirfa.notifications.services import notify
 
 TOKEN_PREFIX = "hirfa"
 
@@ -88,7 +97,10 @@ def save_staff_member(
     scope_region=None,
     scope_province=None,
 ) -> tuple[User, bool]:
-    """Create or update a staff account; national administrators may use the admin site."""
+    """Create or update a staff account; national administrators may use the admin site.
+
+    The password is set only when the account is created (None: it cannot log in).
+    """
     user = User.objects.filter(username=username).first()
     created = user is None
     if created:
@@ -101,8 +113,218 @@ def save_staff_member(
     user.scope_region = scope_region
     user.scope_province = scope_province
     user.is_staff = user.is_superuser = role == Role.ADMIN
-    if password is not None:
-        user.set_password(password)
+    if created:
+        # Hashing is deliberately slow (argon2): only new accounts get a password here.
+        if password is None:
+            user.set_unusable_password()
+        else:
+            user.set_password(password)
     user.full_clean(exclude=["password"])
     user.save()
     return user, created
+
+
+# --- Sign-up by phone -------------------------------------------------------------------
+
+PHONE_CODE_DIGITS = 6
+PHONE_CODE_LIFETIME = timedelta(minutes=10)
+PHONE_CODES_PER_HOUR = 3
+PHONE_CODE_MAX_ATTEMPTS = 5
+NAME_MAX_LENGTH = 150
+
+
+def _normalised_phone(phone) -> str:
+    try:
+        return normalise_phone(phone)
+    except ValidationError as error:
+        raise DomainError(error.messages[0], fields={"phone": error.messages}) from None
+
+
+def _name(value, field: str) -> str:
+    text = " ".join(str(value or "").split())
+    if not text:
+        raise DomainError(
+            _("Some information is missing or not valid."),
+            fields={field: [_("This field is required.")]},
+        )
+    return text[:NAME_MAX_LENGTH]
+
+
+def _has_confirmed_phone(phone: str) -> bool:
+    return PhoneVerification.objects.filter(
+        phone=phone, purpose=PhoneVerification.Purpose.SIGNUP, confirmed_at__isnull=False
+    ).exists()
+
+
+def _pending_signup(phone: str) -> User | None:
+    """The inactive account waiting for this phone's code, locked; None if there is none.
+
+    Raises DomainError when the phone belongs to an account that is active (log in
+    instead) or was closed (an inactive account whose phone was confirmed once).
+    """
+    user = User.objects.select_for_update().filter(phone=phone).first()
+    if user is None:
+        user = User.objects.select_for_update().filter(username=phone).first()
+    if user is None:
+        return None
+    if user.is_active:
+        raise DomainError(
+            _("An account already uses this phone number. Log in."),
+            code="phone_taken",
+            fields={"phone": [_("An account already uses this phone number. Log in.")]},
+            status=409,
+        )
+    if user.role != Role.ARTISAN or _has_confirmed_phone(phone):
+        raise DomainError(
+            _("This account is closed. Ask your chamber of crafts."),
+            code="account_closed",
+            fields={"phone": [_("This account is closed. Ask your chamber of crafts.")]},
+            status=409,
+        )
+    return user
+
+
+def _send_phone_code(phone: str, purpose: str) -> PhoneVerification:
+    """Replace any waiting code of this phone by a new one, and send it by SMS."""
+    now = timezone.now()
+    waiting = PhoneVerification.objects.filter(phone=phone, purpose=purpose)
+    sent_recently = waiting.filter(created_at__gte=now - timedelta(hours=1)).count()
+    if sent_recently >= PHONE_CODES_PER_HOUR:
+        raise DomainError(
+            _("We already sent %(count)s codes to this number. Wait an hour and try again.")
+            % {"count": PHONE_CODES_PER_HOUR},
+            code="throttled",
+            status=429,
+        )
+    # Only the newest code counts: an older one still in a phone's inbox is dead.
+    waiting.filter(confirmed_at__isnull=True, expires_at__gt=now).update(expires_at=now)
+    code = f"{secrets.randbelow(10**PHONE_CODE_DIGITS):0{PHONE_CODE_DIGITS}d}"
+    verification = PhoneVerification.objects.create(
+        phone=phone,
+        purpose=purpose,
+        code_digest=PhoneVerification.digest_of(code, phone),
+        created_at=now,
+        expires_at=now + PHONE_CODE_LIFETIME,
+    )
+    minutes = int(PHONE_CODE_LIFETIME.total_seconds() // 60)
+    notify(
+        phone=phone,
+        event="account.phone_code",
+        subject=gettext_lazy("National Register of Traditional Crafts"),
+        body=lambda: (
+            _(
+                "Your hirfa code: %(code)s. It is valid for %(minutes)s minutes. "
+                "Never give it to anyone."
+            )
+            % {"code": code, "minutes": minutes}
+        ),
+        language=translation.get_language(),
+    )
+    return verification
+
+
+@transaction.atomic
+def start_phone_signup(phone, password, first_name, last_name) -> User:
+    """Open an artisan account, inactive until the code sent by SMS is confirmed.
+
+    The username is the phone in E.164. Signing up again with a phone whose account
+    is still waiting (the code was lost) updates that account and sends a new code.
+    """
+    phone = _normalised_phone(phone)
+    first_name, last_name = _name(first_name, "first_name"), _name(last_name, "last_name")
+    user = _pending_signup(phone)
+    if user is None:
+        user = User(username=phone, phone=phone, role=Role.ARTISAN, is_active=False)
+    user.first_name, user.last_name = first_name, last_name
+    try:
+        validate_password(password or "", user=user)
+    except ValidationError as error:
+        raise DomainError(error.messages[0], fields={"password": error.messages}) from None
+    user.set_password(password)
+    user.save()
+    _send_phone_code(phone, PhoneVerification.Purpose.SIGNUP)
+    return user
+
+
+@transaction.atomic
+def resend_phone_code(phone) -> None:
+    """Send a new code to a phone whose account is waiting for confirmation."""
+    phone = _normalised_phone(phone)
+    if _pending_signup(phone) is None:
+        raise DomainError(
+            _("No account is waiting for this phone number. Create your account again."),
+            code="not_found",
+            status=404,
+        )
+    _send_phone_code(phone, PhoneVerification.Purpose.SIGNUP)
+
+
+def confirm_phone(phone, code) -> User:
+    """Check the code sent to `phone`; on success the waiting account becomes active.
+
+    A wrong code counts against the code (PHONE_CODE_MAX_ATTEMPTS), and that count is
+    kept even though the call fails.
+    """
+    phone = _normalised_phone(phone)
+    typed = "".join(str(code or "").split())
+    with transaction.atomic():
+        verification = (
+            PhoneVerification.objects.select_for_update()
+            .filter(
+                phone=phone,
+                purpose=PhoneVerification.Purpose.SIGNUP,
+                confirmed_at__isnull=True,
+            )
+            .order_by("-created_at", "-id")
+            .first()
+        )
+        error = _code_problem(verification, typed, phone)
+        if error is None:
+            user = _pending_signup(phone)
+            if user is None:
+                error = DomainError(
+                    _("No account is waiting for this phone number. Create your account again."),
+                    code="not_found",
+                    status=404,
+                )
+            else:
+                verification.confirmed_at = timezone.now()
+                verification.save(update_fields=["confirmed_at"])
+                user.is_active = True
+                user.save(update_fields=["is_active"])
+                record(actor=user, action="account.phone_confirmed", obj=user)
+    if error is not None:
+        raise error
+    return user
+
+
+def _code_problem(verification, typed: str, phone: str) -> DomainError | None:
+    """None if `typed` is the right code; else the error, with the attempt counted."""
+
+    def refused(message, code):
+        return DomainError(message, code=code, fields={"code": [message]})
+
+    if verification is None:
+        return refused(_("No code is waiting for this number. Ask for a new code."), "no_code")
+    if verification.attempts >= PHONE_CODE_MAX_ATTEMPTS:
+        return refused(_("Too many wrong codes. Ask for a new code."), "locked")
+    if verification.expires_at <= timezone.now():
+        return refused(_("This code has expired. Ask for a new code."), "expired")
+    expected = verification.code_digest.encode()
+    given = PhoneVerification.digest_of(typed, phone).encode()
+    if hmac.compare_digest(expected, given):
+        return None
+    verification.attempts += 1
+    verification.save(update_fields=["attempts"])
+    left = PHONE_CODE_MAX_ATTEMPTS - verification.attempts
+    if left <= 0:
+        return refused(_("Too many wrong codes. Ask for a new code."), "locked")
+    return refused(
+        ngettext(
+            "This code is not right. You may try %(left)d more time.",
+            "This code is not right. You may try %(left)d more times.",
+            left,
+        )
+        % {"left": left},
+        "wrong_code",
+    )

@@ -447,22 +447,3 @@ class NumberCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}: {self.last}"
-
-
-class IdempotentRequest(models.Model):
-    """An API write already answered, replayed when the same Idempotency-Key comes again."""
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    key = models.CharField(max_length=100)
-    fingerprint = models.CharField(max_length=64)
-    status = models.PositiveSmallIntegerField()
-    body = models.JSONField()
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["user", "key"], name="one_answer_per_idempotency_key")
-        ]
-
-    def __str__(self) -> str:
-        return self.key

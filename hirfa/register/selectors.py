@@ -100,6 +100,9 @@ def required_documents(category: str) -> list[DocumentRequirement]:
 
 
 def missing_documents(dossier: Dossier) -> list[DocumentRequirement]:
+    # A renewal changes nothing but the validity: the documents on file still hold.
+    if dossier.kind == Dossier.Kind.RENEWAL:
+        return []
     attached = set(dossier.documents.values_list("kind", flat=True))
     return [
         r for r in required_documents(dossier.category) if r.required and r.code not in attached

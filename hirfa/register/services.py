@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from hirfa.accounts.roles import Capability, Role, has_capability
 from hirfa.audit.services import record
 from hirfa.core import validators
-from hirfa.core.errors import Conflict, DomainError, Forbidden
+from hirfa.core.errors import Conflict, DomainError, Forbidden, NotFound
 from hirfa.crafts.models import Activity
 from hirfa.notifications.services import notify
 from hirfa.register import selectors
@@ -28,6 +28,7 @@ from hirfa.register.models import (
     Document,
     Dossier,
     Education,
+    LegalEntity,
     Message,
     NumberCounter,
     Person,
@@ -36,7 +37,7 @@ from hirfa.register.models import (
     WorkplaceKind,
 )
 from hirfa.register.numbers import make_number
-from hirfa.register.rules import EDITABLE_STATES, TRANSITIONS, RejectionReason
+from hirfa.register.rules import EDITABLE_STATES, OPEN_STATES, TRANSITIONS, RejectionReason
 from hirfa.territory.models import Commune
 
 NATIONAL_COUNTER = "national"
@@ -155,8 +156,12 @@ def clean_person(data: dict) -> dict:
     return clean
 
 
-def clean_craft(data: dict) -> dict:
-    """Category, activities and workplace, validated."""
+def clean_craft(data: dict, *, legal_person: bool = False) -> dict:
+    """Category, activities and workplace, validated.
+
+    A natural person applies as an artisan or master artisan; cooperatives and
+    enterprises (`legal_person`) use their own categories.
+    """
     errors = _Errors()
     clean = {
         "category": errors.check("category", _choice, data.get("category"), Category),
@@ -183,11 +188,63 @@ def clean_craft(data: dict) -> dict:
         if activity is not None and activity != principal:
             secondary.append(activity)
     clean["secondary_activities"] = secondary
-    if clean["category"] and clean["category"] not in NATURAL_PERSON_CATEGORIES:
+    category = clean["category"]
+    if category and (category in NATURAL_PERSON_CATEGORIES) == legal_person:
         errors.add(
             "category",
-            _("Cooperatives and enterprises are registered by a chamber agent, not online."),
+            _("Choose the category of a cooperative or an enterprise.")
+            if legal_person
+            else _("Cooperatives and enterprises are registered by a chamber agent, not online."),
         )
+    errors.raise_if_any()
+    return clean
+
+
+def _registered_person(number) -> Person:
+    registration = (
+        Registration.objects.select_related("person")
+        .filter(number=str(number or "").replace(" ", ""), person__isnull=False)
+        .exclude(status=Registration.Status.STRUCK_OFF)
+        .first()
+    )
+    if registration is None:
+        raise ValidationError(
+            gettext_lazy("No registered artisan has this registration number."), code="unknown"
+        )
+    return registration.person
+
+
+def clean_entity(data: dict, category: str | None) -> dict:
+    """A cooperative or an enterprise, with its members or its supervising artisan."""
+    errors = _Errors()
+    clean = {
+        "name_ar": errors.check("name_ar", _required_text, data.get("name_ar"), 200),
+        "name_fr": errors.check("name_fr", _required_text, data.get("name_fr"), 200),
+        "ice": errors.check("ice", validators.normalise_ice, data.get("ice")),
+        "register_number": str(data.get("register_number") or "").strip()[:30],
+        "address": errors.check("address", _required_text, data.get("address"), 250),
+        "commune": errors.check("commune", _commune, data.get("commune")),
+        "phone": "",
+        "email": "",
+    }
+    if clean["name_ar"] and not any(validators.is_arabic_character(c) for c in clean["name_ar"]):
+        errors.add("name_ar", _("Write this name in Arabic letters."))
+    if data.get("phone"):
+        clean["phone"] = errors.check(
+            "phone", validators.normalise_phone, data.get("phone"), mobile_only=False
+        )
+    if data.get("email"):
+        clean["email"] = errors.check("email", validators.normalise_email, data.get("email"))
+    members = [
+        errors.check("members", _registered_person, number)
+        for number in dict.fromkeys(data.get("members") or [])
+    ]
+    clean["members"] = [m for m in members if m is not None]
+    clean["supervisor"] = None
+    if category == Category.ENTERPRISE:
+        clean["supervisor"] = errors.check("supervisor", _registered_person, data.get("supervisor"))
+    elif category == Category.COOPERATIVE and not data.get("members"):
+        errors.add("members", _("Give the registration numbers of the members."))
     errors.raise_if_any()
     return clean
 
@@ -220,23 +277,45 @@ def _require_reviewer(user, dossier: Dossier) -> None:
 def _locked(dossier: Dossier) -> Dossier:
     """The dossier re-read under a row lock, so two decisions cannot both pass."""
     return (
-        Dossier.objects.select_for_update()
+        Dossier.objects.select_for_update(of=("self",))
         .select_related("person__user", "province", "filed_by")
         .get(pk=dossier.pk)
     )
 
 
-def _move(dossier: Dossier, action: str, actor, *, reason: str = "", data=None) -> Dossier:
-    allowed, target = TRANSITIONS[action]
-    if dossier.state not in allowed:
+def _locked_for_review(officer, dossier: Dossier) -> Dossier:
+    """The dossier, in the officer's scope, under a row lock; refused to non-reviewers."""
+    if not has_capability(officer, Capability.REVIEW):
+        raise Forbidden()
+    try:
+        dossier = (
+            selectors.dossiers_for(officer)
+            .select_for_update(of=("self",))
+            .select_related("person__user", "filed_by")
+            .get(pk=dossier.pk)
+        )
+    except Dossier.DoesNotExist:
+        raise NotFound() from None
+    _require_reviewer(officer, dossier)
+    return dossier
+
+
+def _check_state(dossier: Dossier, action: str) -> None:
+    if dossier.state not in TRANSITIONS[action][0]:
         raise Conflict(
             _("This file cannot do that now: it is “%(state)s”.")
             % {"state": dossier.get_state_display()}
         )
+
+
+def _move(dossier: Dossier, action: str, actor, *, reason: str = "", data=None, also=()) -> Dossier:
+    """Apply a transition, saving `also` (other changed fields) in the same UPDATE."""
+    _check_state(dossier, action)
+    target = TRANSITIONS[action][1]
     previous = dossier.state
     dossier.state = target
     now = timezone.now()
-    fields = ["state", "updated_at"]
+    fields = ["state", "updated_at", *also]
     if action in ("submit", "resubmit"):
         dossier.submitted_at = dossier.submitted_at or now
         fields.append("submitted_at")
@@ -325,10 +404,15 @@ def start_dossier(*, applicant, person_data: dict, craft_data: dict) -> Dossier:
     """An artisan starts their own application (self-service), saved as a draft."""
     if applicant.role != Role.ARTISAN:
         raise Forbidden()
-    if Person.objects.filter(user=applicant).exists():
+    existing = Person.objects.select_for_update().filter(user=applicant).first()
+    if existing is not None and (
+        existing.dossiers.filter(state__in=OPEN_STATES).exists()
+        or existing.registrations.exclude(status=Registration.Status.STRUCK_OFF).exists()
+    ):
         raise Conflict(_("You already have a file. Continue it from your space."))
     person_clean, craft = clean_person(person_data), clean_craft(craft_data)
-    person = _save_person(person_clean, person=None, user=applicant)
+    # After a withdrawn or rejected application, the same person applies again.
+    person = _save_person(person_clean, person=existing, user=applicant)
     return _create_dossier(person, craft, filed_by=applicant, assisted=False)
 
 
@@ -352,8 +436,36 @@ def file_assisted(*, agent, person_data: dict, craft_data: dict, consent: bool) 
     return dossier
 
 
-def _create_dossier(person, craft, *, filed_by, assisted) -> Dossier:
-    dossier = Dossier(person=person, filed_by=filed_by, assisted=assisted)
+@transaction.atomic
+def file_entity(*, agent, entity_data: dict, craft_data: dict, consent: bool) -> Dossier:
+    """A chamber agent files the application of a cooperative or an enterprise."""
+    if not has_capability(agent, Capability.FILE_ASSISTED):
+        raise Forbidden()
+    craft = clean_craft(craft_data, legal_person=True)
+    clean = clean_entity(entity_data, craft["category"])
+    if not consent:
+        raise DomainError(
+            _("The representative must agree to the personal data notice before you file."),
+            fields={"consent": [_("Read the notice and tick the box.")]},
+        )
+    if not selectors.province_in_scope(agent, craft["workplace_commune"].province):
+        raise Forbidden(_("This workplace is outside your territory."))
+    if LegalEntity.objects.filter(ice=clean["ice"]).exists():
+        raise Conflict(
+            _("A file already exists for this ICE."),
+            fields={"ice": [_("This ICE is already in the register.")]},
+        )
+    members = clean.pop("members")
+    entity = LegalEntity.objects.create(kind=LegalEntity.Kind(craft["category"]), **clean)
+    entity.members.set(members)
+    dossier = _create_dossier(None, craft, filed_by=agent, assisted=True, entity=entity)
+    dossier.consent_at = timezone.now()
+    dossier.save(update_fields=["consent_at"])
+    return dossier
+
+
+def _create_dossier(person, craft, *, filed_by, assisted, entity=None) -> Dossier:
+    dossier = Dossier(person=person, entity=entity, filed_by=filed_by, assisted=assisted)
     _apply_craft(dossier, craft)
     try:
         with transaction.atomic():
@@ -459,15 +571,13 @@ def withdraw(*, actor, dossier: Dossier, reason: str = "") -> Dossier:
 
 @transaction.atomic
 def start_review(*, officer, dossier: Dossier) -> Dossier:
-    dossier = _locked(selectors.dossier_for(officer, dossier.pk))
-    _require_reviewer(officer, dossier)
+    dossier = _locked_for_review(officer, dossier)
     return _move(dossier, "start_review", officer)
 
 
 @transaction.atomic
 def request_changes(*, officer, dossier: Dossier, message: str) -> Dossier:
-    dossier = _locked(selectors.dossier_for(officer, dossier.pk))
-    _require_reviewer(officer, dossier)
+    dossier = _locked_for_review(officer, dossier)
     text = " ".join(str(message or "").split())
     if not text:
         raise DomainError(
@@ -480,8 +590,7 @@ def request_changes(*, officer, dossier: Dossier, message: str) -> Dossier:
 
 @transaction.atomic
 def reject(*, officer, dossier: Dossier, reason: str, note: str = "") -> Dossier:
-    dossier = _locked(selectors.dossier_for(officer, dossier.pk))
-    _require_reviewer(officer, dossier)
+    dossier = _locked_for_review(officer, dossier)
     if reason not in RejectionReason.values:
         raise DomainError(
             _("Choose the reason of the rejection."),
@@ -493,11 +602,18 @@ def reject(*, officer, dossier: Dossier, reason: str, note: str = "") -> Dossier
             _("Explain the reason in the note."),
             fields={"note": [_("This field is required.")]},
         )
+    _check_state(dossier, "reject")
     dossier.rejection_reason, dossier.decision_note = reason, note
-    dossier.save(update_fields=["rejection_reason", "decision_note"])
     if note:
         Message.objects.create(dossier=dossier, author=officer, body=note)
-    return _move(dossier, "reject", officer, reason=note or reason, data={"reason": reason})
+    return _move(
+        dossier,
+        "reject",
+        officer,
+        reason=note or reason,
+        data={"reason": reason},
+        also=["rejection_reason", "decision_note"],
+    )
 
 
 def allocate_number() -> str:
@@ -507,19 +623,23 @@ def allocate_number() -> str:
     are served one after the other and never get the same serial; the counter only
     grows, so a number is never reused.
     """
-    updated = NumberCounter.objects.filter(name=NATIONAL_COUNTER).update(last=F("last") + 1)
-    if not updated:
+    table = connection.ops.quote_name(NumberCounter._meta.db_table)
+    with connection.cursor() as cursor:
+        # One statement increments and reads (SQLite >= 3.35 and PostgreSQL).
+        cursor.execute(
+            f"UPDATE {table} SET last = last + 1 WHERE name = %s RETURNING last",
+            [NATIONAL_COUNTER],
+        )
+        row = cursor.fetchone()
+    if row is None:
         raise RuntimeError("the national number counter is missing (migrations not applied?)")
-    serial = NumberCounter.objects.get(name=NATIONAL_COUNTER).last
-    return make_number(serial)
+    return make_number(row[0])
 
 
 @transaction.atomic
 def approve(*, officer, dossier: Dossier, note: str = "") -> Dossier:
-    dossier = _locked(selectors.dossier_for(officer, dossier.pk))
-    _require_reviewer(officer, dossier)
-    if dossier.state not in TRANSITIONS["approve"][0]:
-        return _move(dossier, "approve", officer)  # raises the translated Conflict
+    dossier = _locked_for_review(officer, dossier)
+    _check_state(dossier, "approve")
     today = timezone.localdate()
     if dossier.kind == Dossier.Kind.REGISTRATION:
         registration = _register(dossier, officer, today)
@@ -529,13 +649,13 @@ def approve(*, officer, dossier: Dossier, note: str = "") -> Dossier:
         registration = _renew(dossier, officer, today)
     dossier.registration = registration
     dossier.decision_note = " ".join(str(note or "").split())[:2000]
-    dossier.save(update_fields=["registration", "decision_note"])
     return _move(
         dossier,
         "approve",
         officer,
         reason=dossier.decision_note,
         data={"number": registration.number},
+        also=["registration", "decision_note"],
     )
 
 
@@ -554,11 +674,11 @@ def _register(dossier: Dossier, officer, today: date) -> Registration:
         valid_until=today + timedelta(days=settings.REGISTRATION_VALIDITY_DAYS),
     )
     try:
-        with transaction.atomic():
-            registration.save()
+        # No savepoint: on a violation the whole approval is rolled back anyway.
+        registration.save(force_insert=True)
     except IntegrityError:
         raise Conflict(_("This person is already registered.")) from None
-    registration.secondary_activities.set(dossier.secondary_activities.all())
+    _copy_secondary_activities(dossier, registration)
     record(
         actor=officer,
         action="registration.created",
@@ -567,6 +687,18 @@ def _register(dossier: Dossier, officer, today: date) -> Registration:
         data={"number": registration.number, "dossier": dossier.pk},
     )
     return registration
+
+
+def _copy_secondary_activities(dossier: Dossier, registration: Registration) -> None:
+    links = Dossier.secondary_activities.through.objects.filter(dossier_id=dossier.pk)
+    activity_ids = list(links.values_list("activity_id", flat=True))
+    if activity_ids:
+        Registration.secondary_activities.through.objects.bulk_create(
+            Registration.secondary_activities.through(
+                registration_id=registration.pk, activity_id=activity_id
+            )
+            for activity_id in activity_ids
+        )
 
 
 def _apply_modification(dossier: Dossier, officer) -> Registration:
@@ -649,6 +781,9 @@ def request_renewal(*, actor, registration: Registration) -> Dossier:
     registration = _owned_or_filed_registration(actor, registration)
     if registration.status not in (Registration.Status.ACTIVE, Registration.Status.EXPIRED):
         raise Conflict(_("Only an active or expired registration can be renewed."))
+    # The registration row is locked: a double click cannot open two renewals.
+    if registration.dossiers.filter(kind=Dossier.Kind.RENEWAL, state__in=OPEN_STATES).exists():
+        raise Conflict(_("A renewal of this registration is already in progress."))
     dossier = Dossier.objects.create(
         kind=Dossier.Kind.RENEWAL,
         category=registration.category,

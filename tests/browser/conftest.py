@@ -3,7 +3,6 @@ import shutil
 
 import pytest
 
-from hirfa.territory.services import load_territory
 
 # Playwright's sync API keeps an event loop in the test thread; the ORM calls the
 # tests make there are still plain synchronous calls.
@@ -32,9 +31,8 @@ def browser():
 
 
 @pytest.fixture
-def register(live_server):
-    """A live server whose database holds the territory (flushed after each test)."""
-    load_territory()
+def register(live_server, reference_data):
+    """A live server whose database holds the reference data (flushed after each test)."""
     return live_server
 
 

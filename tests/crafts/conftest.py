@@ -10,6 +10,19 @@ from hirfa.crafts.services import CSV_COLUMNS, DEFAULT_FILE, load_nomenclature
 _SHIPPED = json.loads(DEFAULT_FILE.read_text(encoding="utf-8"))
 
 
+@pytest.fixture(autouse=True)
+def no_nomenclature_yet(request):
+    """These tests start before any list is loaded; the suite's database holds one.
+
+    Emptied inside the test's transaction, so other tests still find the list.
+    """
+    request.getfixturevalue("db")
+    NomenclatureRelease.objects.all().delete()
+    Activity.objects.all().delete()
+    Branch.objects.all().delete()
+    Category.objects.all().delete()
+
+
 @pytest.fixture
 def shipped_data():
     """The shipped provisional list, as a dict a test may change freely."""

@@ -3,16 +3,24 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from hirfa.accounts.demo import DEMO_NOTICE, ensure_demo_accounts
+from hirfa.register.demo import load_demo_register
 from hirfa.env import env_str
 
 
 class Command(BaseCommand):
     help = "Create or refresh the demo register (idempotent). For demonstrations only."
 
+    def add_arguments(self, parser):
+        parser.add_argument("--artisans", type=int, default=300, help="Demo artisans to file.")
+
     def handle(self, *args, **options):
         password = env_str("DEMO_PASSWORD", "hirfa-demo")
         with transaction.atomic():
             accounts = ensure_demo_accounts(password)
+        register = load_demo_register(count=options["artisans"])
+        self.stdout.write(
+            _("Demo register: %(created)d artisans added, %(total)d in all.") % register
+        )
         self.stdout.write(str(DEMO_NOTICE) % {"password": password})
         for username, role in accounts:
             self.stdout.write(f"  {username:<20} {role}")

@@ -1,0 +1,223 @@
+"""A synthetic register for demonstrations: artisans in every state of the workflow.
+
+Everything goes through the services, as a real chamber would file it, so the demo
+also exercises the audit trail and notifications. Deterministic (seeded) and
+idempotent: demo people are recognised by their CNIE and never created twice.
+"""
+
+import io
+import random
+from datetime import date, timedelta
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from PIL import Image
+
+from hirfa.accounts.roles import Role
+from hirfa.accounts.services import save_staff_member
+from hirfa.crafts.models import Activity
+from hirfa.register import selectors, services
+from hirfa.register.models import Category, Dossier, Person, Registration
+from hirfa.register.rules import RejectionReason
+from hirfa.territory.models import Commune, Organisation, Region
+
+FIRST_NAMES = {
+    "F": [
+        ("فاطمة", "Fatima"),
+        ("خديجة", "Khadija"),
+        ("عائشة", "Aicha"),
+        ("مريم", "Meryem"),
+        ("زينب", "Zineb"),
+        ("فاضمة", "Fadma"),
+        ("إيطو", "Itto"),
+        ("حليمة", "Halima"),
+        ("نعيمة", "Naima"),
+        ("رقية", "Rkia"),
+        ("سعيدة", "Saida"),
+        ("لطيفة", "Latifa"),
+    ],
+    "M": [
+        ("محمد", "Mohamed"),
+        ("أحمد", "Ahmed"),
+        ("الحسين", "Lahcen"),
+        ("عبد الحق", "Abdelhak"),
+        ("إبراهيم", "Brahim"),
+        ("يوسف", "Youssef"),
+        ("عمر", "Omar"),
+        ("مبارك", "Mbarek"),
+        ("الحسن", "Hassan"),
+        ("عبد الله", "Abdellah"),
+        ("رشيد", "Rachid"),
+        ("إدريس", "Driss"),
+    ],
+}
+FAMILY_NAMES = [
+    ("أيت لحسن", "Ait Lahcen"),
+    ("العلوي", "Alaoui"),
+    ("بناني", "Bennani"),
+    ("الإدريسي", "Idrissi"),
+    ("أمزيان", "Amzian"),
+    ("أوبلا", "Oubella"),
+    ("التازي", "Tazi"),
+    ("أيت باها", "Ait Baha"),
+    ("الفاسي", "El Fassi"),
+    ("بوزيد", "Bouzid"),
+    ("أخياط", "Akhiat"),
+    ("الصنهاجي", "Sanhaji"),
+    ("أوعلي", "Ouali"),
+    ("الشرقاوي", "Cherkaoui"),
+    ("بلحاج", "Belhaj"),
+]
+# (state the demo dossier ends in, how many in a hundred)
+STATE_MIX = [
+    ("approved", 55),
+    ("submitted", 10),
+    ("in_review", 8),
+    ("changes_requested", 7),
+    ("resubmitted", 5),
+    ("draft", 5),
+    ("rejected", 5),
+    ("withdrawn", 3),
+    ("suspended", 1),
+    ("struck_off", 1),
+]
+
+
+def _png() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (60, 40), (230, 220, 200)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def _demo_staff() -> tuple[dict, dict]:
+    """One agent and one officer per region, who file and decide the demo files.
+
+    They cannot log in: they only stand for the people who filed and decided.
+    """
+    agents, officers = {}, {}
+    for region in Region.objects.all():
+        chamber = Organisation.objects.get(code=f"chamber-{region.code}")
+        agents[region.pk], _ = save_staff_member(
+            username=f"demo.agent.{region.code}",
+            role=Role.AGENT,
+            password=None,
+            first_name="Agent",
+            last_name=region.name_fr,
+            organisation=chamber,
+            scope_region=region,
+        )
+        officers[region.pk], _ = save_staff_member(
+            username=f"demo.officer.{region.code}",
+            role=Role.OFFICER,
+            password=None,
+            first_name="Officer",
+            last_name=region.name_fr,
+            scope_region=region,
+        )
+    return agents, officers
+
+
+def load_demo_register(*, count: int = 300) -> dict:
+    rng = random.Random(2022_08_29)  # the Tiznit awareness meeting
+    agents, officers = _demo_staff()
+    communes = list(Commune.objects.select_related("province__region"))
+    weights = [max(c.population, 1) for c in communes]
+    activities = list(Activity.objects.filter(is_active=True))
+    states = [state for state, share in STATE_MIX for _ in range(share)]
+    image = _png()
+    created = 0
+    for index in range(count):
+        cnie = f"DM{index:06d}"
+        # Draw everything first, so a second run draws the same values for the others.
+        sex = rng.choice("FM")
+        first = rng.choice(FIRST_NAMES[sex])
+        family = rng.choice(FAMILY_NAMES)
+        commune = rng.choices(communes, weights)[0]
+        activity = rng.choice(activities)
+        category = rng.choice(
+            [
+                Category.ARTISAN_EXPERIENCE,
+                Category.ARTISAN_EXPERIENCE,
+                Category.MASTER,
+                Category.ARTISAN_DIPLOMA,
+            ]
+        )
+        birth = date(1950, 1, 1) + timedelta(days=rng.randrange(365 * 55))
+        state = states[index % len(states)]
+        if Person.objects.filter(cnie=cnie).exists():
+            continue
+        region_id = commune.province.region_id
+        with transaction.atomic():
+            _file_demo(
+                agent=agents[region_id],
+                officer=officers[region_id],
+                state=state,
+                image=image,
+                person={
+                    "cnie": cnie,
+                    "first_name_ar": first[0],
+                    "last_name_ar": family[0],
+                    "first_name_latin": first[1],
+                    "last_name_latin": family[1],
+                    "sex": sex,
+                    "birth_date": birth.isoformat(),
+                    "birth_place": commune.name_fr,
+                    "address": f"{rng.randint(1, 200)} Derb {family[1]}",
+                    "commune": commune.code,
+                    "phone": f"06{index:08d}",
+                    "education": rng.choice(["none", "primary", "secondary", "vocational"]),
+                },
+                craft={
+                    "category": category,
+                    "principal_activity": activity.code,
+                    "workplace_kind": rng.choice(["workshop", "home", "itinerant"]),
+                    "workplace_commune": commune.code,
+                    "workplace_address": f"Atelier {rng.randint(1, 99)}, {commune.name_fr}",
+                },
+            )
+        created += 1
+    return {"created": created, "total": Person.objects.filter(cnie__startswith="DM").count()}
+
+
+def _file_demo(*, agent, officer, state, image, person, craft) -> None:
+    dossier = services.file_assisted(
+        agent=agent, person_data=person, craft_data=craft, consent=True
+    )
+    if state == "draft":
+        return
+    for requirement in selectors.required_documents(dossier.category):
+        services.attach_document(
+            actor=agent,
+            dossier=dossier,
+            kind=requirement.code,
+            uploaded=SimpleUploadedFile(f"{requirement.code}.png", image, "image/png"),
+        )
+    services.submit(actor=agent, dossier=dossier)
+    if state == "withdrawn":
+        services.withdraw(actor=agent, dossier=dossier, reason="Demo")
+        return
+    if state == "submitted":
+        return
+    services.start_review(officer=officer, dossier=dossier)
+    if state == "in_review":
+        return
+    if state in ("changes_requested", "resubmitted"):
+        services.request_changes(
+            officer=officer,
+            dossier=dossier,
+            message="Le document d'expérience est illisible, merci de le renvoyer.",
+        )
+        if state == "resubmitted":
+            services.submit(actor=agent, dossier=dossier)
+        return
+    if state == "rejected":
+        services.reject(officer=officer, dossier=dossier, reason=RejectionReason.NOT_A_CRAFT)
+        return
+    dossier = services.approve(officer=officer, dossier=Dossier.objects.get(pk=dossier.pk))
+    registration = Registration.objects.get(pk=dossier.registration_id)
+    if state == "suspended":
+        services.suspend(
+            officer=officer, registration=registration, reason="Contrôle en cours", until=None
+        )
+    elif state == "struck_off":
+        services.strike_off(officer=officer, registration=registration, reason="Cessation")
