@@ -8,6 +8,7 @@ goes through `services.approve` exactly as an officer's click does: row lock,
 number allocation, registration, audit entry, notification.
 """
 
+import io
 import os
 import sys
 import time
@@ -32,8 +33,8 @@ from hirfa.territory.models import Commune, Province, Region  # noqa: E402
 
 def prepare(count: int) -> tuple:
     call_command("migrate", verbosity=0)
-    call_command("load_territory", verbosity=0)
-    call_command("load_crafts", verbosity=0)
+    call_command("load_territory", stdout=io.StringIO())
+    call_command("load_crafts", stdout=io.StringIO())
     region = Region.objects.get(code="09")
     agent, _ = save_staff_member(username="bench.agent", role=Role.AGENT, scope_region=region)
     officer, _ = save_staff_member(
