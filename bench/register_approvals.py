@@ -15,7 +15,7 @@ import time
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hirfa.settings")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
@@ -38,9 +38,9 @@ def prepare(count: int) -> tuple:
     region = Region.objects.get(code="09")
     agent, _ = save_staff_member(username="bench.agent", role=Role.AGENT, scope_region=region)
     officer, _ = save_staff_member(
-        username="bench.officer", role=Role.OFFICER, scope_province=Province.objects.get(
-            code="09.581"
-        )
+        username="bench.officer",
+        role=Role.OFFICER,
+        scope_province=Province.objects.get(code="09.581"),
     )
     commune = Commune.objects.filter(province__code="09.581").first()
     activity = Activity.objects.filter(is_active=True).first()

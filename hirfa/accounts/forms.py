@@ -1,10 +1,29 @@
+import re
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.core.exceptions import ValidationError
 from django.template import loader
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from hirfa.accounts import services
 from hirfa.core.tasks import send_email
+from hirfa.core.validators import normalise_phone
+
+# Digits (Western, Arabic-Indic, Persian), "+", spaces, dots, hyphens, parentheses:
+# what a phone number typed into the username box may hold.
+_PHONE_LIKE = re.compile(r"[\s+0-9\u0660-\u0669\u06f0-\u06f9().\-]{9,30}")
+
+
+def phone_or_username(value: str) -> str:
+    """A username typed as a Moroccan phone ("06 12 34 56 78") becomes its E.164 form."""
+    if not _PHONE_LIKE.fullmatch(value or ""):
+        return value
+    try:
+        return normalise_phone(value)
+    except ValidationError:
+        return value
 
 
 def client_address(request) -> str | None:
@@ -18,6 +37,9 @@ class ThrottledLoginForm(AuthenticationForm):
         **AuthenticationForm.error_messages,
         "throttled": _("Too many failed attempts. For your safety, wait 15 minutes and try again."),
     }
+
+    def clean_username(self):
+        return phone_or_username(self.cleaned_data.get("username") or "")
 
     def clean(self):
         username = self.cleaned_data.get("username") or ""
@@ -49,3 +71,70 @@ class QueuedPasswordResetForm(PasswordResetForm):
         subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
         body = loader.render_to_string(email_template_name, context)
         send_email.enqueue(to=[to_email], subject=subject, body=body)
+
+
+class _PlainLabels:
+    """Labels without the trailing colon, which reads badly above a field in Arabic."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+class SignupForm(_PlainLabels, forms.Form):
+    """Opening an artisan account with a mobile phone. The service checks everything."""
+
+    phone = forms.CharField(
+        label=_("Your mobile phone number"),
+        max_length=30,
+        help_text=format_lazy(
+            '{} <bdi dir="ltr">06 12 34 56 78</bdi>', _("We will send you a code by SMS. Example:")
+        ),
+        widget=forms.TextInput(
+            attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel", "dir": "ltr"}
+        ),
+    )
+    first_name = forms.CharField(
+        label=_("First name"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
+    )
+    last_name = forms.CharField(
+        label=_("Family name"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
+    )
+    password = forms.CharField(
+        label=_("Choose a password"),
+        strip=False,
+        help_text=_("At least 8 characters, not only digits."),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    password2 = forms.CharField(
+        label=_("Type the password again"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        first, second = cleaned.get("password"), cleaned.get("password2")
+        if first and second and first != second:
+            self.add_error("password2", _("The two passwords are not the same."))
+        return cleaned
+
+
+class PhoneCodeForm(_PlainLabels, forms.Form):
+    code = forms.CharField(
+        label=_("The code we sent you by SMS"),
+        max_length=20,
+        widget=forms.TextInput(
+            attrs={
+                "inputmode": "numeric",
+                "autocomplete": "one-time-code",
+                "pattern": "[0-9 ]*",
+                "dir": "ltr",
+                "autofocus": True,
+            }
+        ),
+    )

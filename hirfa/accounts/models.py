@@ -3,6 +3,7 @@ import hashlib
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hirfa.accounts.roles import TERRITORIAL_ROLES, Role
@@ -104,3 +105,37 @@ class LoginFailure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.username} @ {self.at:%Y-%m-%d %H:%M}"
+
+
+class PhoneVerification(models.Model):
+    """A one-time code sent by SMS to prove that a person holds a phone number.
+
+    Only a digest of the code is kept (SHA-256 of the code and the phone). A code
+    lives a few minutes and allows a few attempts (see `services`).
+    """
+
+    class Purpose(models.TextChoices):
+        SIGNUP = "signup", _("Opening an account")
+
+    phone = models.CharField(_("mobile phone"), max_length=16)
+    code_digest = models.CharField(_("code digest"), max_length=64, editable=False)
+    purpose = models.CharField(
+        _("purpose"), max_length=12, choices=Purpose.choices, default=Purpose.SIGNUP
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+    expires_at = models.DateTimeField(_("expires at"))
+    attempts = models.PositiveSmallIntegerField(_("wrong attempts"), default=0)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("phone verification")
+        verbose_name_plural = _("phone verifications")
+        indexes = [models.Index(fields=["phone", "purpose", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.phone} ({self.get_purpose_display()})"
+
+    @staticmethod
+    def digest_of(code: str, phone: str) -> str:
+        return hashlib.sha256(f"{code}{phone}".encode()).hexdigest()

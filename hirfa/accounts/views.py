@@ -1,14 +1,25 @@
+from django.contrib import messages
+from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import render
-from django.urls import reverse_lazy
+from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_POST
 
-from hirfa.accounts import selectors
-from hirfa.accounts.forms import QueuedPasswordResetForm, ThrottledLoginForm
-from hirfa.accounts.roles import Capability, has_capability
-from hirfa.core.errors import NotFound
+from hirfa.accounts import selectors, services
+from hirfa.accounts.forms import (
+    PhoneCodeForm,
+    QueuedPasswordResetForm,
+    SignupForm,
+    ThrottledLoginForm,
+)
+from hirfa.accounts.roles import Capability, Role, has_capability
+from hirfa.core.errors import DomainError, NotFound
+from hirfa.core.forms import show_domain_error
 
 
 class LoginView(auth_views.LoginView):
@@ -82,3 +93,69 @@ def staff_member(request, username):
     _require(request, Capability.VIEW_STAFF)
     member = _found(selectors.staff_member_for, request.user, username)
     return render(request, "accounts/staff_member.html", {"member": member})
+
+
+# --- Sign-up by phone -------------------------------------------------------------------
+
+# The phone waiting for its code, kept in the session between the two pages.
+SIGNUP_PHONE = "signup_phone"
+
+
+def _start_page(user) -> str:
+    return reverse("artisan:space") if user.role == Role.ARTISAN else reverse("core:home")
+
+
+@sensitive_post_parameters("password", "password2")
+def signup(request):
+    """Step 1: phone, names and password; a code goes out by SMS."""
+    if request.user.is_authenticated:
+        return redirect(_start_page(request.user))
+    form = SignupForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user = services.start_phone_signup(
+                data["phone"], data["password"], data["first_name"], data["last_name"]
+            )
+        except DomainError as error:
+            show_domain_error(request, form, error)
+        else:
+            request.session[SIGNUP_PHONE] = user.phone
+            return redirect("accounts:signup_confirm")
+    return render(request, "accounts/signup.html", {"form": form})
+
+
+def signup_confirm(request):
+    """Step 2: the code from the SMS; the account opens and the person is logged in."""
+    if request.user.is_authenticated:
+        return redirect(_start_page(request.user))
+    phone = request.session.get(SIGNUP_PHONE)
+    if not phone:
+        messages.info(request, _("Start by giving your phone number."))
+        return redirect("accounts:signup")
+    form = PhoneCodeForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.confirm_phone(phone, form.cleaned_data["code"])
+        except DomainError as error:
+            show_domain_error(request, form, error)
+        else:
+            login(request, user)
+            request.session.pop(SIGNUP_PHONE, None)
+            messages.success(request, _("Your account is ready. Welcome!"))
+            return redirect("artisan:space")
+    return render(request, "accounts/signup_confirm.html", {"form": form, "phone": phone})
+
+
+@require_POST
+def signup_resend(request):
+    phone = request.session.get(SIGNUP_PHONE)
+    if not phone:
+        return redirect("accounts:signup")
+    try:
+        services.resend_phone_code(phone)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("We sent you a new code."))
+    return redirect("accounts:signup_confirm")

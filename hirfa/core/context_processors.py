@@ -2,7 +2,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from hirfa.accounts.roles import Capability, has_capability
+from hirfa.accounts.roles import Capability, Role, has_capability
 from hirfa.core.languages import LOCAL_NAMES
 
 
@@ -11,6 +11,12 @@ def navigation(request):
     # Error pages can render before the authentication middleware has run.
     user = getattr(request, "user", None)
     items = [(reverse("core:home"), _("Home")), (reverse("crafts:list"), _("Crafts"))]
+    if getattr(user, "is_authenticated", False) and user.role == Role.ARTISAN:
+        items.append((reverse("artisan:space"), _("My file")))
+    if has_capability(user, Capability.FILE_ASSISTED):
+        items.append((reverse("register_staff:desk"), _("Assisted filing")))
+    if has_capability(user, Capability.REVIEW):
+        items.append((reverse("register_staff:queue"), _("Review")))
     if has_capability(user, Capability.VIEW_WORKSPACE):
         items.append((reverse("accounts:workspace"), _("My territory")))
     if has_capability(user, Capability.VIEW_STAFF):

@@ -11,7 +11,6 @@ import hashlib
 import io
 import json
 import re
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +21,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from hirfa.core.errors import DomainError
+from hirfa.core.validators import (
+    has_invisible_characters,
+    is_arabic_script,
+    is_tifinagh_script,
+)
 from hirfa.crafts.models import Activity, Branch, Category, NomenclatureRelease
 from hirfa.crafts.selectors import current_release
 
@@ -51,19 +55,6 @@ MAX_REPORTED_PROBLEMS = 50
 
 _CODE = re.compile(CODE_PATTERN, re.ASCII)
 _WHITESPACE = re.compile(r"\s+")
-_ARABIC_RANGES = (
-    (0x0600, 0x06FF),
-    (0x0750, 0x077F),
-    (0x0870, 0x089F),
-    (0x08A0, 0x08FF),
-    (0xFB50, 0xFDFF),
-    (0xFE70, 0xFEFF),
-)
-_TIFINAGH = re.compile(r"[\u2D30-\u2D7F -]+")
-_TIFINAGH_LETTER = re.compile(r"[\u2D30-\u2D7F]")
-# Joiners shape Arabic legitimately; every other invisible character
-# would make two identical-looking names differ.
-_ALLOWED_FORMAT_CHARACTERS = {"\u200c", "\u200d"}
 
 _WHERE_CODE = {
     "category": gettext_lazy("category %(code)s"),
@@ -203,18 +194,6 @@ def _normalise(value: str) -> str:
     return _WHITESPACE.sub(" ", value).strip()
 
 
-def _is_arabic(character: str) -> bool:
-    point = ord(character)
-    return any(low <= point <= high for low, high in _ARABIC_RANGES)
-
-
-def _has_invisible_characters(value: str) -> bool:
-    return any(
-        unicodedata.category(c).startswith("C") and c not in _ALLOWED_FORMAT_CHARACTERS
-        for c in value
-    )
-
-
 def _code_problem(value: str) -> str | None:
     if not value:
         return _("the code is missing.")
@@ -229,18 +208,20 @@ def _code_problem(value: str) -> str | None:
 def _name_problem(language: str, value: str) -> str | None:
     if len(value) > NAME_MAX_LENGTH:
         return _("the name is longer than %(limit)d characters.") % {"limit": NAME_MAX_LENGTH}
-    if _has_invisible_characters(value):
+    # Joiners shape Arabic legitimately; every other invisible character
+    # would make two identical-looking names differ.
+    if has_invisible_characters(value, allow_joiners=True):
         return _("the name contains invisible or control characters.")
     if language == "ar":
         if not value:
             return _("the Arabic name is missing.")
-        letters = [c for c in value if unicodedata.category(c)[0] in "LM"]
-        if not any(_is_arabic(c) for c in letters) or not all(_is_arabic(c) for c in letters):
+        # The name of an activity, not of a person: digits and punctuation may appear.
+        if not is_arabic_script(value, punctuation=None):
             return _("the Arabic name must be written in Arabic script only.")
     elif language == "fr":
         if not value:
             return _("the French name is missing.")
-    elif value and not (_TIFINAGH.fullmatch(value) and _TIFINAGH_LETTER.search(value)):
+    elif value and not is_tifinagh_script(value):
         return _("the Tamazight name must be empty or written in Tifinagh only.")
     return None
 

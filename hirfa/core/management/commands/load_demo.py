@@ -3,8 +3,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from hirfa.accounts.demo import DEMO_NOTICE, ensure_demo_accounts
-from hirfa.register.demo import load_demo_register
 from hirfa.env import env_str
+from hirfa.register.demo import load_demo_register
 
 
 class Command(BaseCommand):

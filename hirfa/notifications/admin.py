@@ -1,0 +1,23 @@
+from django.contrib import admin
+
+from hirfa.notifications.models import Notification
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    """A read-only record of what was sent, to whom, and whether it arrived."""
+
+    list_display = ["created_at", "event", "channel", "address", "recipient", "status", "attempts"]
+    list_filter = ["channel", "status", "event"]
+    search_fields = ["address", "recipient__username", "event"]
+    list_select_related = ["recipient"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

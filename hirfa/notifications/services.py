@@ -1,0 +1,112 @@
+"""Sending notifications: record them with the change, deliver them after commit."""
+
+import logging
+from collections.abc import Callable
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.functional import Promise
+
+from hirfa.core.jobs import job
+from hirfa.core.languages import is_supported
+from hirfa.notifications import backends
+from hirfa.notifications.models import Channel, Notification, Status
+
+logger = logging.getLogger(__name__)
+
+# Plain or lazy text (gettext_lazy, format_lazy), or a function returning text:
+# a function is called inside the recipient's language, so `%` interpolation of a
+# translated string belongs in one, e.g. `lambda: _("Code: %(code)s") % {"code": c}`.
+Text = str | Promise | Callable[[], str]
+
+
+def _language(language: str | None) -> str:
+    """One of settings.LANGUAGES ("fr-MA" gives "fr"), else the default (Arabic)."""
+    if language:
+        primary = language.split("-")[0].lower()
+        if is_supported(primary):
+            return primary
+        logger.warning("Unsupported notification language %r; using the default", language)
+    return settings.LANGUAGE_CODE
+
+
+def _render(text: Text) -> str:
+    return str(text() if callable(text) else text)
+
+
+def notify(
+    *,
+    user=None,
+    phone: str | None = None,
+    email: str | None = None,
+    event: str,
+    subject: Text,
+    body: Text,
+    language: str | None = None,
+) -> list[Notification]:
+    """Record one notification per channel the recipient can be reached on.
+
+    SMS goes to `phone` (else `user.phone`), e-mail to `email` (else `user.email`);
+    a recipient with neither gets nothing and an empty list is returned. Subject and
+    body are rendered in `language` (else the default language). Delivery is queued
+    only when the surrounding transaction commits, so a rolled-back change sends
+    nothing.
+    """
+    addresses = {
+        Channel.SMS: phone or getattr(user, "phone", None),
+        Channel.EMAIL: email or getattr(user, "email", None),
+    }
+    language = _language(language)
+    with translation.override(language):
+        # A subject is one line (mail headers refuse line breaks) that fits its column.
+        rendered_subject = " ".join(_render(subject).split())[:255]
+        rendered_body = _render(body)
+    notifications = [
+        Notification.objects.create(
+            recipient=user,
+            channel=channel,
+            address=address,
+            subject=rendered_subject,
+            body=rendered_body,
+            language=language,
+            event=event,
+        )
+        for channel, address in addresses.items()
+        if address
+    ]
+    for notification in notifications:
+        transaction.on_commit(
+            lambda pk=notification.pk: deliver_notification.enqueue(pk), robust=True
+        )
+    return notifications
+
+
+@job
+def deliver_notification(notification_id: int) -> str:
+    """Send one notification through its channel's backend. Safe to run twice.
+
+    A notification already sent is left alone. A failure is recorded on the
+    notification (status failed, error, attempts) and raised, so the job wrapper
+    retries it.
+    """
+    try:
+        notification = Notification.objects.get(pk=notification_id)
+    except Notification.DoesNotExist:
+        logger.warning("Notification %s no longer exists; nothing to send", notification_id)
+        return "missing"
+    if notification.status == Status.SENT:
+        return "already sent"
+    notification.attempts += 1
+    try:
+        backends.get_backend(notification.channel).deliver(notification)
+    except Exception as error:
+        notification.status = Status.FAILED
+        notification.error = f"{type(error).__name__}: {error}"[:2000]
+        notification.save(update_fields=["status", "error", "attempts"])
+        raise
+    notification.status = Status.SENT
+    notification.sent_at = timezone.now()
+    notification.error = ""
+    notification.save(update_fields=["status", "sent_at", "error", "attempts"])
+    return "sent"
