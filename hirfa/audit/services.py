@@ -116,8 +116,12 @@ def _lock_and_read_head(using: str) -> str:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK_KEY])
-    head = AuditEntry.objects.using(using).order_by("-id").values_list("hash", flat=True).first()
-    return head or GENESIS_HASH
+    table = connection.ops.quote_name(AuditEntry._meta.db_table)
+    with connection.cursor() as cursor:
+        # Plain SQL: this runs on every audited change.
+        cursor.execute(f"SELECT hash FROM {table} ORDER BY id DESC LIMIT 1")
+        row = cursor.fetchone()
+    return row[0] if row else GENESIS_HASH
 
 
 def _normalised(data):

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from hirfa.accounts.roles import Capability, Role, has_capability
 from hirfa.audit.services import record
 from hirfa.core import validators
-from hirfa.core.errors import Conflict, DomainError, Forbidden, NotFound
+from hirfa.core.errors import Conflict, DomainError, Forbidden
 from hirfa.crafts.models import Activity
 from hirfa.notifications.services import notify
 from hirfa.register import selectors
@@ -287,15 +287,7 @@ def _locked_for_review(officer, dossier: Dossier) -> Dossier:
     """The dossier, in the officer's scope, under a row lock; refused to non-reviewers."""
     if not has_capability(officer, Capability.REVIEW):
         raise Forbidden()
-    try:
-        dossier = (
-            selectors.dossiers_for(officer)
-            .select_for_update(of=("self",))
-            .select_related("person__user", "filed_by")
-            .get(pk=dossier.pk)
-        )
-    except Dossier.DoesNotExist:
-        raise NotFound() from None
+    dossier = selectors.dossier_to_decide(officer, dossier.pk)
     _require_reviewer(officer, dossier)
     return dossier
 
@@ -663,11 +655,12 @@ def _register(dossier: Dossier, officer, today: date) -> Registration:
     registration = Registration(
         number=allocate_number(),
         category=dossier.category,
-        person=dossier.person,
-        entity=dossier.entity,
-        principal_activity=dossier.principal_activity,
+        # Ids, not objects: the related rows need not be read to be referenced.
+        person_id=dossier.person_id,
+        entity_id=dossier.entity_id,
+        principal_activity_id=dossier.principal_activity_id,
         workplace_kind=dossier.workplace_kind,
-        workplace_commune=dossier.workplace_commune,
+        workplace_commune_id=dossier.workplace_commune_id,
         workplace_address=dossier.workplace_address,
         province=dossier.province,
         registered_on=today,
@@ -690,14 +683,14 @@ def _register(dossier: Dossier, officer, today: date) -> Registration:
 
 
 def _copy_secondary_activities(dossier: Dossier, registration: Registration) -> None:
-    links = Dossier.secondary_activities.through.objects.filter(dossier_id=dossier.pk)
-    activity_ids = list(links.values_list("activity_id", flat=True))
-    if activity_ids:
-        Registration.secondary_activities.through.objects.bulk_create(
-            Registration.secondary_activities.through(
-                registration_id=registration.pk, activity_id=activity_id
-            )
-            for activity_id in activity_ids
+    # One INSERT … SELECT: approvals are the register's hottest write.
+    target = connection.ops.quote_name(Registration.secondary_activities.through._meta.db_table)
+    source = connection.ops.quote_name(Dossier.secondary_activities.through._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {target} (registration_id, activity_id) "
+            f"SELECT %s, activity_id FROM {source} WHERE dossier_id = %s",
+            [registration.pk, dossier.pk],
         )
 
 
