@@ -123,7 +123,10 @@ def load_demo_register(*, count: int = 300) -> dict:
     communes = list(Commune.objects.select_related("province__region"))
     weights = [max(c.population, 1) for c in communes]
     activities = list(Activity.objects.filter(is_active=True))
-    states = [state for state, share in STATE_MIX for _ in range(share)]
+    # Interleaved, so that even a small demo has files in every state.
+    states = random.Random(7).sample(
+        [state for state, share in STATE_MIX for _ in range(share)], k=100
+    )
     image = _png()
     created = 0
     for index in range(count):

@@ -1,4 +1,4 @@
-// Staff screens: a form marked data-once is sent once (a double tap at a fair must not
+// A form marked data-once is sent once (a double tap at a fair must not
 // file twice); coming back with the Back button makes it usable again.
 (function () {
   document.addEventListener("submit", function (event) {
