@@ -32,6 +32,20 @@ def reference_data():
 
 
 @pytest.fixture(autouse=True)
+def isolated_files_and_messages(monkeypatch, settings, tmp_path):
+    """Uploads, outboxes and generated files go to a temporary directory; SMS and
+    e-mail stay in memory, where tests can read them."""
+    from hirfa.notifications import backends
+
+    monkeypatch.setenv("SMS_BACKEND", "memory")
+    monkeypatch.setenv("EMAIL_NOTIFICATION_BACKEND", "memory")
+    settings.VAR_DIR = tmp_path
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.JOB_RETRY_BASE_SECONDS = 0
+    backends.outbox.clear()
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     # Argon2 is deliberately slow; tests about hashing itself set it back.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

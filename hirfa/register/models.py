@@ -165,23 +165,16 @@ class DocumentRequirement(models.Model):
         return {"ar": self.name_ar, "fr": self.name_fr}.get(language, self.name_en)
 
 
-class Registration(models.Model):
-    """An entry of the register, with its national number."""
+class CraftRecord(models.Model):
+    """Who practises which craft, where: what an application asks and a registration holds."""
 
-    class Status(models.TextChoices):
-        ACTIVE = "active", _("Active")
-        SUSPENDED = "suspended", _("Suspended")
-        EXPIRED = "expired", _("Expired")
-        STRUCK_OFF = "struck_off", _("Struck off")
-
-    number = models.CharField(_("registration number"), max_length=10, unique=True)
     category = models.CharField(_("category"), max_length=20, choices=Category.choices)
     person = models.ForeignKey(
         Person,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
-        related_name="registrations",
+        related_name="%(class)ss",
         verbose_name=_("person"),
     )
     entity = models.ForeignKey(
@@ -189,7 +182,7 @@ class Registration(models.Model):
         on_delete=models.PROTECT,
         null=True,
         blank=True,
-        related_name="registrations",
+        related_name="%(class)ss",
         verbose_name=_("cooperative or enterprise"),
     )
     principal_activity = models.ForeignKey(
@@ -212,6 +205,36 @@ class Registration(models.Model):
     province = models.ForeignKey(
         "territory.Province", on_delete=models.PROTECT, related_name="+", verbose_name=_("province")
     )
+
+    class Meta:
+        abstract = True
+        constraints = [
+            models.CheckConstraint(
+                name="%(class)s_has_exactly_one_registrant",
+                condition=Q(person__isnull=False, entity__isnull=True)
+                | Q(person__isnull=True, entity__isnull=False),
+            ),
+        ]
+
+    @property
+    def registrant_name_ar(self) -> str:
+        return self.person.full_name_ar if self.person else self.entity.name_ar
+
+    @property
+    def registrant_name_latin(self) -> str:
+        return self.person.full_name_latin if self.person else self.entity.name_fr
+
+
+class Registration(CraftRecord):
+    """An entry of the register, with its national number."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        SUSPENDED = "suspended", _("Suspended")
+        EXPIRED = "expired", _("Expired")
+        STRUCK_OFF = "struck_off", _("Struck off")
+
+    number = models.CharField(_("registration number"), max_length=10, unique=True)
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.ACTIVE
     )
@@ -227,6 +250,7 @@ class Registration(models.Model):
         verbose_name = _("registration")
         verbose_name_plural = _("registrations")
         constraints = [
+            *CraftRecord.Meta.constraints,
             # One live registration per CNIE (per person) and per legal entity:
             # a struck-off registrant may register again, nobody twice at once.
             models.UniqueConstraint(
@@ -240,11 +264,6 @@ class Registration(models.Model):
                 name="one_live_registration_per_entity",
             ),
             models.CheckConstraint(
-                name="registration_has_exactly_one_registrant",
-                condition=Q(person__isnull=False, entity__isnull=True)
-                | Q(person__isnull=True, entity__isnull=False),
-            ),
-            models.CheckConstraint(
                 name="registration_number_is_ten_digits",
                 condition=Q(number__regex=r"^[1-9][0-9]{9}$"),
             ),
@@ -254,16 +273,8 @@ class Registration(models.Model):
     def __str__(self) -> str:
         return self.number
 
-    @property
-    def registrant_name_ar(self) -> str:
-        return self.person.full_name_ar if self.person else self.entity.name_ar
 
-    @property
-    def registrant_name_latin(self) -> str:
-        return self.person.full_name_latin if self.person else self.entity.name_fr
-
-
-class Dossier(models.Model):
+class Dossier(CraftRecord):
     """An application to the register, from draft to decision."""
 
     class Kind(models.TextChoices):
@@ -285,23 +296,6 @@ class Dossier(models.Model):
         _("kind"), max_length=14, choices=Kind.choices, default=Kind.REGISTRATION
     )
     state = models.CharField(_("state"), max_length=20, choices=State.choices, default="draft")
-    category = models.CharField(_("category"), max_length=20, choices=Category.choices)
-    person = models.ForeignKey(
-        Person,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="dossiers",
-        verbose_name=_("person"),
-    )
-    entity = models.ForeignKey(
-        LegalEntity,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="dossiers",
-        verbose_name=_("cooperative or enterprise"),
-    )
     registration = models.ForeignKey(
         Registration,
         on_delete=models.PROTECT,
@@ -309,26 +303,6 @@ class Dossier(models.Model):
         blank=True,
         related_name="dossiers",
         verbose_name=_("registration"),
-    )
-    principal_activity = models.ForeignKey(
-        "crafts.Activity",
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("principal activity"),
-    )
-    secondary_activities = models.ManyToManyField(
-        "crafts.Activity", blank=True, related_name="+", verbose_name=_("secondary activities")
-    )
-    workplace_kind = models.CharField(_("workplace"), max_length=10, choices=WorkplaceKind.choices)
-    workplace_commune = models.ForeignKey(
-        "territory.Commune",
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("commune of the workplace"),
-    )
-    workplace_address = models.CharField(_("address of the workplace"), max_length=250)
-    province = models.ForeignKey(
-        "territory.Province", on_delete=models.PROTECT, related_name="+", verbose_name=_("province")
     )
     filed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -357,11 +331,7 @@ class Dossier(models.Model):
         verbose_name = _("dossier")
         verbose_name_plural = _("dossiers")
         constraints = [
-            models.CheckConstraint(
-                name="dossier_has_exactly_one_registrant",
-                condition=Q(person__isnull=False, entity__isnull=True)
-                | Q(person__isnull=True, entity__isnull=False),
-            ),
+            *CraftRecord.Meta.constraints,
             # One open first-registration file per person: a second would only
             # produce a duplicate to reject.
             models.UniqueConstraint(
@@ -386,14 +356,6 @@ class Dossier(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.get_kind_display()}"
-
-    @property
-    def registrant_name_ar(self) -> str:
-        return self.person.full_name_ar if self.person else self.entity.name_ar
-
-    @property
-    def registrant_name_latin(self) -> str:
-        return self.person.full_name_latin if self.person else self.entity.name_fr
 
 
 class Document(models.Model):

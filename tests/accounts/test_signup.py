@@ -16,7 +16,6 @@ from tests.register.test_artisan_support import (
     PHONE,
     PHONE_AS_TYPED,
     artisan,
-    isolate,
     last_code,
 )
 
@@ -29,11 +28,6 @@ NOTICE_09_08 = (
     "health insurance, the CNSS receive them. You have the right to see, correct and object to "
     "the use of your data: ask in your space or at your chamber of crafts."
 )
-
-
-@pytest.fixture(autouse=True)
-def isolated(monkeypatch, settings, tmp_path):
-    isolate(monkeypatch, settings, tmp_path)
 
 
 def sign_up(client, **overrides):

@@ -13,8 +13,6 @@ from tests.register.test_artisan_support import (
     approved_registration_of,
     craft_data,
     draft_of,
-    isolate,
-    load_crafts,
     logged_in_artisan,
     officer,
     pdf_bytes,
@@ -23,12 +21,6 @@ from tests.register.test_artisan_support import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def isolated(monkeypatch, settings, tmp_path):
-    isolate(monkeypatch, settings, tmp_path)
-    load_crafts()
 
 
 def filed_by_an_agent(**person_overrides):

@@ -8,8 +8,6 @@ from PIL import Image
 from hirfa.accounts.models import User
 from hirfa.accounts.roles import Role
 from hirfa.crafts.models import Activity
-from hirfa.crafts.services import load_nomenclature
-from hirfa.notifications import backends
 from hirfa.notifications.models import Notification
 from hirfa.register import services
 from hirfa.territory.models import Commune
@@ -20,21 +18,6 @@ PHONE = "+212612345678"
 PHONE_AS_TYPED = "06 12 34 56 78"
 TIZNIT = "09.581"
 ARABIC_PAGE = b'lang="ar" dir="rtl"'
-
-
-def isolate(monkeypatch, settings, tmp_path) -> None:
-    """SMS and e-mail stay in memory, uploads and outboxes go to a temporary directory."""
-    monkeypatch.setenv("SMS_BACKEND", "memory")
-    monkeypatch.setenv("EMAIL_NOTIFICATION_BACKEND", "memory")
-    settings.VAR_DIR = tmp_path
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.JOB_RETRY_BASE_SECONDS = 0
-    backends.outbox.clear()
-
-
-def load_crafts() -> None:
-    if not Activity.objects.exists():
-        load_nomenclature()
 
 
 def commune_code(province: str = TIZNIT) -> str:

@@ -6,18 +6,10 @@ from tests.register.test_artisan_support import (
     ARABIC_PAGE,
     approved_registration_of,
     artisan,
-    isolate,
-    load_crafts,
     officer,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def isolated(monkeypatch, settings, tmp_path):
-    isolate(monkeypatch, settings, tmp_path)
-    load_crafts()
 
 
 @pytest.fixture

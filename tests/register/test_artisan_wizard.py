@@ -14,9 +14,7 @@ from tests.register.test_artisan_support import (
     TIZNIT,
     craft_post,
     draft_of,
-    isolate,
     last_code,
-    load_crafts,
     logged_in_artisan,
     pdf_bytes,
     person_data,
@@ -25,12 +23,6 @@ from tests.register.test_artisan_support import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def isolated(monkeypatch, settings, tmp_path):
-    isolate(monkeypatch, settings, tmp_path)
-    load_crafts()
 
 
 def upload(client, kind, name, content):

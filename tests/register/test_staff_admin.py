@@ -5,14 +5,14 @@ import pytest
 from hirfa.audit.models import AuditEntry
 from hirfa.register.models import DocumentRequirement
 from tests.factories import agent_of, national, officer_of
-from tests.register.test_staff_support import approved, prepare
+from tests.register.test_staff_support import approved, in_english
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def _setup(settings, tmp_path, client):
-    prepare(settings, tmp_path, client)
+def _english(settings, client):
+    in_english(settings, client)
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from hirfa.register import services
 from hirfa.register.models import Dossier, Message, Registration
 from hirfa.register.rules import RejectionReason
 from tests.factories import agent_of, national, officer_of, province
-from tests.register.test_staff_support import AGADIR_CITY, prepare, submitted
+from tests.register.test_staff_support import AGADIR_CITY, in_english, submitted
 
 pytestmark = pytest.mark.django_db
 
@@ -19,8 +19,8 @@ State = Dossier.State
 
 
 @pytest.fixture(autouse=True)
-def _setup(settings, tmp_path, client):
-    prepare(settings, tmp_path, client)
+def _english(settings, client):
+    in_english(settings, client)
 
 
 @pytest.fixture

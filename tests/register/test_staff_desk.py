@@ -10,15 +10,15 @@ from tests.register.test_staff_support import (
     TIZNIT_CITY,
     filed,
     filing_post,
-    prepare,
+    in_english,
 )
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def _setup(settings, tmp_path, client):
-    prepare(settings, tmp_path, client)
+def _english(settings, client):
+    in_english(settings, client)
 
 
 @pytest.fixture

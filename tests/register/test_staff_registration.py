@@ -9,7 +9,7 @@ from django.utils.formats import date_format
 from hirfa.audit.models import AuditEntry
 from hirfa.register.models import Registration
 from tests.factories import agent_of, officer_of
-from tests.register.test_staff_support import AGADIR_CITY, approved, prepare
+from tests.register.test_staff_support import AGADIR_CITY, approved, in_english
 
 pytestmark = pytest.mark.django_db
 
@@ -17,8 +17,8 @@ Status = Registration.Status
 
 
 @pytest.fixture(autouse=True)
-def _setup(settings, tmp_path, client):
-    prepare(settings, tmp_path, client)
+def _english(settings, client):
+    in_english(settings, client)
 
 
 @pytest.fixture

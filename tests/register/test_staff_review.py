@@ -10,7 +10,7 @@ from tests.register.test_staff_support import (
     AGADIR_CITY,
     TIZNIT_CITY,
     backdate,
-    prepare,
+    in_english,
     submitted,
 )
 
@@ -18,8 +18,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def _setup(settings, tmp_path, client):
-    prepare(settings, tmp_path, client)
+def _english(settings, client):
+    in_english(settings, client)
 
 
 @pytest.fixture

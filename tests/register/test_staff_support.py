@@ -4,8 +4,6 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from hirfa.crafts.models import Activity
-from hirfa.crafts.services import load_nomenclature
 from hirfa.register import selectors, services
 from hirfa.register.models import Dossier
 from tests.factories import (
@@ -20,13 +18,9 @@ from tests.factories import (
 __all__ = ["AGADIR_CITY", "TIZNIT_CITY", "craft_data", "person_data"]
 
 
-def prepare(settings, tmp_path, client=None) -> None:
-    """Crafts loaded, uploads in a temporary directory, pages in English (easier to read)."""
-    settings.MEDIA_ROOT = tmp_path / "media"
-    if client is not None:
-        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    if not Activity.objects.exists():
-        load_nomenclature()
+def in_english(settings, client) -> None:
+    """Staff pages in English, easier to read in assertions."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
 
 
 def filing_post(*, consent=True, person=None, craft=None) -> dict:
