@@ -27,6 +27,7 @@ run: $(VENV)/.installed
 	$(BIN)/hirfa load_territory
 	$(BIN)/hirfa load_crafts
 	$(BIN)/hirfa load_demo
+	$(BIN)/hirfa expire_registrations
 	scripts/serve
 
 ## make test: lint and run the whole test suite (browser tests in Debian's Chromium)
