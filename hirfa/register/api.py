@@ -56,6 +56,29 @@ class AssistedDossierIn(DossierIn):
     consent: bool = Field(description="The artisan heard the Law 09-08 notice and agrees.")
 
 
+class EntityIn(Schema):
+    name_ar: str = Field(max_length=300)
+    name_fr: str = Field(max_length=300)
+    ice: str = Field(max_length=30, description="Common company identifier, 15 digits")
+    register_number: str = Field("", max_length=30)
+    address: str = Field(max_length=300)
+    commune: str = Field(max_length=12, description="HCP code of the commune of the head office")
+    phone: str = Field("", max_length=30)
+    email: str = Field("", max_length=200)
+    members: list[str] = Field(
+        [], max_length=500, description="Registration numbers of the members (cooperatives)"
+    )
+    supervisor: str = Field(
+        "", max_length=30, description="Registration number of the supervising artisan"
+    )
+
+
+class EntityDossierIn(Schema):
+    entity: EntityIn
+    craft: CraftIn
+    consent: bool = Field(description="The representative heard the Law 09-08 notice and agrees.")
+
+
 class DossierPatch(Schema):
     person: PersonIn | None = None
     craft: CraftIn | None = None
@@ -253,6 +276,22 @@ def file_assisted(request, payload: AssistedDossierIn):
     dossier = services.file_assisted(
         agent=request.auth,
         person_data=payload.person.dict(),
+        craft_data=payload.craft.dict(),
+        consent=payload.consent,
+    )
+    return 201, _fresh(request, dossier.pk)
+
+
+@router.post(
+    "/dossiers/entities",
+    response={201: DossierOut, **ERRORS},
+    summary="File a dossier for a cooperative or an enterprise (chamber agent)",
+)
+@idempotent
+def file_entity(request, payload: EntityDossierIn):
+    dossier = services.file_entity(
+        agent=request.auth,
+        entity_data=payload.entity.dict(),
         craft_data=payload.craft.dict(),
         consent=payload.consent,
     )

@@ -17,7 +17,7 @@ from hirfa.accounts.roles import Role
 from hirfa.accounts.services import save_staff_member
 from hirfa.crafts.models import Activity
 from hirfa.register import selectors, services
-from hirfa.register.models import Category, Dossier, Person, Registration
+from hirfa.register.models import Category, Dossier, LegalEntity, Person, Registration
 from hirfa.register.rules import RejectionReason
 from hirfa.territory.models import Commune, Organisation, Region
 
@@ -68,6 +68,23 @@ FAMILY_NAMES = [
     ("الشرقاوي", "Cherkaoui"),
     ("بلحاج", "Belhaj"),
 ]
+COOPERATIVE_NAMES = [
+    ("تعاونية الأمل", "Coopérative Al Amal"),
+    ("تعاونية النور", "Coopérative Annour"),
+    ("تعاونية الوفاء", "Coopérative Al Wafae"),
+    ("تعاونية تيفاوين", "Coopérative Tifawin"),
+    ("تعاونية الإتقان", "Coopérative Al Itqane"),
+    ("تعاونية أمل الصناعة", "Coopérative Amal Sinaa"),
+    ("تعاونية تودرت", "Coopérative Toudert"),
+    ("تعاونية الفتح", "Coopérative Al Fath"),
+]
+ENTERPRISE_NAMES = [
+    ("مقاولة الصناعة الأصيلة", "Artisanat Authentique SARL"),
+    ("مقاولة دار الصانع", "Dar Sanaa SARL"),
+    ("مقاولة فنون الأطلس", "Arts de l'Atlas SARL"),
+]
+DEMO_ENTITIES = 15
+DEMO_ICE_BASE = 900_000_000_000_000  # demo ICEs: 15 digits starting with 9000…
 # (state the demo dossier ends in, how many in a hundred)
 STATE_MIX = [
     ("approved", 55),
@@ -179,7 +196,88 @@ def load_demo_register(*, count: int = 300) -> dict:
                 },
             )
         created += 1
-    return {"created": created, "total": Person.objects.filter(cnie__startswith="DM").count()}
+    entities = _load_demo_entities(agents, officers, image)
+    return {
+        "created": created,
+        "total": Person.objects.filter(cnie__startswith="DM").count(),
+        "entities_created": entities,
+        "entities_total": LegalEntity.objects.filter(ice__startswith="9000").count(),
+    }
+
+
+def _load_demo_entities(agents, officers, image) -> int:
+    """Cooperatives (and a few enterprises) of approved demo artisans of one region.
+
+    Recognised by their ICE, so a second run adds none of those already there.
+    """
+    by_region: dict = {}
+    registrations = (
+        Registration.objects.filter(
+            person__cnie__startswith="DM", status=Registration.Status.ACTIVE
+        )
+        .select_related("province__region", "workplace_commune", "principal_activity")
+        .order_by("number")
+    )
+    for registration in registrations:
+        by_region.setdefault(registration.province.region_id, []).append(registration)
+    regions = sorted(
+        (region_id for region_id, items in by_region.items() if len(items) >= 2),
+        key=lambda region_id: -len(by_region[region_id]),
+    )
+    if not regions:
+        return 0
+    rng = random.Random(2017_50_17)  # Law 50-17
+    created = 0
+    for index in range(DEMO_ENTITIES):
+        ice = f"{DEMO_ICE_BASE + index}"
+        region_id = regions[index % len(regions)]
+        pool = by_region[region_id]
+        enterprise = index % 5 == 4
+        members = rng.sample(pool, k=min(len(pool), rng.choice([2, 3])))
+        names = ENTERPRISE_NAMES if enterprise else COOPERATIVE_NAMES
+        name = names[index % len(names)]
+        state = "submitted" if index % 6 == 5 else "approved"
+        if LegalEntity.objects.filter(ice=ice).exists():
+            continue
+        seat = members[0]
+        commune = seat.workplace_commune
+        with transaction.atomic():
+            dossier = services.file_entity(
+                agent=agents[region_id],
+                entity_data={
+                    "name_ar": f"{name[0]} {index + 1}",
+                    "name_fr": f"{name[1]} {commune.name_fr}",
+                    "ice": ice,
+                    "register_number": f"RC-DEMO-{index + 1:03d}",
+                    "address": f"{rng.randint(1, 99)} Avenue Hassan II",
+                    "commune": commune.code,
+                    "phone": f"05{28000000 + index:08d}",
+                    "members": [m.number for m in members],
+                    "supervisor": seat.number if enterprise else "",
+                },
+                craft_data={
+                    "category": Category.ENTERPRISE if enterprise else Category.COOPERATIVE,
+                    "principal_activity": seat.principal_activity.code,
+                    "workplace_kind": "workshop",
+                    "workplace_commune": commune.code,
+                    "workplace_address": f"Local {rng.randint(1, 40)}, {commune.name_fr}",
+                },
+                consent=True,
+            )
+            for requirement in selectors.required_documents(dossier.category):
+                services.attach_document(
+                    actor=agents[region_id],
+                    dossier=dossier,
+                    kind=requirement.code,
+                    uploaded=SimpleUploadedFile(f"{requirement.code}.png", image, "image/png"),
+                )
+            services.submit(actor=agents[region_id], dossier=dossier)
+            if state == "approved":
+                services.approve(
+                    officer=officers[region_id], dossier=Dossier.objects.get(pk=dossier.pk)
+                )
+        created += 1
+    return created
 
 
 def _file_demo(*, agent, officer, state, image, person, craft) -> None:

@@ -1,5 +1,7 @@
 """Forms shared by self-service and assisted filing. They collect; services validate."""
 
+import re
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -83,9 +85,70 @@ class CraftForm(forms.Form):
         return data
 
 
+class EntityForm(forms.Form):
+    """A cooperative or an enterprise, filed by a chamber agent with its representative."""
+
+    category = forms.ChoiceField(
+        label=_("Kind"),
+        choices=[(c.value, c.label) for c in (Category.COOPERATIVE, Category.ENTERPRISE)],
+        widget=forms.RadioSelect,
+    )
+    name_ar = forms.CharField(label=_("Name in Arabic"), max_length=200)
+    name_fr = forms.CharField(label=_("Name in French"), max_length=200)
+    ice = forms.CharField(
+        label=_("Common company identifier (ICE, 15 digits)"),
+        max_length=30,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    register_number = forms.CharField(
+        label=_("Trade or cooperative register number (optional)"),
+        max_length=30,
+        required=False,
+    )
+    address = forms.CharField(label=_("Address of the head office"), max_length=250)
+    commune = forms.CharField(label=_("Commune of the head office"), max_length=12)
+    phone = forms.CharField(
+        label=_("Phone (optional)"),
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel"}),
+    )
+    email = forms.CharField(label=_("E-mail (optional)"), max_length=200, required=False)
+    members = forms.CharField(
+        label=_(
+            "Registration numbers of the members "
+            "(cooperatives: one per line or separated by commas)"
+        ),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4, "dir": "ltr"}),
+    )
+    supervisor = forms.CharField(
+        label=_("Registration number of the supervising artisan (enterprises)"),
+        max_length=30,
+        required=False,
+    )
+
+    def entity_data(self) -> dict:
+        data = dict(self.cleaned_data)
+        data.pop("category", None)
+        data["members"] = [
+            number.strip()
+            for number in re.split(r"[,;\n]", data.get("members") or "")
+            if number.strip()
+        ]
+        return data
+
+
 class ConsentForm(forms.Form):
     consent = forms.BooleanField(
         label=_("The artisan heard the personal data notice (Law 09-08) and agrees."),
+        required=False,
+    )
+
+
+class EntityConsentForm(forms.Form):
+    consent = forms.BooleanField(
+        label=_("The representative heard the personal data notice (Law 09-08) and agrees."),
         required=False,
     )
 

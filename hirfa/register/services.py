@@ -21,7 +21,7 @@ from hirfa.core.errors import Conflict, DomainError, Forbidden
 from hirfa.crafts.models import Activity
 from hirfa.notifications.services import notify
 from hirfa.register import selectors
-from hirfa.register.documents import check_upload
+from hirfa.register.documents import JPEG, PNG, check_upload
 from hirfa.register.models import (
     NATURAL_PERSON_CATEGORIES,
     Category,
@@ -41,6 +41,8 @@ from hirfa.register.rules import EDITABLE_STATES, OPEN_STATES, TRANSITIONS, Reje
 from hirfa.territory.models import Commune
 
 NATIONAL_COUNTER = "national"
+# The document kind whose image also becomes the person's photo (professional card).
+PHOTO_KIND = "photo"
 MAX_SECONDARY_ACTIVITIES = 3
 
 
@@ -513,6 +515,12 @@ def attach_document(*, actor, dossier: Dossier, kind: str, uploaded) -> Document
     if kind not in {r.code for r in selectors.required_documents(dossier.category)}:
         raise DomainError(_("This kind of document is not asked for this file."))
     checked = check_upload(uploaded)
+    if kind == PHOTO_KIND and checked.content_type not in (JPEG, PNG):
+        raise DomainError(
+            _("Send the photo as a JPEG or PNG image."),
+            fields={"file": [_("Send the photo as a JPEG or PNG image.")]},
+            code="unsupported_file",
+        )
     document = Document.objects.create(
         dossier=dossier,
         kind=kind,
@@ -530,6 +538,12 @@ def attach_document(*, actor, dossier: Dossier, kind: str, uploaded) -> Document
         province_code=dossier.province.code,
         data={"kind": kind, "sha256": checked.sha256, "size": checked.size},
     )
+    if kind == PHOTO_KIND and dossier.person is not None:
+        # The professional card shows this photo: keep it on the person too.
+        person = dossier.person
+        checked.content.seek(0)
+        person.photo.save(checked.content.name, checked.content, save=False)
+        person.save(update_fields=["photo", "updated_at"])
     return document
 
 
@@ -747,6 +761,8 @@ def _renew(dossier: Dossier, officer, today: date) -> Registration:
 def request_modification(*, actor, registration: Registration, craft_data: dict) -> Dossier:
     """A change of category, activities or workplace, filed and reviewed like an application."""
     registration = _owned_or_filed_registration(actor, registration)
+    if registration.dossiers.filter(state__in=OPEN_STATES).exists():
+        raise Conflict(_("A request for this registration is already open."))
     craft = clean_craft(craft_data)
     dossier = Dossier(
         kind=Dossier.Kind.MODIFICATION,

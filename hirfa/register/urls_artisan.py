@@ -14,6 +14,7 @@ urlpatterns = [
     path("apply/check/", views.apply_check, name="apply_check"),
     path("withdraw/", views.withdraw, name="withdraw"),
     path("renew/", views.renew, name="renew"),
+    path("modify/", views.modify, name="modify"),
     path("attestation.pdf", views.attestation, name="attestation"),
     path("communes", views.communes, name="communes"),
 ]

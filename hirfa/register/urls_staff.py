@@ -8,6 +8,7 @@ urlpatterns = [
     # Chamber agents: assisted filing.
     path("desk/", views.desk, name="desk"),
     path("desk/new/", views.desk_new, name="desk_new"),
+    path("desk/new-entity/", views.desk_new_entity, name="desk_new_entity"),
     path("desk/communes", views.communes_options, name="communes"),
     path("desk/dossiers/<int:pk>/", views.desk_dossier, name="desk_dossier"),
     path("desk/dossiers/<int:pk>/documents/", views.desk_upload, name="desk_upload"),
@@ -28,6 +29,7 @@ urlpatterns = [
     # Registrations.
     path("registrations/", views.registrations, name="registrations"),
     path("registrations/<str:number>/", views.registration, name="registration"),
+    path("registrations/<str:number>/modify/", views.registration_modify, name="modify"),
     path("registrations/<str:number>/suspend/", views.suspend, name="suspend"),
     path("registrations/<str:number>/reinstate/", views.reinstate, name="reinstate"),
     path("registrations/<str:number>/strike-off/", views.strike_off, name="strike_off"),

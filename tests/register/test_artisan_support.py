@@ -106,13 +106,16 @@ def attach_all(user, dossier) -> None:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from hirfa.register import selectors
+    from tests.factories import png_upload
 
     for requirement in selectors.required_documents(dossier.category):
         services.attach_document(
             actor=user,
             dossier=dossier,
             kind=requirement.code,
-            uploaded=SimpleUploadedFile(f"{requirement.code}.pdf", pdf_bytes()),
+            uploaded=png_upload(f"{requirement.code}.png")
+            if requirement.code == "photo"
+            else SimpleUploadedFile(f"{requirement.code}.pdf", pdf_bytes()),
         )
 
 

@@ -54,13 +54,14 @@ def test_a_new_artisan_goes_from_sign_up_to_a_submitted_dossier_with_two_documen
 
     assert upload(client, "cnie", "cnie.png", png_bytes()).status_code == 302
     assert upload(client, "experience", "attestation.pdf", pdf_bytes()).status_code == 302
+    assert upload(client, "photo", "photo.png", png_bytes()).status_code == 302
     assert client.get("/me/apply/")["Location"] == "/me/apply/check/"
 
     response = client.post("/me/apply/check/", {"declaration": "on"})
     assert response["Location"] == "/me/"
     dossier.refresh_from_db()
     assert dossier.state == Dossier.State.SUBMITTED
-    assert dossier.documents.count() == 2
+    assert dossier.documents.count() == 3
     assert not dossier.assisted
     assert client.get("/me/").context["dossier"] == dossier
 
@@ -90,7 +91,7 @@ def test_the_documents_page_shows_which_documents_are_still_missing(client):
     draft_of(logged_in_artisan(client))
     upload(client, "cnie", "cnie.png", png_bytes())
     page = client.get("/me/apply/documents/")
-    assert [r.code for r in page.context["missing"]] == ["experience"]
+    assert [r.code for r in page.context["missing"]] == ["experience", "photo"]
 
 
 def test_latin_letters_in_the_arabic_name_are_shown_beside_the_field_and_nothing_is_written(
@@ -181,6 +182,7 @@ def test_sending_twice_is_harmless(client):
     dossier = draft_of(user)
     for kind in ("cnie", "experience"):
         upload(client, kind, f"{kind}.pdf", pdf_bytes())
+    upload(client, "photo", "photo.png", png_bytes())
     client.post("/me/apply/check/", {"declaration": "on"})
     again = client.post("/me/apply/check/", {"declaration": "on"})
     assert again["Location"] == "/me/"

@@ -32,7 +32,7 @@ def test_an_agent_files_a_dossier_through_the_api(agent_client):
     assert response.status_code == 201
     body = response.json()
     assert body["state"] == "draft"
-    assert body["missing_documents"] == ["cnie", "experience"]
+    assert body["missing_documents"] == ["cnie", "experience", "photo"]
 
 
 def test_invalid_fields_come_back_in_the_error_shape_with_translated_messages(agent_client):
@@ -73,7 +73,7 @@ def test_an_idempotency_key_reused_for_another_request_is_refused(agent_client):
 
 def test_documents_are_uploaded_and_the_dossier_submitted_and_approved(agent_client, client):
     dossier_id = file(agent_client, file_payload()).json()["id"]
-    for kind in ("cnie", "experience"):
+    for kind in ("cnie", "experience", "photo"):
         response = agent_client.post(
             f"/api/v1/register/dossiers/{dossier_id}/documents",
             {"kind": kind, "file": png_upload()},

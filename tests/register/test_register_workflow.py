@@ -350,7 +350,7 @@ class TestLifecycle:
                 category="master", principal_activity=new_activity.code, secondary_activities=[]
             ),
         )
-        for kind in ("cnie", "recognition"):
+        for kind in ("cnie", "recognition", "photo"):
             services.attach_document(
                 actor=agent, dossier=modification, kind=kind, uploaded=png_upload()
             )

@@ -4,7 +4,14 @@ import pytest
 
 from hirfa.register import services
 from hirfa.register.models import Document, Dossier, Person
-from tests.factories import agent_of, craft_data, officer_of, pdf_upload, person_data
+from tests.factories import (
+    agent_of,
+    craft_data,
+    officer_of,
+    pdf_upload,
+    person_data,
+    png_upload,
+)
 from tests.register.test_staff_support import (
     AGADIR_CITY,
     TIZNIT_CITY,
@@ -71,6 +78,9 @@ def test_an_agent_files_an_assisted_dossier_that_lands_in_the_tiznit_officers_qu
             f"/desk/dossiers/{dossier.pk}/documents/",
             {"kind": code, "file": pdf_upload(f"{code}.pdf")},
         )
+    client.post(
+        f"/desk/dossiers/{dossier.pk}/documents/", {"kind": "photo", "file": png_upload("p.png")}
+    )
     client.post(f"/desk/dossiers/{dossier.pk}/submit/")
     officer = officer_of("09.581")
     client.force_login(officer)
@@ -138,7 +148,7 @@ def test_a_document_that_is_not_a_pdf_or_an_image_is_refused_beside_its_field(cl
     )
     assert response.status_code == 400
     assert 'id="file-cnie-errors"' in response.content.decode()
-    assert Document.objects.filter(dossier=dossier).count() == 2  # only those filed before
+    assert Document.objects.filter(dossier=dossier).count() == 3  # only those filed before
 
 
 def test_the_dossier_page_shows_what_is_missing_then_sends_the_file_for_review(client, agent):
@@ -152,6 +162,7 @@ def test_the_dossier_page_shows_what_is_missing_then_sends_the_file_for_review(c
     assert dossier.state == Dossier.State.DRAFT
     for code in ("cnie", "experience"):
         client.post(f"/desk/dossiers/{dossier.pk}/documents/", {"kind": code, "file": pdf_upload()})
+    client.post(f"/desk/dossiers/{dossier.pk}/documents/", {"kind": "photo", "file": png_upload()})
     response = client.post(f"/desk/dossiers/{dossier.pk}/submit/", follow=True)
     dossier.refresh_from_db()
     assert dossier.state == Dossier.State.SUBMITTED

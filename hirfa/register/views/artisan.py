@@ -229,6 +229,7 @@ def space(request):
     context.update(
         resume_url=_resume_url(request, dossier),
         may_start=_may_start(user, dossier, registration),
+        may_modify=registration is not None and _modifiable(user) is not None,
         history=_history(person),
     )
     return render(request, "register/artisan/space.html", context)
@@ -263,8 +264,8 @@ def apply(request):
     return redirect(url) if url else _nothing_to_edit(request)
 
 
-def _wizard(request, step, dossier, **context):
-    steps = _steps_of(dossier)
+def _wizard(request, step, dossier, *, steps=None, **context):
+    steps = steps or _steps_of(dossier)
     context.update(
         step=step,
         steps=[(name, STEP_NAMES[name]) for name in steps],
@@ -397,7 +398,7 @@ def _activity_groups():
     return groups
 
 
-def _render_craft(request, form, dossier, status=200):
+def _render_craft(request, form, dossier, status=200, **extra):
     secondary = form["secondary_activities"].value() or ""
     codes = [code.strip() for code in str(secondary).split(",") if code.strip()]
     commune = form["workplace_commune"].value() or ""
@@ -415,6 +416,7 @@ def _render_craft(request, form, dossier, status=200):
             activity_groups=_activity_groups(),
             secondary=[*codes, "", "", ""][: services.MAX_SECONDARY_ACTIVITIES],
             picker=_commune_picker("workplace_commune", commune, province),
+            **extra,
         ),
         status=status,
     )
@@ -561,6 +563,51 @@ def apply_check(request):
             reviewer_messages=list(dossier.messages.all()),
         ),
     )
+
+
+def _modifiable(user) -> Registration | None:
+    """The active registration, when no other file of mine is open."""
+    registration = _registration(user)
+    if registration is None or registration.status != Registration.Status.ACTIVE:
+        return None
+    dossier = selectors.current_dossier_of(user)
+    if dossier is not None and dossier.state in OPEN_STATES:
+        return None
+    return registration
+
+
+@artisan_required
+def modify(request):
+    """Ask to change the category, the crafts or the workplace of my registration."""
+    user = request.user
+    registration = _modifiable(user)
+    if registration is None:
+        return _nothing_to_edit(request)
+    extra = {
+        "steps": ["craft", "documents", "check"],
+        "modifying": True,
+        "form_action": reverse("artisan:modify"),
+    }
+    if request.method != "POST" or request.POST.get("_refresh"):
+        data = (
+            _craft_post_data(request) if request.method == "POST" else craft_initial(registration)
+        )
+        return _render_craft(request, _craft_form(initial=data), None, **extra)
+    form = _craft_form(_craft_post_data(request))
+    if form.is_valid():
+        try:
+            services.request_modification(
+                actor=user, registration=registration, craft_data=form.craft_data()
+            )
+        except DomainError as error:
+            show_domain_error(request, form, error)
+        else:
+            messages.success(
+                request,
+                _("Your request to change your registration is saved. Now add the documents."),
+            )
+            return redirect("artisan:apply_documents")
+    return _render_craft(request, form, None, **extra)
 
 
 @artisan_required

@@ -39,10 +39,13 @@ from hirfa.register.forms import (
     ConsentForm,
     CraftForm,
     DocumentForm,
+    EntityConsentForm,
+    EntityForm,
     PersonForm,
     ReasonForm,
     RejectForm,
     RequestChangesForm,
+    craft_initial,
 )
 from hirfa.register.models import Dossier, Registration
 from hirfa.register.numbers import format_number, parse_number
@@ -300,6 +303,72 @@ def desk_new(request):
     context = _filing_context(request, person_form, craft_form, consent_form, communes, provinces)
     context["summary"] = summary
     return render(request, "register/staff/desk_new.html", context, status=status)
+
+
+class AssistedEntityForm(EntityForm):
+    """The entity's data, with the head office's commune picked from the agent's territory."""
+
+    def __init__(self, *args, commune_choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["commune"] = _commune_field(gettext_lazy("Commune of the head office"))
+        self.fields["commune"].choices = [("", gettext_lazy("Choose a commune")), *commune_choices]
+        for name in ("ice", "register_number", "phone", "email", "name_fr", "supervisor"):
+            self.fields[name].widget.attrs.update({"dir": "ltr", "autocomplete": "off"})
+        self.fields["name_ar"].widget.attrs.update({"dir": "rtl", "lang": "ar"})
+        self.fields["email"].widget.attrs["inputmode"] = "email"
+
+
+class AssistedEntityCraftForm(AssistedCraftForm):
+    """The craft of an entity: its category is asked with the entity itself."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["category"]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def desk_new_entity(request):
+    """One page to file a cooperative or an enterprise with its representative."""
+    user = request.user
+    _require(user, Capability.FILE_ASSISTED)
+    communes = _in_scope_communes(user)
+    provinces = _sorted_by_name(provinces_for(user))
+    commune_choices = _grouped_commune_choices(communes)
+    data = request.POST if request.method == "POST" else None
+    entity_form = AssistedEntityForm(data, commune_choices=commune_choices)
+    craft_form = AssistedEntityCraftForm(
+        data, commune_choices=commune_choices, activity_choices=_activity_choices()
+    )
+    consent_form = EntityConsentForm(data)
+    summary = ""
+    status = 200
+    if request.method == "POST":
+        if all(f.is_valid() for f in (entity_form, craft_form, consent_form)):
+            try:
+                dossier = services.file_entity(
+                    agent=user,
+                    entity_data=entity_form.entity_data(),
+                    craft_data=craft_form.craft_data()
+                    | {"category": entity_form.cleaned_data["category"]},
+                    consent=consent_form.cleaned_data["consent"],
+                )
+            except DomainError as error:
+                summary = _show_error_on(request, [entity_form, craft_form, consent_form], error)
+            else:
+                messages.success(
+                    request,
+                    _("The file of %(name)s is saved. Now attach the documents.")
+                    % {"name": dossier.registrant_name_latin},
+                )
+                return redirect("register_staff:desk_dossier", pk=dossier.pk)
+        else:
+            summary = _("Some information is missing or not valid.")
+        status = 400
+    context = _filing_context(request, entity_form, craft_form, consent_form, communes, provinces)
+    context["entity_form"] = context.pop("person_form")
+    context["summary"] = summary
+    return render(request, "register/staff/desk_new_entity.html", context, status=status)
 
 
 @login_required
@@ -753,6 +822,8 @@ def _registration_page(request, registration: Registration, *, status=200, **for
             user, object_type=Registration._meta.label_lower, object_id=registration.pk
         ),
         "may_act": has_capability(user, Capability.REVIEW),
+        "may_file": has_capability(user, Capability.FILE_ASSISTED)
+        and registration.status != Registration.Status.STRUCK_OFF,
         "suspend_form": forms_.get("suspend_form") or ReasonForm(prefix="suspend"),
         "reinstate_form": forms_.get("reinstate_form") or ReasonForm(prefix="reinstate"),
         "Status": Registration.Status,
@@ -775,6 +846,56 @@ def registration(request, number):
             reason=f"registration {registration.number}",
         )
     return _registration_page(request, registration)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def registration_modify(request, number):
+    """File, with the artisan, a change of category, activities or workplace."""
+    user = request.user
+    _require(user, Capability.FILE_ASSISTED)
+    registration = _found(selectors.registration_for, user, number)
+    communes = _in_scope_communes(user)
+    provinces = _sorted_by_name(provinces_for(user))
+    commune_choices = _grouped_commune_choices(communes)
+    initial = craft_initial(registration)
+    initial["secondary_activities"] = [a.code for a in registration.secondary_activities.all()]
+    craft_form = AssistedCraftForm(
+        request.POST if request.method == "POST" else None,
+        initial=initial,
+        commune_choices=commune_choices,
+        activity_choices=_activity_choices(),
+    )
+    summary, status = "", 200
+    if request.method == "POST":
+        if craft_form.is_valid():
+            try:
+                dossier = services.request_modification(
+                    actor=user, registration=registration, craft_data=craft_form.craft_data()
+                )
+            except DomainError as error:
+                summary = _show_error_on(request, [craft_form], error)
+            else:
+                messages.success(
+                    request,
+                    _("The request to change the registration is saved. Now attach the documents."),
+                )
+                return redirect("register_staff:desk_dossier", pk=dossier.pk)
+        else:
+            summary = _("Some information is missing or not valid.")
+        status = 400
+    posted = request.POST.get("province", "") if request.method == "POST" else ""
+    context = {
+        "registration": registration,
+        "formatted_number": _formatted(registration.number),
+        "craft_form": craft_form,
+        "provinces": provinces,
+        "work_picker": _picker(
+            communes, provinces, craft_form["workplace_commune"].value(), posted
+        ),
+        "summary": summary,
+    }
+    return render(request, "register/staff/registration_modify.html", context, status=status)
 
 
 def _change_status(request, number, *, prefix, form_class, call, page, success):
