@@ -17,12 +17,20 @@ pytestmark = pytest.mark.browser
 PHONE = "0661234567"
 
 
-def fill_commune(page, name, province, commune):
-    page.locator(f"#id_{name}_province").select_option(province)
+def pick_commune(page, province_select, commune_select, province, commune):
+    """Choose the province, wait for htmx to bring its communes, then the commune (and
+    make sure no late answer replaced the list after the choice)."""
+    page.locator(province_select).select_option(province)
     page.wait_for_function(
-        f"document.querySelector('#id_{name} option[value=\"{commune}\"]') !== null"
+        f"document.querySelector('{commune_select} option[value=\"{commune}\"]') !== null"
     )
-    page.locator(f"#id_{name}").select_option(commune)
+    page.wait_for_load_state("networkidle")
+    page.locator(commune_select).select_option(commune)
+    assert page.locator(commune_select).input_value() == commune
+
+
+def fill_commune(page, name, province, commune):
+    pick_commune(page, f"#id_{name}_province", f"#id_{name}", province, commune)
 
 
 def fill_person(page, *, cnie, phone, first_ar, last_ar, first_latin, last_latin):
@@ -135,19 +143,11 @@ def test_the_whole_register_journey_in_arabic(register, browser, png, tmp_path, 
         first_latin="Fadma",
         last_latin="Ait Lahcen",
     )
-    agent.locator("#id_home_province").select_option("09.581")
-    agent.wait_for_function(
-        f"document.querySelector('#id_commune option[value=\"{TIZNIT_CITY}\"]') !== null"
-    )
-    agent.locator("#id_commune").select_option(TIZNIT_CITY)
+    pick_commune(agent, "#id_home_province", "#id_commune", "09.581", TIZNIT_CITY)
     agent.locator("input[name=category][value=master]").check()
     agent.locator("#id_principal_activity").select_option(index=2)
     agent.locator("input[name=workplace_kind][value=workshop]").check()
-    agent.locator("#id_work_province").select_option("09.581")
-    agent.wait_for_function(
-        f"document.querySelector('#id_workplace_commune option[value=\"{TIZNIT_CITY}\"]') !== null"
-    )
-    agent.locator("#id_workplace_commune").select_option(TIZNIT_CITY)
+    pick_commune(agent, "#id_work_province", "#id_workplace_commune", "09.581", TIZNIT_CITY)
     agent.locator("#id_workplace_address").fill("Souk des bijoutiers, 4")
     agent.locator("form[action='/desk/new/'] button[type=submit]").click()
     agent.wait_for_url("**/desk/dossiers/*/")
