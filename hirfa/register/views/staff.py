@@ -219,16 +219,16 @@ def _picker(communes, provinces, field_value, posted_province) -> dict:
     }
 
 
-def _filing_context(request, person_form, craft_form, consent_form, communes, provinces):
+def _filing_context(request, registrant_form, craft_form, consent_form, communes, provinces):
     selected = set(craft_form["secondary_activities"].value() or [])
     posted = request.POST.getlist("province") if request.method == "POST" else []
     posted += ["", ""]
     return {
-        "person_form": person_form,
+        "registrant_form": registrant_form,
         "craft_form": craft_form,
         "consent_form": consent_form,
         "provinces": provinces,
-        "home_picker": _picker(communes, provinces, person_form["commune"].value(), posted[0]),
+        "home_picker": _picker(communes, provinces, registrant_form["commune"].value(), posted[0]),
         "work_picker": _picker(
             communes, provinces, craft_form["workplace_commune"].value(), posted[1]
         ),
@@ -262,34 +262,21 @@ def desk(request):
     return render(request, "register/staff/desk.html", {"page": page})
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def desk_new(request):
-    """One page to file with the artisan: person, craft, and consent after the notice."""
+def _desk_filing(request, *, registrant_form, craft_form, consent_form, file, template):
+    """The desk's filing page: validate the forms, file through `file()`, then go on to
+    the documents; on a refusal, show it beside the fields."""
     user = request.user
-    _require(user, Capability.FILE_ASSISTED)
     communes = _in_scope_communes(user)
     provinces = _sorted_by_name(provinces_for(user))
-    commune_choices = _grouped_commune_choices(communes)
-    data = request.POST if request.method == "POST" else None
-    person_form = AssistedPersonForm(data, commune_choices=commune_choices)
-    craft_form = AssistedCraftForm(
-        data, commune_choices=commune_choices, activity_choices=_activity_choices()
-    )
-    consent_form = ConsentForm(data)
-    summary = ""
-    status = 200
+    forms = [registrant_form, craft_form, consent_form]
+    summary, status = "", 200
     if request.method == "POST":
-        if all(f.is_valid() for f in (person_form, craft_form, consent_form)):
+        status = 400
+        if all(form.is_valid() for form in forms):
             try:
-                dossier = services.file_assisted(
-                    agent=user,
-                    person_data=person_form.cleaned_data,
-                    craft_data=craft_form.craft_data(),
-                    consent=consent_form.cleaned_data["consent"],
-                )
+                dossier = file()
             except DomainError as error:
-                summary = _show_error_on(request, [person_form, craft_form, consent_form], error)
+                summary = _show_error_on(request, forms, error)
             else:
                 messages.success(
                     request,
@@ -299,10 +286,42 @@ def desk_new(request):
                 return redirect("register_staff:desk_dossier", pk=dossier.pk)
         else:
             summary = _("Some information is missing or not valid.")
-        status = 400
-    context = _filing_context(request, person_form, craft_form, consent_form, communes, provinces)
+    context = _filing_context(
+        request, registrant_form, craft_form, consent_form, communes, provinces
+    )
     context["summary"] = summary
-    return render(request, "register/staff/desk_new.html", context, status=status)
+    return render(request, template, context, status=status)
+
+
+def _desk_choices(user):
+    return _grouped_commune_choices(_in_scope_communes(user))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def desk_new(request):
+    """One page to file with the artisan: person, craft, and consent after the notice."""
+    _require(request.user, Capability.FILE_ASSISTED)
+    commune_choices = _desk_choices(request.user)
+    data = request.POST if request.method == "POST" else None
+    person_form = AssistedPersonForm(data, commune_choices=commune_choices)
+    craft_form = AssistedCraftForm(
+        data, commune_choices=commune_choices, activity_choices=_activity_choices()
+    )
+    consent_form = ConsentForm(data)
+    return _desk_filing(
+        request,
+        registrant_form=person_form,
+        craft_form=craft_form,
+        consent_form=consent_form,
+        file=lambda: services.file_assisted(
+            agent=request.user,
+            person_data=person_form.cleaned_data,
+            craft_data=craft_form.craft_data(),
+            consent=consent_form.cleaned_data["consent"],
+        ),
+        template="register/staff/desk_new.html",
+    )
 
 
 class AssistedEntityForm(EntityForm):
@@ -330,45 +349,27 @@ class AssistedEntityCraftForm(AssistedCraftForm):
 @require_http_methods(["GET", "POST"])
 def desk_new_entity(request):
     """One page to file a cooperative or an enterprise with its representative."""
-    user = request.user
-    _require(user, Capability.FILE_ASSISTED)
-    communes = _in_scope_communes(user)
-    provinces = _sorted_by_name(provinces_for(user))
-    commune_choices = _grouped_commune_choices(communes)
+    _require(request.user, Capability.FILE_ASSISTED)
+    commune_choices = _desk_choices(request.user)
     data = request.POST if request.method == "POST" else None
     entity_form = AssistedEntityForm(data, commune_choices=commune_choices)
     craft_form = AssistedEntityCraftForm(
         data, commune_choices=commune_choices, activity_choices=_activity_choices()
     )
     consent_form = EntityConsentForm(data)
-    summary = ""
-    status = 200
-    if request.method == "POST":
-        if all(f.is_valid() for f in (entity_form, craft_form, consent_form)):
-            try:
-                dossier = services.file_entity(
-                    agent=user,
-                    entity_data=entity_form.entity_data(),
-                    craft_data=craft_form.craft_data()
-                    | {"category": entity_form.cleaned_data["category"]},
-                    consent=consent_form.cleaned_data["consent"],
-                )
-            except DomainError as error:
-                summary = _show_error_on(request, [entity_form, craft_form, consent_form], error)
-            else:
-                messages.success(
-                    request,
-                    _("The file of %(name)s is saved. Now attach the documents.")
-                    % {"name": dossier.registrant_name_latin},
-                )
-                return redirect("register_staff:desk_dossier", pk=dossier.pk)
-        else:
-            summary = _("Some information is missing or not valid.")
-        status = 400
-    context = _filing_context(request, entity_form, craft_form, consent_form, communes, provinces)
-    context["entity_form"] = context.pop("person_form")
-    context["summary"] = summary
-    return render(request, "register/staff/desk_new_entity.html", context, status=status)
+    return _desk_filing(
+        request,
+        registrant_form=entity_form,
+        craft_form=craft_form,
+        consent_form=consent_form,
+        file=lambda: services.file_entity(
+            agent=request.user,
+            entity_data=entity_form.entity_data(),
+            craft_data=craft_form.craft_data() | {"category": entity_form.cleaned_data["category"]},
+            consent=consent_form.cleaned_data["consent"],
+        ),
+        template="register/staff/desk_new_entity.html",
+    )
 
 
 @login_required
