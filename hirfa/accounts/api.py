@@ -1,6 +1,8 @@
+from django.utils.translation import gettext as _
 from ninja import Router, Schema
+from pydantic import Field
 
-from hirfa.accounts import selectors
+from hirfa.accounts import selectors, services
 from hirfa.accounts.api_auth import authenticated
 from hirfa.core.api_errors import ErrorOut
 from hirfa.core.schemas import NamedOut
@@ -141,3 +143,66 @@ def staff(request):
 @router.get("/staff/{username}", response={200: StaffOut, **ERRORS}, summary="A staff member")
 def staff_member(request, username: str):
     return _staff_out(selectors.staff_member_for(request.auth, username))
+
+
+class SignupIn(Schema):
+    phone: str = Field(max_length=30)
+    password: str = Field(max_length=200)
+    first_name: str = Field(max_length=100)
+    last_name: str = Field(max_length=100)
+
+
+class PhoneIn(Schema):
+    phone: str = Field(max_length=30)
+
+
+class PhoneCodeIn(PhoneIn):
+    code: str = Field(max_length=12)
+
+
+class AcceptedOut(Schema):
+    message: str
+
+
+class TokenOut(Schema):
+    token: str
+    username: str
+
+
+PUBLIC_ERRORS = {400: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut, 429: ErrorOut}
+
+
+@router.post(
+    "/accounts/signup",
+    auth=None,
+    response={202: AcceptedOut, **PUBLIC_ERRORS},
+    summary="Open an artisan account by phone (a code is sent by SMS)",
+)
+def signup(request, payload: SignupIn):
+    services.start_phone_signup(
+        payload.phone, payload.password, payload.first_name, payload.last_name
+    )
+    return 202, {"message": str(_("We sent a code by SMS to your phone."))}
+
+
+@router.post(
+    "/accounts/signup/resend",
+    auth=None,
+    response={202: AcceptedOut, **PUBLIC_ERRORS},
+    summary="Send a new code",
+)
+def signup_resend(request, payload: PhoneIn):
+    services.resend_phone_code(payload.phone)
+    return 202, {"message": str(_("We sent a code by SMS to your phone."))}
+
+
+@router.post(
+    "/accounts/signup/confirm",
+    auth=None,
+    response={201: TokenOut, **PUBLIC_ERRORS},
+    summary="Confirm the phone with the code; answers with an API token for the artisan",
+)
+def signup_confirm(request, payload: PhoneCodeIn):
+    user = services.confirm_phone(payload.phone, payload.code)
+    _token, secret = services.create_api_token(user=user, name="mobile sign-up", created_by=None)
+    return 201, {"token": secret, "username": user.username}

@@ -9,6 +9,7 @@ from ninja.pagination import PageNumberPagination, paginate
 from pydantic import Field
 
 from hirfa.accounts.api_auth import authenticated
+from hirfa.audit.selectors import history_for
 from hirfa.core.api_errors import ErrorOut
 from hirfa.core.idempotency import idempotent
 from hirfa.register import selectors, services
@@ -500,3 +501,25 @@ def claim(request, payload: ClaimIn):
     services.claim_person(user=request.auth, cnie=payload.cnie)
     dossier = selectors.current_dossier_of(request.auth)
     return _dossier_out(dossier) if dossier else None
+
+
+class HistoryOut(Schema):
+    at: datetime
+    actor: str
+    action: str
+    reason: str
+    data: dict
+
+
+@router.get(
+    "/dossiers/{int:dossier_id}/history",
+    response={200: list[HistoryOut], **ERRORS},
+    summary="The audit history of a dossier (staff of its territory, auditors)",
+)
+def dossier_history(request, dossier_id: int):
+    dossier = selectors.dossier_for(request.auth, dossier_id)
+    entries = history_for(request.auth, object_type="register.dossier", object_id=dossier.pk)
+    return [
+        {"at": e.at, "actor": e.actor_label, "action": e.action, "reason": e.reason, "data": e.data}
+        for e in entries
+    ]
