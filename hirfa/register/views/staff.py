@@ -262,12 +262,10 @@ def desk(request):
     return render(request, "register/staff/desk.html", {"page": page})
 
 
-def _desk_filing(request, *, registrant_form, craft_form, consent_form, file, template):
+def _desk_filing(request, *, communes, registrant_form, craft_form, consent_form, file, template):
     """The desk's filing page: validate the forms, file through `file()`, then go on to
     the documents; on a refusal, show it beside the fields."""
-    user = request.user
-    communes = _in_scope_communes(user)
-    provinces = _sorted_by_name(provinces_for(user))
+    provinces = _sorted_by_name(provinces_for(request.user))
     forms = [registrant_form, craft_form, consent_form]
     summary, status = "", 200
     if request.method == "POST":
@@ -293,16 +291,13 @@ def _desk_filing(request, *, registrant_form, craft_form, consent_form, file, te
     return render(request, template, context, status=status)
 
 
-def _desk_choices(user):
-    return _grouped_commune_choices(_in_scope_communes(user))
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def desk_new(request):
     """One page to file with the artisan: person, craft, and consent after the notice."""
     _require(request.user, Capability.FILE_ASSISTED)
-    commune_choices = _desk_choices(request.user)
+    communes = _in_scope_communes(request.user)
+    commune_choices = _grouped_commune_choices(communes)
     data = request.POST if request.method == "POST" else None
     person_form = AssistedPersonForm(data, commune_choices=commune_choices)
     craft_form = AssistedCraftForm(
@@ -311,6 +306,7 @@ def desk_new(request):
     consent_form = ConsentForm(data)
     return _desk_filing(
         request,
+        communes=communes,
         registrant_form=person_form,
         craft_form=craft_form,
         consent_form=consent_form,
@@ -350,7 +346,8 @@ class AssistedEntityCraftForm(AssistedCraftForm):
 def desk_new_entity(request):
     """One page to file a cooperative or an enterprise with its representative."""
     _require(request.user, Capability.FILE_ASSISTED)
-    commune_choices = _desk_choices(request.user)
+    communes = _in_scope_communes(request.user)
+    commune_choices = _grouped_commune_choices(communes)
     data = request.POST if request.method == "POST" else None
     entity_form = AssistedEntityForm(data, commune_choices=commune_choices)
     craft_form = AssistedEntityCraftForm(
@@ -359,6 +356,7 @@ def desk_new_entity(request):
     consent_form = EntityConsentForm(data)
     return _desk_filing(
         request,
+        communes=communes,
         registrant_form=entity_form,
         craft_form=craft_form,
         consent_form=consent_form,
