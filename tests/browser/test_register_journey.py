@@ -18,13 +18,23 @@ PHONE = "0661234567"
 
 
 def pick_commune(page, province_select, commune_select, province, commune):
-    """Choose the province, wait for htmx to bring its communes, then the commune (and
-    make sure no late answer replaced the list after the choice)."""
+    """Choose the province, then wait until htmx has swapped in that province's communes:
+    the list shown before may already hold the commune, and choosing it before the answer
+    lands would be undone by the swap. The old options are marked so that only new ones
+    count."""
+    page.eval_on_selector_all(
+        f"{commune_select} option", "options => options.forEach(o => o.dataset.stale = '1')"
+    )
     page.locator(province_select).select_option(province)
     page.wait_for_function(
-        f"document.querySelector('{commune_select} option[value=\"{commune}\"]') !== null"
+        """([select, province, commune]) => {
+            const options = [...document.querySelectorAll(select + " option")];
+            return options.some((o) => o.value === commune)
+                && options.every((o) => !o.dataset.stale)
+                && options.every((o) => !o.value || o.value.startsWith(province + "."));
+        }""",
+        arg=[commune_select, province, commune],
     )
-    page.wait_for_load_state("networkidle")
     page.locator(commune_select).select_option(commune)
     assert page.locator(commune_select).input_value() == commune
 

@@ -1,4 +1,5 @@
-"""The translation catalogues under hirfa/locale.
+"""The translation catalogues: the project's (hirfa/locale) and each app's own
+(hirfa/<app>/locale, made with `makemessages` run inside the app's folder).
 
 Arabic and French must be complete; Tamazight may be partial (untranslated messages
 fall back to English) but is written in Tifinagh only; English is the source language.
@@ -16,8 +17,20 @@ from django.utils import translation
 
 ROOT = Path(__file__).resolve().parents[2]
 LOCALE = ROOT / "hirfa" / "locale"
+LOCALES = [LOCALE, *sorted(ROOT.glob("hirfa/*/locale"))]
 LANGUAGES = ["ar", "zgh", "fr", "en"]
 COMPLETE_LANGUAGES = ["ar", "fr"]
+
+
+def catalogues(languages):
+    """(locale folder, language) pairs to run a test on, named like "register-ar"."""
+    return pytest.mark.parametrize(
+        ("locale", "language"),
+        [(locale, language) for locale in LOCALES for language in languages],
+        ids=lambda value: value.parent.name if isinstance(value, Path) else value,
+    )
+
+
 PLURAL_FORMS = {
     "ar": (
         "nplurals=6; plural=n==0 ? 0 : n==1 ? 1 : n==2 ? 2 : n%100>=3 && n%100<=10 ? 3 "
@@ -115,20 +128,20 @@ def read_po(path: Path) -> list[Entry]:
     return entries
 
 
-def po_path(language: str) -> Path:
-    return LOCALE / language / "LC_MESSAGES" / "django.po"
+def po_path(language: str, locale: Path = LOCALE) -> Path:
+    return locale / language / "LC_MESSAGES" / "django.po"
 
 
-def header(language: str) -> dict[str, str]:
-    first = read_po(po_path(language))[0]
+def header(language: str, locale: Path = LOCALE) -> dict[str, str]:
+    first = read_po(po_path(language, locale))[0]
     assert first.msgid == "", "the header entry must come first"
     lines = first.msgstr[0].splitlines()
     return dict(line.split(": ", 1) for line in lines if ": " in line)
 
 
-def messages(language: str) -> list[Entry]:
+def messages(language: str, locale: Path = LOCALE) -> list[Entry]:
     """The messages of a catalogue, without its header."""
-    return [entry for entry in read_po(po_path(language)) if entry.msgid]
+    return [entry for entry in read_po(po_path(language, locale)) if entry.msgid]
 
 
 def label(entry: Entry) -> str:
@@ -160,36 +173,36 @@ def test_the_po_reader_joins_multi_line_strings_and_reads_plurals_and_flags(tmp_
     assert plural.translations == ["%(n)d fichier", "%(n)d fichiers"]
 
 
-@pytest.mark.parametrize("language", LANGUAGES)
-def test_each_catalogue_declares_its_language_and_plural_forms(language):
-    fields = header(language)
+@catalogues(LANGUAGES)
+def test_each_catalogue_declares_its_language_and_plural_forms(locale, language):
+    fields = header(language, locale)
     assert fields["Language"] == language
     assert fields["Content-Type"] == "text/plain; charset=UTF-8"
     assert fields["Plural-Forms"] == PLURAL_FORMS[language]
 
 
-@pytest.mark.parametrize("language", COMPLETE_LANGUAGES)
-def test_the_arabic_and_french_catalogues_translate_every_message(language):
-    nplurals = int(re.search(r"nplurals=(\d+)", header(language)["Plural-Forms"]).group(1))
+@catalogues(COMPLETE_LANGUAGES)
+def test_the_arabic_and_french_catalogues_translate_every_message(locale, language):
+    nplurals = int(re.search(r"nplurals=(\d+)", header(language, locale)["Plural-Forms"])[1])
     untranslated = [
         label(entry)
-        for entry in messages(language)
+        for entry in messages(language, locale)
         if not entry.translated
         or (entry.msgid_plural is not None and len(entry.msgstr) != nplurals)
     ]
     assert not untranslated, f"{len(untranslated)} untranslated in {language}: {untranslated}"
 
 
-@pytest.mark.parametrize("language", COMPLETE_LANGUAGES)
-def test_the_arabic_and_french_catalogues_keep_no_fuzzy_entry(language):
-    fuzzy = [label(e) for e in read_po(po_path(language)) if "fuzzy" in e.flags]
+@catalogues(COMPLETE_LANGUAGES)
+def test_the_arabic_and_french_catalogues_keep_no_fuzzy_entry(locale, language):
+    fuzzy = [label(e) for e in read_po(po_path(language, locale)) if "fuzzy" in e.flags]
     assert not fuzzy, f"{len(fuzzy)} fuzzy in {language} (header is ''): {fuzzy}"
 
 
-@pytest.mark.parametrize("language", LANGUAGES)
-def test_every_translation_keeps_the_placeholders_and_markup_of_its_source(language):
+@catalogues(LANGUAGES)
+def test_every_translation_keeps_the_placeholders_and_markup_of_its_source(locale, language):
     broken = []
-    for entry in messages(language):
+    for entry in messages(language, locale):
         python_format = "python-format" in entry.flags
         source = placeholders(entry.msgid, python_format)
         if entry.msgid_plural is None:
@@ -206,11 +219,15 @@ def test_every_translation_keeps_the_placeholders_and_markup_of_its_source(langu
     assert not broken, "\n".join(broken)
 
 
-def test_the_tamazight_catalogue_writes_its_translations_in_tifinagh_only():
+def test_the_project_tamazight_catalogue_translates_something():
+    assert any(entry.translated for entry in messages("zgh"))
+
+
+@catalogues(["zgh"])
+def test_the_tamazight_catalogues_write_their_translations_in_tifinagh_only(locale, language):
     translations = [
-        (entry, text) for entry in messages("zgh") for text in entry.translations if text
+        (entry, text) for entry in messages(language, locale) for text in entry.translations if text
     ]
-    assert translations, "the Tamazight catalogue translates nothing"
     foreign = []
     for entry, text in translations:
         bare = _TEMPLATE_PLACEHOLDER.sub("", _PYTHON_PLACEHOLDER.sub("", text))
@@ -220,10 +237,10 @@ def test_the_tamazight_catalogue_writes_its_translations_in_tifinagh_only():
     assert not foreign, "\n".join(foreign)
 
 
-@pytest.mark.parametrize("language", LANGUAGES)
-def test_each_compiled_catalogue_holds_exactly_the_translations_of_its_po_file(language):
+@catalogues(LANGUAGES)
+def test_each_compiled_catalogue_holds_exactly_the_translations_of_its_po_file(locale, language):
     expected = {}
-    for entry in messages(language):
+    for entry in messages(language, locale):
         if "fuzzy" in entry.flags or not any(entry.translations):
             continue  # msgfmt leaves these out
         key = entry.msgid if entry.msgctxt is None else f"{entry.msgctxt}\x04{entry.msgid}"
@@ -231,7 +248,7 @@ def test_each_compiled_catalogue_holds_exactly_the_translations_of_its_po_file(l
             expected[key] = entry.msgstr[0]
         else:
             expected.update({(key, index): text for index, text in entry.msgstr.items()})
-    mo = po_path(language).with_suffix(".mo")
+    mo = po_path(language, locale).with_suffix(".mo")
     assert mo.exists(), f"{mo} is missing: run `hirfa compilemessages`"
     with mo.open("rb") as file:
         compiled = dict(gettext.GNUTranslations(file)._catalog)
