@@ -1,5 +1,5 @@
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from pydantic import Field
 
 from hirfa.accounts import selectors, services
@@ -182,7 +182,7 @@ def signup(request, payload: SignupIn):
     services.start_phone_signup(
         payload.phone, payload.password, payload.first_name, payload.last_name
     )
-    return 202, {"message": str(_("We sent a code by SMS to your phone."))}
+    return Status(202, {"message": str(_("We sent a code by SMS to your phone."))})
 
 
 @router.post(
@@ -193,7 +193,7 @@ def signup(request, payload: SignupIn):
 )
 def signup_resend(request, payload: PhoneIn):
     services.resend_phone_code(payload.phone)
-    return 202, {"message": str(_("We sent a code by SMS to your phone."))}
+    return Status(202, {"message": str(_("We sent a code by SMS to your phone."))})
 
 
 @router.post(
@@ -205,4 +205,4 @@ def signup_resend(request, payload: PhoneIn):
 def signup_confirm(request, payload: PhoneCodeIn):
     user = services.confirm_phone(payload.phone, payload.code)
     _token, secret = services.create_api_token(user=user, name="mobile sign-up", created_by=None)
-    return 201, {"token": secret, "username": user.username}
+    return Status(201, {"token": secret, "username": user.username})

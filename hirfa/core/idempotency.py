@@ -13,6 +13,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
 from django.http.request import RawPostDataException
 from django.utils.translation import gettext as _
+from ninja import Status
 
 from hirfa.core.errors import Conflict, DomainError
 from hirfa.core.models import IdempotentRequest
@@ -47,7 +48,9 @@ def idempotent(view):
         if previous is not None:
             return _replay(previous, fingerprint)
         result = view(request, *args, **kwargs)
-        status, body = result if isinstance(result, tuple) else (200, result)
+        status, body = (
+            (result.status_code, result.value) if isinstance(result, Status) else (200, result)
+        )
         body = json.loads(json.dumps(body, cls=DjangoJSONEncoder))
         try:
             with transaction.atomic():
@@ -57,7 +60,7 @@ def idempotent(view):
         except IntegrityError:
             # The same key arrived twice at once: the other answer was stored first.
             return _replay(IdempotentRequest.objects.get(user=user, key=key), fingerprint)
-        return status, body
+        return Status(status, body)
 
     return wrapper
 
@@ -65,4 +68,4 @@ def idempotent(view):
 def _replay(previous: IdempotentRequest, fingerprint: str):
     if previous.fingerprint != fingerprint:
         raise Conflict(_("This Idempotency-Key was already used for a different request."))
-    return previous.status, previous.body
+    return Status(previous.status, previous.body)

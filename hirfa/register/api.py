@@ -3,7 +3,7 @@
 from datetime import date, datetime
 
 from django.http import HttpResponse
-from ninja import File, Form, Query, Router, Schema
+from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
 from pydantic import Field
@@ -264,7 +264,7 @@ def start_dossier(request, payload: DossierIn):
         person_data=payload.person.dict(),
         craft_data=payload.craft.dict(),
     )
-    return 201, _fresh(request, dossier.pk)
+    return Status(201, _fresh(request, dossier.pk))
 
 
 @router.post(
@@ -280,7 +280,7 @@ def file_assisted(request, payload: AssistedDossierIn):
         craft_data=payload.craft.dict(),
         consent=payload.consent,
     )
-    return 201, _fresh(request, dossier.pk)
+    return Status(201, _fresh(request, dossier.pk))
 
 
 @router.post(
@@ -296,7 +296,7 @@ def file_entity(request, payload: EntityDossierIn):
         craft_data=payload.craft.dict(),
         consent=payload.consent,
     )
-    return 201, _fresh(request, dossier.pk)
+    return Status(201, _fresh(request, dossier.pk))
 
 
 @router.get("/dossiers", response={200: list[DossierSummaryOut], **ERRORS}, summary="Dossiers")
@@ -357,7 +357,7 @@ def attach_document(request, dossier_id: int, kind: Form[str], file: File[Upload
     document = services.attach_document(
         actor=request.auth, dossier=dossier, kind=kind[:40], uploaded=file
     )
-    return 201, _document_out(document)
+    return Status(201, _document_out(document))
 
 
 def _dossier_action(name: str, summary: str, schema=None):
@@ -463,7 +463,7 @@ def request_modification(request, number: str, payload: CraftIn):
     dossier = services.request_modification(
         actor=request.auth, registration=registration, craft_data=payload.dict()
     )
-    return 201, _fresh(request, dossier.pk)
+    return Status(201, _fresh(request, dossier.pk))
 
 
 @router.post(
@@ -475,7 +475,7 @@ def request_modification(request, number: str, payload: CraftIn):
 def request_renewal(request, number: str):
     registration = selectors.registration_for(request.auth, number[:20])
     dossier = services.request_renewal(actor=request.auth, registration=registration)
-    return 201, _fresh(request, dossier.pk)
+    return Status(201, _fresh(request, dossier.pk))
 
 
 @router.get(
