@@ -11,6 +11,7 @@ urlpatterns = [
     path("desk/new-entity/", views.desk_new_entity, name="desk_new_entity"),
     path("desk/communes", views.communes_options, name="communes"),
     path("desk/dossiers/<int:pk>/", views.desk_dossier, name="desk_dossier"),
+    path("desk/dossiers/<int:pk>/edit/", views.desk_edit, name="desk_edit"),
     path("desk/dossiers/<int:pk>/documents/", views.desk_upload, name="desk_upload"),
     path(
         "desk/dossiers/<int:pk>/documents/<int:doc_id>/",

@@ -18,6 +18,7 @@ from tests.register.test_staff_support import (
     filed,
     filing_post,
     in_english,
+    submitted,
 )
 
 pytestmark = pytest.mark.django_db
@@ -183,3 +184,57 @@ def test_a_document_of_a_kind_not_asked_is_refused_with_a_message(client, agent)
     assert response.status_code == 400
     assert "This kind of document is not asked for this file." in response.content.decode()
     assert not dossier.documents.filter(kind="passport").exists()
+
+
+def correction_post(dossier, **changes) -> dict:
+    """The correction page as the browser sends it, with `changes` over what it shows."""
+    return filing_post(consent=False) | {"province": ["", ""]} | changes
+
+
+def test_the_filing_agent_corrects_the_artisans_name_and_craft_after_changes_were_asked(
+    client, agent
+):
+    dossier = submitted(agent)
+    services.request_changes(officer=officer_of("09.581"), dossier=dossier, message="Nom")
+    page = client.get(f"/desk/dossiers/{dossier.pk}/").content.decode()
+    assert f'href="/desk/dossiers/{dossier.pk}/edit/"' in page
+    form = client.get(f"/desk/dossiers/{dossier.pk}/edit/").content.decode()
+    assert 'value="JK123456"' in form and "CNDP" not in form  # consent was given at filing
+    response = client.post(
+        f"/desk/dossiers/{dossier.pk}/edit/",
+        correction_post(dossier, first_name_latin="Fadma", workplace_address="Souk 3"),
+    )
+    assert response.status_code == 302
+    assert response["Location"] == f"/desk/dossiers/{dossier.pk}/"
+    dossier.refresh_from_db()
+    assert dossier.person.first_name_latin == "Fadma"
+    assert dossier.workplace_address == "Souk 3"
+    assert dossier.state == Dossier.State.CHANGES_REQUESTED  # the agent sends it again
+
+
+def test_a_correction_with_a_bad_value_changes_nothing_and_shows_the_error(client, agent):
+    dossier = filed(agent)
+    response = client.post(
+        f"/desk/dossiers/{dossier.pk}/edit/", correction_post(dossier, first_name_latin="فاطمة")
+    )
+    assert response.status_code == 400
+    assert 'aria-invalid="true"' in response.content.decode()
+    dossier.person.refresh_from_db()
+    assert dossier.person.first_name_latin != "فاطمة"
+
+
+def test_a_file_waiting_for_review_cannot_be_corrected_at_the_desk(client, agent):
+    dossier = submitted(agent)
+    response = client.get(f"/desk/dossiers/{dossier.pk}/edit/", follow=True)
+    assert "This file can no longer be changed." in response.content.decode()
+    assert f'href="/desk/dossiers/{dossier.pk}/edit/"' not in response.content.decode()
+
+
+def test_only_the_agent_who_filed_the_file_may_correct_it(client, agent):
+    dossier = filed(agent)
+    client.force_login(agent_of("09", username="agent.other"))
+    client.post(
+        f"/desk/dossiers/{dossier.pk}/edit/", correction_post(dossier, first_name_latin="Itto")
+    )
+    dossier.person.refresh_from_db()
+    assert dossier.person.first_name_latin != "Itto"

@@ -46,6 +46,7 @@ from hirfa.register.forms import (
     RejectForm,
     RequestChangesForm,
     craft_initial,
+    person_initial,
 )
 from hirfa.register.models import Dossier, Registration
 from hirfa.register.numbers import format_number, parse_number
@@ -154,6 +155,7 @@ def _choice_values(choices) -> set[str]:
 # --- Assisted filing: forms ---------------------------------------------------------------
 
 OUTSIDE_TERRITORY = gettext_lazy("Choose a commune of your territory.")
+FILED = gettext_lazy("The file of %(name)s is saved. Now attach the documents.")
 
 
 def _commune_field(label) -> forms.ChoiceField:
@@ -262,11 +264,22 @@ def desk(request):
     return render(request, "register/staff/desk.html", {"page": page})
 
 
-def _desk_filing(request, *, communes, registrant_form, craft_form, consent_form, file, template):
-    """The desk's filing page: validate the forms, file through `file()`, then go on to
-    the documents; on a refusal, show it beside the fields."""
+def _desk_filing(
+    request,
+    *,
+    communes,
+    registrant_form,
+    craft_form,
+    consent_form,
+    file,
+    template,
+    saved=FILED,
+    extra=None,
+):
+    """The desk's filing page: validate the forms, file (or correct) through `file()`,
+    then go on to the documents; on a refusal, show it beside the fields."""
     provinces = _sorted_by_name(provinces_for(request.user))
-    forms = [registrant_form, craft_form, consent_form]
+    forms = [form for form in (registrant_form, craft_form, consent_form) if form is not None]
     summary, status = "", 200
     if request.method == "POST":
         status = 400
@@ -276,11 +289,7 @@ def _desk_filing(request, *, communes, registrant_form, craft_form, consent_form
             except DomainError as error:
                 summary = _show_error_on(request, forms, error)
             else:
-                messages.success(
-                    request,
-                    _("The file of %(name)s is saved. Now attach the documents.")
-                    % {"name": dossier.registrant_name_latin},
-                )
+                messages.success(request, saved % {"name": dossier.registrant_name_latin})
                 return redirect("register_staff:desk_dossier", pk=dossier.pk)
         else:
             summary = _("Some information is missing or not valid.")
@@ -288,6 +297,7 @@ def _desk_filing(request, *, communes, registrant_form, craft_form, consent_form
         request, registrant_form, craft_form, consent_form, communes, provinces
     )
     context["summary"] = summary
+    context.update(extra or {})
     return render(request, template, context, status=status)
 
 
@@ -317,6 +327,49 @@ def desk_new(request):
             consent=consent_form.cleaned_data["consent"],
         ),
         template="register/staff/desk_new.html",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def desk_edit(request, pk):
+    """Correct the artisan's data and craft in a file the agent filed, while it is a draft
+    or its reviewer asked for changes (documents are changed on the file's page)."""
+    _require(request.user, Capability.FILE_ASSISTED)
+    dossier = _found(selectors.dossier_for, request.user, pk)
+    if dossier.person_id is None or dossier.kind != Dossier.Kind.REGISTRATION:
+        raise Http404
+    if dossier.state not in EDITABLE_STATES or dossier.filed_by_id != request.user.pk:
+        messages.error(request, _("This file can no longer be changed."))
+        return redirect("register_staff:desk_dossier", pk=dossier.pk)
+    communes = _in_scope_communes(request.user)
+    commune_choices = _grouped_commune_choices(communes)
+    data = request.POST if request.method == "POST" else None
+    person_form = AssistedPersonForm(
+        data, initial=person_initial(dossier.person), commune_choices=commune_choices
+    )
+    craft_form = AssistedCraftForm(
+        data,
+        initial=craft_initial(dossier)
+        | {"secondary_activities": [a.code for a in dossier.secondary_activities.all()]},
+        commune_choices=commune_choices,
+        activity_choices=_activity_choices(),
+    )
+    return _desk_filing(
+        request,
+        communes=communes,
+        registrant_form=person_form,
+        craft_form=craft_form,
+        consent_form=None,
+        file=lambda: services.update_dossier(
+            actor=request.user,
+            dossier=dossier,
+            person_data=person_form.cleaned_data,
+            craft_data=craft_form.craft_data(),
+        ),
+        template="register/staff/desk_new.html",
+        saved=gettext_lazy("The file of %(name)s is corrected."),
+        extra={"dossier": dossier},
     )
 
 
