@@ -3,9 +3,10 @@
 from datetime import datetime
 
 from ninja import Query, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from hirfa.core.api_errors import ErrorOut
+from hirfa.core.pagination import Pages
 from hirfa.core.schemas import NamedOut
 from hirfa.crafts import selectors
 
@@ -60,7 +61,7 @@ def categories(request, include_retired: bool = False):
     response={200: list[ActivityOut], **ERRORS},
     summary="Craft activities, filtered and paginated",
 )
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pages, page_size=50)
 def activities(
     request,
     branch: str | None = Query(None, description="Branch code"),

@@ -5,13 +5,14 @@ from datetime import date, datetime
 from django.http import HttpResponse
 from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from pydantic import Field
 
 from hirfa.accounts.api_auth import authenticated
 from hirfa.audit.selectors import history_for
 from hirfa.core.api_errors import ErrorOut
 from hirfa.core.idempotency import idempotent
+from hirfa.core.pagination import Pages
 from hirfa.register import selectors, services
 from hirfa.register.numbers import format_number
 
@@ -300,7 +301,7 @@ def file_entity(request, payload: EntityDossierIn):
 
 
 @router.get("/dossiers", response={200: list[DossierSummaryOut], **ERRORS}, summary="Dossiers")
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pages, page_size=50)
 def list_dossiers(request, filters: Query[QueueFilters]):
     return [
         _summary(d)
@@ -402,7 +403,7 @@ _dossier_action("reject", "Reject (officer)", RejectIn)
 @router.get(
     "/review/queue", response={200: list[DossierSummaryOut], **ERRORS}, summary="Review queue"
 )
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pages, page_size=50)
 def review_queue(request, filters: Query[QueueFilters]):
     return [_summary(d) for d in selectors.review_queue(request.auth, **filters.dict())]
 
@@ -418,7 +419,7 @@ def review_counts(request):
 @router.get(
     "/registrations", response={200: list[RegistrationOut], **ERRORS}, summary="Registrations"
 )
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pages, page_size=50)
 def list_registrations(request):
     return [_registration_out(r) for r in selectors.registrations_for(request.auth).order_by("id")]
 
