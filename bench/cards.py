@@ -1,0 +1,214 @@
+"""Benchmark of the professional cards (issue 4).
+
+Usage: python bench/cards.py [SHEET_CARDS]   (default 1000; HIRFA_VAR_DIR should point to a
+fresh folder: `make bench` gives it var/bench-cards.)
+
+Prints:
+- one card PDF, rendered in a warm process (fonts already parsed), median of 30 (target ≤ 50 ms);
+- the A4 print sheet of SHEET_CARDS different cards (target ≥ 100 cards/s);
+- QR sign (encode) and verify (decode + signature check) per second;
+- the public online-verification endpoint (`GET /api/v1/cards/{number}/{version}/status`,
+  and `POST /api/v1/cards/verify`) under `wrk` on loopback, served by granian, against a
+  minimal Django view served by the same process in the same run (target ≥ 50 %).
+"""
+
+import io
+import os
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hirfa.settings")
+os.environ.setdefault("LOG_LEVEL", "WARNING")
+
+import django
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from PIL import Image  # noqa: E402
+
+from hirfa.cards import keys, pdf, qr  # noqa: E402
+from hirfa.register.numbers import make_number  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = ROOT / ".venv" / "bin"
+FIRST = ["فاطمة", "محمد", "خديجة", "إبراهيم", "عائشة", "يوسف", "إيطو", "الحسين"]
+FAMILY = ["أيت لحسن", "العلوي", "بناني", "أمزيان", "أوبلا", "التازي", "الصنهاجي", "بلحاج"]
+LATIN_FIRST = ["Fatima", "Mohamed", "Khadija", "Brahim", "Aicha", "Youssef", "Itto", "Lahcen"]
+LATIN_FAMILY = ["AIT LAHCEN", "ALAOUI", "BENNANI", "AMZIAN", "OUBELLA", "TAZI", "SANHAJI", "BELHAJ"]
+
+
+def photo(index: int) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (300, 380), (150 + index % 90, 120, 100 + index % 50)).save(
+        buffer, format="JPEG", quality=85
+    )
+    return buffer.getvalue()
+
+
+def faces(count: int, key) -> list[pdf.CardFace]:
+    out = []
+    for i in range(count):
+        number = make_number(100_000_001 + i)
+        name_ar = f"{FIRST[i % 8]} {FAMILY[i // 8 % 8]}"
+        name_latin = f"{LATIN_FIRST[i % 8]} {LATIN_FAMILY[i // 8 % 8]}"
+        claims = qr.CardClaims(number, 1 + i % 3, name_ar, name_latin, "artisan_experience",
+                               "01.02.03", "09.581")  # fmt: skip
+        text = qr.encode_card(claims, issued_at=1_767_225_600, expires_at=1_924_991_999,
+                              private_key=key.private_key, kid=key.kid)  # fmt: skip
+        out.append(
+            pdf.CardFace(
+                number,
+                claims.version,
+                name_ar,
+                name_latin,
+                "ⴼⴰⴹⵎⴰ" if i % 5 == 0 else "",
+                "صانع تقليدي (ذو خبرة)",
+                "Artisan (expérience)",
+                "صناعة الحلي الفضية",
+                "Bijouterie en argent",
+                "تيزنيت",
+                "Tiznit",
+                date(2026, 1, 1),
+                date(2030, 12, 31),
+                text,
+                "https://rna.example.ma/verify/",
+                photo(i),
+            )
+        )
+    return out
+
+
+def bench_pdf(sheet_cards: int, key) -> None:
+    sample = faces(sheet_cards, key)
+    pdf.render_card(sample[0])  # parses the fonts once per process, as a server does
+    times = []
+    for face in sample[:30]:
+        start = time.perf_counter()
+        pdf.render_card(face)
+        times.append(time.perf_counter() - start)
+    print(f"card PDF (one card, front and back): {statistics.median(times) * 1000:.1f} ms "
+          f"median of 30 (target ≤ 50 ms)")  # fmt: skip
+    start = time.perf_counter()
+    data = pdf.render_sheet(sample)
+    elapsed = time.perf_counter() - start
+    rate = sheet_cards / elapsed
+    print(f"print sheet of {sheet_cards} cards: {elapsed:.2f} s, {rate:.0f} cards/s "
+          f"(target ≥ 100), {len(data) / 1e6:.1f} MB")  # fmt: skip
+
+
+def bench_qr(key) -> None:
+    claims = qr.CardClaims("1000000018", 1, "فاطمة أيت لحسن", "Fatima AIT LAHCEN",
+                           "artisan_experience", "01.02.03", "09.581")  # fmt: skip
+    n = 3000
+    start = time.perf_counter()
+    for _ in range(n):
+        text = qr.encode_card(claims, issued_at=1, expires_at=2, private_key=key.private_key,
+                              kid=key.kid)  # fmt: skip
+    signed = n / (time.perf_counter() - start)
+    start = time.perf_counter()
+    for _ in range(n):
+        qr.decode_card(text, keys.public_key)
+    verified = n / (time.perf_counter() - start)
+    print(f"QR sign: {signed:,.0f}/s   QR verify: {verified:,.0f}/s")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wrk(url: str, script: str | None = None) -> float:
+    command = ["wrk", "-t2", "-c16", "-d5s", "--latency", url]
+    if script:
+        command[1:1] = ["-s", script]
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    line = next(line for line in output.splitlines() if line.startswith("Requests/sec"))
+    return float(line.split()[1])
+
+
+def bench_endpoint(card_text: str, number: str) -> None:
+    if shutil.which("wrk") is None:
+        print("wrk is not installed: endpoint figures skipped (apt-get install wrk)")
+        return
+    port = free_port()
+    env = os.environ | {
+        "DJANGO_SETTINGS_MODULE": "cards_site",
+        "PYTHONPATH": f"{ROOT / 'bench'}:{ROOT}",
+        "ALLOWED_HOSTS": "127.0.0.1",
+    }
+    server = subprocess.Popen(
+        [BIN / "granian", "--interface", "wsgi", "--host", "127.0.0.1", "--port", str(port),
+         "--workers", "1", "--blocking-threads", "4", "--no-ws", "--log-level", "warning",
+         "hirfa.wsgi:application"],
+        env=env, cwd=ROOT,
+    )  # fmt: skip
+    try:
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        status_url = f"{base}/api/v1/cards/{number}/1/status"
+        subprocess.run(["curl", "-sf", "-o", "/dev/null", status_url], check=True)
+        wrk(f"{base}/bench/minimal")  # warm-up
+        minimal = wrk(f"{base}/bench/minimal")
+        status = wrk(status_url)
+        with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+            body = '{"qr": "' + card_text + '"}'
+            script.write(
+                'wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\n'
+                f"wrk.body = '{body}'\n"
+            )
+        verify = wrk(f"{base}/api/v1/cards/verify", script.name)
+        os.unlink(script.name)
+        setup = "granian, 1 worker, 4 threads; wrk -t2 -c16"
+        print(f"minimal Django view: {minimal:,.0f} req/s ({setup})")
+        print(f"GET  card status:    {status:,.0f} req/s = {status / minimal:.0%} of minimal "
+              f"(target ≥ 50 %)")  # fmt: skip
+        print(f"POST card verify:    {verify:,.0f} req/s = {verify / minimal:.0%} of minimal")
+    finally:
+        server.send_signal(signal.SIGINT)
+        server.wait(timeout=20)
+
+
+def prepare_card() -> tuple[str, str]:
+    """A real card in the database: a small demo register, approved through the services,
+    and the card-issuing jobs run by the worker."""
+    from hirfa.cards.models import Card
+    from hirfa.register.demo import load_demo_register
+
+    call_command("migrate", verbosity=0)
+    call_command("load_territory", stdout=io.StringIO())
+    call_command("load_crafts", stdout=io.StringIO())
+    load_demo_register(count=12)
+    call_command("db_worker", batch=True, startup_delay=False, reload=False, verbosity=0)
+    card = Card.objects.filter(status=Card.Status.CURRENT).select_related("registration").first()
+    return card.qr_text, card.registration.number
+
+
+def main() -> None:
+    sheet_cards = int(sys.argv[1]) if len(sys.argv) > 1 else 1000
+    if not any(k.valid_at(django.utils.timezone.now()) for k in keys.all_keys()):
+        keys.create_key()
+    key = keys.signing_key()
+    print(f"--- cards ({django.db.connection.vendor}) ---")
+    bench_pdf(sheet_cards, key)
+    bench_qr(key)
+    text, number = prepare_card()
+    bench_endpoint(text, number)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,116 @@
+"""From cards in the database to PDF files: what the card shows is what its QR signs.
+
+The printed names, category, activity and province are those of the signed claims (so
+the print always matches the QR), with the activity's and province's names looked up
+from their codes; the photo is the holder's, reduced to what a card printer needs.
+"""
+
+from __future__ import annotations
+
+import logging
+from io import BytesIO
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from PIL import Image, UnidentifiedImageError
+
+from hirfa.cards import keys, qr
+from hirfa.cards.models import Card
+from hirfa.cards.pdf import CardFace, render_card, render_sheet
+from hirfa.crafts.models import Activity
+from hirfa.territory.models import Province
+
+logger = logging.getLogger(__name__)
+
+TIME_ZONE = ZoneInfo("Africa/Casablanca")
+# 19 × 24 mm at 300 dpi is about 225 × 285 pixels: more is ink the printer throws away.
+PHOTO_PIXELS = (300, 380)
+
+
+def category_names() -> dict:
+    from hirfa.register.services import CATEGORY_NAMES
+
+    return CATEGORY_NAMES
+
+
+def verify_url() -> str:
+    return f"{settings.PUBLIC_URL.rstrip('/')}/verify/"
+
+
+def photo_bytes(card: Card) -> bytes | None:
+    """The holder's photo as a small JPEG, or None (entities, or no readable photo)."""
+    person = card.registration.person
+    if person is None or not person.photo:
+        return None
+    try:
+        with person.photo.open("rb") as file, Image.open(file) as image:
+            image.draft("RGB", PHOTO_PIXELS)  # JPEG: decode at a reduced scale, fast
+            image = image.convert("RGB")
+            image.thumbnail(PHOTO_PIXELS)
+            buffer = BytesIO()
+            image.save(buffer, format="JPEG", quality=85)
+            return buffer.getvalue()
+    except (OSError, UnidentifiedImageError, ValueError):
+        logger.warning("Card %s: the photo cannot be read; printed without it", card.pk)
+        return None
+
+
+class _Names:
+    """Activity and province names by code, read once per batch."""
+
+    def __init__(self, cards):
+        claims = [qr.decode_card(card.qr_text, keys.public_key).card for card in cards]
+        self.claims = claims
+        self.activities = {
+            a.code: a
+            for a in Activity.objects.filter(code__in={c.activity for c in claims}).only(
+                "code", "name_ar", "name_fr"
+            )
+        }
+        self.provinces = {
+            p.code: p
+            for p in Province.objects.filter(code__in={c.province for c in claims}).only(
+                "code", "name_ar", "name_fr"
+            )
+        }
+
+
+def _face(card: Card, claims: qr.CardClaims, names: _Names, *, photo: bytes | None) -> CardFace:
+    category_ar, category_fr = category_names().get(claims.category, (claims.category,) * 2)
+    activity = names.activities.get(claims.activity)
+    province = names.provinces.get(claims.province)
+    return CardFace(
+        number=claims.number,
+        version=claims.version,
+        name_ar=claims.name_ar,
+        name_latin=claims.name_latin,
+        name_zgh=claims.name_zgh,
+        category_ar=category_ar,
+        category_fr=category_fr,
+        activity_ar=activity.name_ar if activity else claims.activity,
+        activity_fr=activity.name_fr if activity else claims.activity,
+        province_ar=province.name_ar if province else claims.province,
+        province_fr=province.name_fr if province else claims.province,
+        issued_on=card.issued_at.astimezone(TIME_ZONE).date(),
+        expires_on=card.expires_at.astimezone(TIME_ZONE).date(),
+        qr_text=card.qr_text,
+        verify_url=verify_url(),
+        photo=photo,
+    )
+
+
+def faces(cards) -> list[CardFace]:
+    cards = list(cards)
+    names = _Names(cards)
+    return [
+        _face(card, claims, names, photo=photo_bytes(card))
+        for card, claims in zip(cards, names.claims, strict=True)
+    ]
+
+
+def card_pdf(card: Card) -> bytes:
+    return render_card(faces([card])[0])
+
+
+def sheet_pdf(cards) -> bytes:
+    return render_sheet(faces(cards))

@@ -1,0 +1,118 @@
+"""Reads on cards, through the user's territorial scope (a card's province)."""
+
+import time
+from datetime import UTC, datetime
+
+from django.db.models import QuerySet
+
+from hirfa.accounts.selectors import restrict
+from hirfa.cards.models import Card
+from hirfa.cards.services import may_manage_cards
+from hirfa.core.errors import NotFound
+from hirfa.register.models import Registration
+
+
+def _base() -> QuerySet[Card]:
+    return Card.objects.select_related(
+        "registration__person",
+        "registration__entity",
+        "registration__principal_activity",
+        "province",
+    )
+
+
+def cards_for(user) -> QuerySet[Card]:
+    if not may_manage_cards(user):
+        return Card.objects.none()
+    return restrict(_base(), user)
+
+
+def card_for(user, pk) -> Card:
+    try:
+        return cards_for(user).get(pk=int(pk))
+    except (Card.DoesNotExist, ValueError, TypeError, OverflowError):
+        raise NotFound() from None
+
+
+def print_queue(user, *, province: str | None = None, state: str = Card.PrintState.TO_PRINT):
+    """Current cards of the user's territory in a printing state, oldest first."""
+    queue = cards_for(user).filter(status=Card.Status.CURRENT, print_state=state)
+    if province:
+        queue = queue.filter(province__code=province)
+    return queue.order_by("issued_at", "id")
+
+
+def cards_of(registration: Registration) -> QuerySet[Card]:
+    return registration.cards.select_related("province", "registration").order_by("-version")
+
+
+def current_card(registration: Registration) -> Card | None:
+    return registration.cards.filter(status=Card.Status.CURRENT).first()
+
+
+# Online verification answers from memory for a few seconds (docs/decisions/0012): a
+# card checked again within STATUS_SECONDS gets the same answer without a query. This
+# process forgets everything when it changes a card; other processes within seconds.
+STATUS_SECONDS = 10
+STATUS_ENTRIES = 50_000
+_statuses: dict[tuple[str, int], tuple[float, str]] = {}
+
+
+def forget_statuses() -> None:
+    _statuses.clear()
+
+
+def cached_status(number: str, version: int) -> str:
+    """`live_status`, at most STATUS_SECONDS old."""
+    now = time.monotonic()
+    key = (number, version)
+    hit = _statuses.get(key)
+    if hit is not None and hit[0] > now:
+        return hit[1]
+    status = live_status(number, version)
+    if len(_statuses) >= STATUS_ENTRIES:
+        _statuses.clear()
+    _statuses[key] = (now + STATUS_SECONDS, status)
+    return status
+
+
+def live_status(number: str, version: int) -> str:
+    """What the register says now of the card (number, version), for public checks.
+
+    One hand-written query: this answers every online verification, and building the
+    ORM query cost more than running it.
+    """
+    from django.db import connection
+    from django.utils import timezone
+
+    cards = connection.ops.quote_name(Card._meta.db_table)
+    registrations = connection.ops.quote_name(Registration._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT c.status, c.expires_at FROM {cards} c JOIN {registrations} r "
+            "ON r.id = c.registration_id WHERE r.number = %s AND c.version = %s",
+            [number, version],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return "unknown"
+    status, expires_at = row
+    if status in (Card.Status.REVOKED, Card.Status.SUSPENDED):
+        return str(status)
+    if isinstance(expires_at, str):  # SQLite: text, in UTC
+        expires_at = datetime.fromisoformat(expires_at)
+    if expires_at.tzinfo is None:
+        expires_at = expires_at.replace(tzinfo=UTC)
+    if timezone.now() > expires_at:
+        return "expired"
+    return "valid"
+
+
+def cards_to_print(*, province: str | None = None, numbers=(), limit: int | None = None):
+    """Current cards for a print sheet (command line: no user, no scope)."""
+    cards = _base().filter(status=Card.Status.CURRENT).order_by("province__code", "issued_at", "id")
+    if province:
+        cards = cards.filter(province__code=province)
+    if numbers:
+        cards = cards.filter(registration__number__in=list(numbers))
+    return cards[:limit] if limit else cards

@@ -1,0 +1,54 @@
+"""Verifying a card's QR on the server: the same steps and verdict order as the browser.
+
+Used by the API (`POST /api/v1/cards/verify`) and `hirfa verify_card`. The signature is
+checked against the keys this register holds; the revocation status is the live one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from hirfa.cards import keys, qr, selectors
+
+LIVE_REASONS = {"revoked": qr.REASON_REVOKED, "suspended": qr.REASON_SUSPENDED}
+
+
+@dataclass(frozen=True)
+class Result:
+    verdict: qr.Verdict
+    signed: qr.SignedCard | None
+    reason: str
+
+
+def explain(kind: str) -> str:
+    return {
+        "prefix": _("This is not the QR code of a professional card."),
+        "base45": _("The QR code text is damaged or incomplete."),
+        "zlib": _("The QR code text is damaged or incomplete."),
+        "too_large": _("The QR code holds too much data to be a card."),
+        "unknown_kid": _("The card was signed with a key this register does not know."),
+        "signature": _("The signature does not match: the card was forged or altered."),
+    }.get(kind, _("The QR code is not a card issued by the register."))
+
+
+def verify_text(text: str) -> Result:
+    try:
+        signed = qr.decode_card(text, keys.public_key)
+    except qr.NotGenuine as error:
+        return Result(qr.Verdict.NOT_GENUINE, None, explain(error.kind))
+    status = selectors.live_status(signed.card.number, signed.card.version)
+    verdict = qr.verdict(
+        signed,
+        revocation_reason=LIVE_REASONS.get(status),
+        now=int(timezone.now().timestamp()),
+    )
+    reasons = {
+        qr.Verdict.VALID: _("The card is genuine and valid."),
+        qr.Verdict.EXPIRED: _("The card is genuine but its validity has ended."),
+        qr.Verdict.REVOKED: _("The card was revoked: it has been replaced or withdrawn."),
+        qr.Verdict.SUSPENDED: _("The registration of the holder is suspended."),
+    }
+    return Result(verdict, signed, reasons[verdict])
