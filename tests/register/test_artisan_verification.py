@@ -93,13 +93,13 @@ def test_unicode_junk_in_the_code_does_not_crash(client, registration):
 def test_the_form_sends_the_typed_number_and_code_to_the_check(client, registration):
     code = services.verification_code(registration)
     response = client.get(
-        "/verify/", {"number": format_number(registration.number), "code": code.lower()}
+        "/verify/attestation/", {"number": format_number(registration.number), "code": code.lower()}
     )
     assert response["Location"] == f"/verify/attestation/{registration.number}/{code}/"
 
 
 def test_the_form_shows_a_mistyped_number_beside_the_field(client):
-    response = client.get("/verify/", {"number": "123", "code": "AAAA"})
+    response = client.get("/verify/attestation/", {"number": "123", "code": "AAAA"})
     assert response.status_code == 200
     assert response.context["form"].has_error("number")
 
@@ -107,7 +107,7 @@ def test_the_form_shows_a_mistyped_number_beside_the_field(client):
 def test_the_public_pages_are_in_arabic_right_to_left_without_logging_in(client, registration):
     code = services.verification_code(registration)
     for url in (
-        "/verify/",
+        "/verify/attestation/",
         f"/verify/attestation/{registration.number}/{code}/",
         f"/verify/attestation/{registration.number}/WRONG/",
         "/verify/attestation/0000/WRONG/",

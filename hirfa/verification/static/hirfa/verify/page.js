@@ -1,0 +1,372 @@
+/* The verification page: reads a card's QR code (camera, photo, PDF or pasted text),
+ * verifies it with rna.js against the keys and the revocation list kept on this device,
+ * then asks the register for the live status when it can be reached. */
+(function () {
+  "use strict";
+
+  const root = document.querySelector(".verify-page");
+  if (!root || !window.RNA) return;
+  const RNA = window.RNA;
+  const T = JSON.parse(document.getElementById("verify-texts").textContent);
+  const NAMES = JSON.parse(document.getElementById("verify-names").textContent);
+  const LANGUAGE = document.documentElement.lang || "ar";
+  // Moroccan usage: Latin digits, also in Arabic; no Intl data for Tamazight.
+  const LOCALE = { ar: "ar-MA", fr: "fr-MA", en: "en-GB" }[LANGUAGE] || "fr-MA";
+  const LIVE_WAIT_MS = 6000;
+  const MAX_IMAGE_SIDE = 2000;
+  const $ = (id) => document.getElementById(id);
+
+  const state = { keys: new Map(), list: null, checks: 0 };
+
+  const fill = (template, values) => template.replace(/%\((\w+)\)s/g, (_, key) => values[key]);
+
+  function when(milliseconds, withTime) {
+    const options = { dateStyle: "long", timeZone: "Africa/Casablanca" };
+    if (withTime) options.timeStyle = "short";
+    return new Intl.DateTimeFormat(LOCALE, options).format(new Date(milliseconds));
+  }
+
+  function message(text) {
+    const box = $("verify-message");
+    box.textContent = text || "";
+    box.hidden = !text;
+  }
+
+  // --- Keys and revocation list (from the service worker's copy when offline) ---------
+
+  async function loadKeys() {
+    try {
+      const response = await fetch("/.well-known/jwks.json");
+      if (response.ok) state.keys = await RNA.importKeys(await response.json());
+    } catch (error) {
+      // Keep the keys already read: a failed refresh must not make genuine cards fail.
+    }
+  }
+
+  async function loadList() {
+    const shown = $("verify-list");
+    let response = null;
+    try {
+      response = await fetch("/.well-known/rna-revocations");
+    } catch (error) {
+      response = null;
+    }
+    if (!response || !response.ok) {
+      if (state.list) return; // a failed refresh keeps the list already read
+      shown.textContent = T.list.missing;
+      shown.className = "verify-list warning";
+      return;
+    }
+    const fetchedAt = Number(response.headers.get("X-Fetched-At")) || Date.now();
+    try {
+      state.list = await RNA.decodeRevocations(new Uint8Array(await response.arrayBuffer()), state.keys);
+    } catch (error) {
+      state.list = null;
+      shown.textContent = T.list.bad;
+      shown.className = "verify-list warning";
+      return;
+    }
+    const stale = Date.now() / 1000 > state.list.nextUpdate;
+    shown.textContent = fill(T.list.state, {
+      issued: when(state.list.issuedAt * 1000, true),
+      fetched: when(fetchedAt, true),
+    }) + (stale ? " " + T.list.stale : "");
+    shown.className = "verify-list" + (stale ? " warning" : "");
+    shown.dataset.issuedAt = String(state.list.issuedAt);
+    shown.dataset.entries = String(state.list.size);
+  }
+
+  const ready = loadKeys().then(loadList);
+  // A page left open (a control post, a market stall) keeps its list fresh.
+  const REFRESH_MS = 15 * 60 * 1000;
+  setInterval(() => loadKeys().then(loadList), REFRESH_MS);
+  window.addEventListener("online", () => loadKeys().then(loadList));
+
+  // --- The verdict -----------------------------------------------------------------------
+
+  function row(list, label, value, attributes) {
+    if (!value) return;
+    const term = document.createElement("dt");
+    term.textContent = label;
+    const detail = document.createElement("dd");
+    const text = document.createElement("bdi");
+    text.textContent = value;
+    Object.assign(text, attributes || {});
+    detail.appendChild(text);
+    list.append(term, detail);
+  }
+
+  function show(verdict, reason, signed) {
+    const result = $("verify-result");
+    result.hidden = false;
+    result.dataset.verdict = verdict;
+    $("verify-verdict").textContent = T.verdicts[verdict];
+    $("verify-reason").textContent = reason;
+    const list = $("verify-card");
+    list.replaceChildren();
+    $("verify-live").textContent = "";
+    if (!signed) return;
+    const card = signed.card;
+    const L = T.labels;
+    row(list, L.nameAr, card.nameAr, { dir: "rtl", lang: "ar" });
+    row(list, L.nameLatin, card.nameLatin, { dir: "ltr", lang: "fr" });
+    row(list, L.nameZgh, card.nameZgh, { lang: "zgh" });
+    row(list, L.number, RNA.formatNumber(card.number), { dir: "ltr" });
+    row(list, L.version, String(card.version), { dir: "ltr" });
+    row(list, L.category, NAMES.categories[card.category] || card.category);
+    row(list, L.activity, NAMES.activities[card.activity] || card.activity);
+    row(list, L.province, NAMES.provinces[card.province] || card.province);
+    row(list, L.expiresAt, when(signed.expiresAt * 1000, false));
+    row(list, L.issuedAt, when(signed.issuedAt * 1000, false));
+    result.scrollIntoView({ block: "nearest" });
+  }
+
+  async function liveStatus(card) {
+    const url = root.dataset.statusUrl
+      .replace("{number}", encodeURIComponent(card.number))
+      .replace("{version}", String(card.version));
+    const abort = new AbortController();
+    const timer = setTimeout(() => abort.abort(), LIVE_WAIT_MS);
+    try {
+      const response = await fetch(url, { cache: "no-store", signal: abort.signal });
+      if (!response.ok) return null;
+      const body = await response.json();
+      return ["valid", "expired", "revoked", "suspended"].includes(body.status) ? body.status : null;
+    } catch (error) {
+      return null;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async function check(text) {
+    const turn = ++state.checks;
+    const result = $("verify-result");
+    // The result is shown again once this check ends; `data-live` says it has.
+    result.hidden = true;
+    delete result.dataset.verdict;
+    delete result.dataset.live;
+    message("");
+    if (!text || !text.trim()) {
+      message(T.empty);
+      return;
+    }
+    await ready;
+    if (!state.keys.size) {
+      message(T.keys_missing);
+      return;
+    }
+    let signed;
+    try {
+      signed = await RNA.decodeCard(text, state.keys);
+    } catch (error) {
+      if (turn !== state.checks) return;
+      show("not_genuine", T.problems[error && error.kind] || T.problems.other, null);
+      result.dataset.live = "none";
+      return;
+    }
+    const listReason = state.list ? state.list.reasonFor(signed.card.number, signed.card.version) : null;
+    const offline = RNA.verdict(signed, { listReason });
+    show(offline, T.reasons[offline], signed);
+    $("verify-live").textContent = T.live.checking;
+    delete result.dataset.live;
+    const live = await liveStatus(signed.card);
+    if (turn !== state.checks) return;
+    if (live === null) {
+      $("verify-live").textContent = T.live.offline;
+      result.dataset.live = "no";
+      return;
+    }
+    const verdict = RNA.verdict(signed, { listReason, live });
+    show(verdict, T.reasons[verdict], signed);
+    $("verify-live").textContent = fill(T.live.checked, { time: when(Date.now(), true) });
+    result.dataset.live = "yes";
+  }
+
+  $("verify-paste").addEventListener("submit", (event) => {
+    event.preventDefault();
+    check($("verify-text").value);
+  });
+
+  // --- QR codes in pictures ------------------------------------------------------------
+
+  let detector;
+
+  async function barcodeDetector() {
+    if (detector !== undefined) return detector;
+    detector = null;
+    if ("BarcodeDetector" in window) {
+      try {
+        if ((await window.BarcodeDetector.getSupportedFormats()).includes("qr_code")) {
+          detector = new window.BarcodeDetector({ formats: ["qr_code"] });
+        }
+      } catch (error) {
+        detector = null;
+      }
+    }
+    return detector;
+  }
+
+  const canvas = document.createElement("canvas");
+
+  async function codesIn(source, width, height, thorough) {
+    const native = await barcodeDetector();
+    if (native) {
+      try {
+        return (await native.detect(source)).map((code) => code.rawValue);
+      } catch (error) {
+        // Fall through to jsQR.
+      }
+    }
+    if (!window.jsQR || !width || !height) return [];
+    const scale = Math.min(1, MAX_IMAGE_SIDE / Math.max(width, height));
+    canvas.width = Math.round(width * scale);
+    canvas.height = Math.round(height * scale);
+    const context = canvas.getContext("2d", { willReadFrequently: true });
+    context.drawImage(source, 0, 0, canvas.width, canvas.height);
+    const pixels = context.getImageData(0, 0, canvas.width, canvas.height);
+    const code = window.jsQR(pixels.data, pixels.width, pixels.height,
+      { inversionAttempts: thorough ? "attemptBoth" : "dontInvert" });
+    return code ? [code.data] : [];
+  }
+
+  function pick(texts) {
+    return texts.find((text) => text.trim().startsWith(RNA.PREFIX)) || texts[0];
+  }
+
+  function found(text) {
+    $("verify-text").value = text;
+    check(text);
+  }
+
+  // --- Camera --------------------------------------------------------------------------
+
+  let stream = null;
+
+  function stopCamera() {
+    if (stream) stream.getTracks().forEach((track) => track.stop());
+    stream = null;
+    $("verify-video").hidden = true;
+    $("verify-camera-stop").hidden = true;
+  }
+
+  async function scanFrames() {
+    const video = $("verify-video");
+    while (stream) {
+      if (video.readyState >= 2) {
+        const texts = await codesIn(video, video.videoWidth, video.videoHeight, false);
+        if (texts.length && stream) {
+          stopCamera();
+          message("");
+          found(pick(texts));
+          return;
+        }
+      }
+      await new Promise((resolve) => setTimeout(resolve, 150));
+    }
+  }
+
+  $("verify-camera").addEventListener("click", async () => {
+    stopCamera();
+    try {
+      stream = await navigator.mediaDevices.getUserMedia({
+        video: { facingMode: "environment" }, audio: false,
+      });
+    } catch (error) {
+      message(T.camera.failed);
+      return;
+    }
+    const video = $("verify-video");
+    video.srcObject = stream;
+    video.hidden = false;
+    $("verify-camera-stop").hidden = false;
+    message(T.camera.aim);
+    try {
+      await video.play();
+    } catch (error) {
+      stopCamera();
+      message(T.camera.failed);
+      return;
+    }
+    scanFrames();
+  });
+  $("verify-camera-stop").addEventListener("click", () => {
+    stopCamera();
+    message("");
+  });
+
+  // --- Files: a photo is read here; a PDF by the server (no PDF reader in the page) ----
+
+  async function readPdf(file) {
+    const body = new FormData();
+    body.append("file", file);
+    let response;
+    try {
+      response = await fetch(root.dataset.readUrl, { method: "POST", body });
+    } catch (error) {
+      message(T.file.pdf_offline);
+      return;
+    }
+    let answer = null;
+    try {
+      answer = await response.json();
+    } catch (error) {
+      answer = null;
+    }
+    if (!answer || !Array.isArray(answer.texts)) {
+      message(T.file.unreadable);
+    } else if (!answer.texts.length) {
+      message(answer.error || T.file.none);
+    } else {
+      message("");
+      found(pick(answer.texts));
+    }
+  }
+
+  async function readImage(file) {
+    let bitmap;
+    try {
+      bitmap = await createImageBitmap(file);
+    } catch (error) {
+      message(T.file.unreadable);
+      return;
+    }
+    let texts = [];
+    try {
+      texts = await codesIn(bitmap, bitmap.width, bitmap.height, true);
+    } finally {
+      bitmap.close();
+    }
+    if (!texts.length) {
+      message(T.file.none);
+      return;
+    }
+    message("");
+    found(pick(texts));
+  }
+
+  $("verify-file").addEventListener("change", async (event) => {
+    const file = event.target.files && event.target.files[0];
+    if (!file) return;
+    stopCamera();
+    message(T.file.reading);
+    const head = new Uint8Array(await file.slice(0, 5).arrayBuffer());
+    const isPdf = String.fromCharCode(...head) === "%PDF-";
+    await (isPdf ? readPdf(file) : readImage(file));
+    event.target.value = "";
+  });
+
+  // --- Offline -------------------------------------------------------------------------
+
+  if ("serviceWorker" in navigator) {
+    navigator.serviceWorker
+      .register(root.dataset.serviceWorker, { scope: root.dataset.scope })
+      .catch(() => {});
+    // Offline, the worker opens the page in the language the visitor last read it in.
+    navigator.serviceWorker.ready.then((registration) => {
+      if (registration.active) registration.active.postMessage({ language: LANGUAGE });
+    });
+  }
+
+  window.hirfaVerify = { check, ready };
+})();

@@ -1,0 +1,233 @@
+"""The public card verification page, its service worker, and reading a QR code from a PDF.
+
+The page verifies in the browser (static/hirfa/verify/rna.js): the server gives it the
+texts of every verdict in the visitor's language, the names behind the codes a card
+carries, and nothing about any card. See docs/decisions/0013 and 0014.
+"""
+
+import hashlib
+import json
+
+from django.contrib.staticfiles import finders
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.templatetags.static import static
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_POST
+
+from hirfa.cards import reading
+from hirfa.cards.qr import PREFIX
+from hirfa.core.languages import is_supported, supported_codes
+from hirfa.crafts.models import Activity
+from hirfa.register.models import Category
+from hirfa.register.views.public import VerifyForm
+from hirfa.territory.models import Province
+
+# The service worker asks for the page in each language with this header, so that a
+# visitor who goes offline still gets the page in the language they chose.
+LANGUAGE_HEADER = "X-Verify-Language"
+MAX_UPLOAD_BYTES = 15 * 1024 * 1024
+# A card's PDF has two pages. Rendering is the costly part of reading, and anyone may post:
+# longer documents (a printing sheet, anything else) are refused before any page is drawn.
+MAX_PDF_PAGES = 4
+
+# What the service worker keeps for offline use; fonts are named by the stylesheet.
+ASSETS = (
+    "hirfa/css/hirfa.css",
+    "hirfa/js/htmx.min.js",
+    "hirfa/js/forms.js",
+    "hirfa/fonts/NotoSansArabic-Regular.ttf",
+    "hirfa/fonts/NotoSansArabic-Bold.ttf",
+    "hirfa/fonts/NotoSansTifinagh-Regular.ttf",
+    "hirfa/verify/rna.js",
+    "hirfa/verify/page.js",
+    "hirfa/verify/vendor/jsQR.js",
+)
+
+
+def _names() -> dict:
+    """Code → name in the active language, for the codes a card carries."""
+    return {
+        "categories": {str(value): str(label) for value, label in Category.choices},
+        "activities": {a.code: a.name for a in Activity.objects.all()},
+        "provinces": {p.code: p.name for p in Province.objects.all()},
+    }
+
+
+def _texts() -> dict:
+    """Every text the verifier shows, so that it speaks the visitor's language offline."""
+    return {
+        "verdicts": {
+            "valid": _("VALID"),
+            "expired": _("EXPIRED"),
+            "revoked": _("REVOKED"),
+            "suspended": _("SUSPENDED"),
+            "not_genuine": _("NOT GENUINE"),
+        },
+        "reasons": {
+            "valid": _("The card is genuine and valid."),
+            "expired": _("The card is genuine but its validity has ended."),
+            "revoked": _("The card was revoked: it has been replaced or withdrawn."),
+            "suspended": _("The registration of the holder is suspended."),
+        },
+        "problems": {
+            "prefix": _("This is not the QR code of a professional card."),
+            "base45": _("The QR code text is damaged or incomplete."),
+            "zlib": _("The QR code text is damaged or incomplete."),
+            "too_large": _("The QR code holds too much data to be a card."),
+            "unknown_kid": _("The card was signed with a key this register does not know."),
+            "signature": _("The signature does not match: the card was forged or altered."),
+            "other": _("The QR code is not a card issued by the register."),
+        },
+        "labels": {
+            "nameAr": _("Name in Arabic"),
+            "nameLatin": _("Name in Latin letters"),
+            "nameZgh": _("Name in Tifinagh"),
+            "number": _("Registration number"),
+            "version": _("Card version"),
+            "category": _("Category"),
+            "activity": _("Principal activity"),
+            "province": _("Province"),
+            "expiresAt": _("Valid until"),
+            "issuedAt": _("Issued on"),
+        },
+        "live": {
+            "checked": _("Confirmed by the register online at %(time)s."),
+            "offline": _(
+                "Checked on this device only: the register could not be reached to confirm "
+                "the card's current status."
+            ),
+            "checking": _("Asking the register for the card's current status…"),
+        },
+        "list": {
+            "state": _("Revocation list of %(issued)s, fetched on %(fetched)s."),
+            "stale": _(
+                "The revocation list is out of date: connect to the internet to refresh it."
+            ),
+            "missing": _(
+                "No revocation list on this device yet: open this page once with internet."
+            ),
+            "bad": _("The revocation list could not be verified: it was not used."),
+        },
+        "keys_missing": _(
+            "The register's keys are not on this device yet: open this page once with internet."
+        ),
+        "empty": _("Paste the text of the QR code first."),
+        "camera": {
+            "aim": _("Point the camera at the QR code of the card."),
+            "failed": _("The camera could not be opened: choose a photo or paste the text."),
+        },
+        "file": {
+            "reading": _("Reading the file…"),
+            "none": _("No QR code was found in the image."),
+            "unreadable": _("The image could not be read: is it a photo of the card?"),
+            "pdf_offline": _(
+                "A PDF is read by the server, which cannot be reached now: scan the card "
+                "with the camera or paste the text of its QR code."
+            ),
+        },
+    }
+
+
+def _page(request):
+    context = {
+        "texts": _texts(),
+        "names": _names(),
+        "attestation_form": VerifyForm(label_suffix=""),
+        "status_url": "/api/v1/cards/{number}/{version}/status",
+    }
+    response = render(request, "verification/verify.html", context)
+    # Network first, then the service worker's copy: never a stale copy from the HTTP cache.
+    response["Cache-Control"] = "no-cache"
+    response["Content-Language"] = translation.get_language()
+    patch_vary_headers(response, [LANGUAGE_HEADER])
+    return response
+
+
+@require_GET
+def verify_page(request):
+    language = request.headers.get(LANGUAGE_HEADER)
+    if not is_supported(language):
+        return _page(request)
+    with translation.override(language):
+        request.LANGUAGE_CODE = language
+        return _page(request)
+
+
+_versions: dict = {}
+
+
+def _assets_version(urls: list[str]) -> str:
+    """Changes with any asset's URL or content (URLs are unhashed in development); read
+    once per process, so a restart publishes a new worker."""
+    key = tuple(urls)
+    if key not in _versions:
+        digest = hashlib.sha256("\n".join(urls).encode())
+        for name in ASSETS:
+            path = finders.find(name)
+            if path:
+                with open(path, "rb") as file:
+                    digest.update(file.read())
+        _versions[key] = digest.hexdigest()[:16]
+    return _versions[key]
+
+
+@require_GET
+def service_worker(request):
+    urls = [static(name) for name in ASSETS]
+    context = {
+        "assets_json": json.dumps(urls),
+        "version": _assets_version(urls),
+        "languages_json": json.dumps(supported_codes()),
+        "language_header": LANGUAGE_HEADER,
+    }
+    response = render(request, "verification/sw.js", context, content_type="text/javascript")
+    # A new worker must be seen at once; it is small.
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+def _pages(data: bytes) -> int:
+    import pypdfium2
+
+    try:
+        document = pypdfium2.PdfDocument(data)
+    except pypdfium2.PdfiumError:
+        return 0  # the reader says it is unreadable
+    try:
+        return len(document)
+    finally:
+        document.close()
+
+
+def _refused(message: str, status: int = 400) -> JsonResponse:
+    return JsonResponse({"texts": [], "error": message}, status=status)
+
+
+# No login and no change of state: a cross-site post can learn nothing it could not
+# learn by posting itself, and the offline copy of the page may hold an old token.
+@csrf_exempt
+@require_POST
+def read_code(request):
+    """The QR texts in an uploaded PDF or image, card codes first. The browser still
+    verifies them: this only does what a browser cannot do without pdf.js."""
+    upload = request.FILES.get("file")
+    if upload is None:
+        return _refused(_("Choose a PDF file or a photo of the card."))
+    if upload.size > MAX_UPLOAD_BYTES:
+        return _refused(_("The file is too large."), status=413)
+    data = upload.read()
+    if data[:5] == b"%PDF-" and _pages(data) > MAX_PDF_PAGES:
+        return _refused(_("This PDF is not a card's: send the PDF of one card."))
+    try:
+        read = reading.texts_in_pdf if data[:5] == b"%PDF-" else reading.texts_in_image
+        texts = read(data)
+    except reading.Unreadable:
+        return _refused(_("The file could not be read: is it a PDF or a photo?"))
+    if not texts:
+        return _refused(_("No QR code was found in the file."))
+    texts.sort(key=lambda text: not text.startswith(PREFIX))
+    return JsonResponse({"texts": texts[:10], "error": ""})
