@@ -12,6 +12,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from hirfa.search.normalize import name_keys
+
 
 class Category(models.TextChoices):
     ARTISAN_DIPLOMA = "artisan_diploma", _("Artisan (diploma)")
@@ -75,8 +77,13 @@ class Person(models.Model):
         related_name="person",
         verbose_name=_("account"),
     )
+    # Phonetic keys of the names (hirfa.search), kept by save() and indexed by the
+    # database in the same transaction (see docs/search.md).
+    search_keys = models.TextField(blank=True, default="", editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    NAME_FIELDS = ("first_name_ar", "last_name_ar", "first_name_latin", "last_name_latin")
 
     class Meta:
         verbose_name = _("person")
@@ -84,6 +91,10 @@ class Person(models.Model):
 
     def __str__(self) -> str:
         return self.full_name_latin
+
+    def save(self, *args, **kwargs):
+        _keep_search_keys(self, kwargs)
+        super().save(*args, **kwargs)
 
     @property
     def full_name_ar(self) -> str:
@@ -125,7 +136,10 @@ class LegalEntity(models.Model):
         related_name="supervised_entities",
         verbose_name=_("supervising artisan"),
     )
+    search_keys = models.TextField(blank=True, default="", editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    NAME_FIELDS = ("name_ar", "name_fr")
 
     class Meta:
         verbose_name = _("cooperative or enterprise")
@@ -133,6 +147,22 @@ class LegalEntity(models.Model):
 
     def __str__(self) -> str:
         return self.name_fr
+
+    def save(self, *args, **kwargs):
+        _keep_search_keys(self, kwargs)
+        super().save(*args, **kwargs)
+
+
+def _keep_search_keys(registrant, save_kwargs: dict) -> None:
+    """Recompute the search keys when the names may have changed (hirfa.search)."""
+    fields = save_kwargs.get("update_fields")
+    if fields is not None and not set(fields) & set(registrant.NAME_FIELDS):
+        return
+    registrant.search_keys = name_keys(
+        *(getattr(registrant, field) for field in registrant.NAME_FIELDS)
+    )
+    if fields is not None:
+        save_kwargs["update_fields"] = {*fields, "search_keys"}
 
 
 class DocumentRequirement(models.Model):
@@ -268,7 +298,11 @@ class Registration(CraftRecord):
                 condition=Q(number__regex=r"^[1-9][0-9]{9}$"),
             ),
         ]
-        indexes = [models.Index(fields=["province", "status"])]
+        indexes = [
+            models.Index(fields=["province", "status"]),
+            # Search intersects matching registrants with a province without reading rows.
+            models.Index(fields=["province", "person"], name="registration_province_person"),
+        ]
 
     def __str__(self) -> str:
         return self.number

@@ -1,0 +1,298 @@
+"""Staff search over the register: numbers, identity cards, phones and names.
+
+Always within the user's scope: the rows come from the register's scoped selectors
+(`registrations_for`, `dossiers_for`, built on `hirfa.accounts.selectors.restrict`).
+
+Names are matched on their phonetic keys (hirfa.search.normalize) in tiers, best first:
+every typed name matching a key in full, then the last one as a prefix (as-you-type),
+then one name at a time within one edit (fuzzy), each later tier only while less than a
+page was found;
+within a tier, candidates are re-ranked by their similarity to what was typed
+(rapidfuzz). See docs/search.md.
+"""
+
+import re
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db.models import Q, QuerySet
+from rapidfuzz import fuzz
+
+from hirfa.core import validators
+from hirfa.register import numbers
+from hirfa.register.models import Dossier, LegalEntity, Person, Registration
+from hirfa.register.rules import OPEN_STATES
+from hirfa.register.selectors import dossiers_for, registrations_for
+from hirfa.search.backends import EXACT, PREFIX, backend
+from hirfa.search.normalize import fold_latin, name_text, query_keys
+
+PAGE_SIZE = 20
+# Candidates fetched per tier and re-ranked; a query matching more asks for more letters.
+WINDOW = 200
+MAX_QUERY_LENGTH = 100
+# Below this closeness (mean over the typed words of the best word similarity), a
+# candidate of the fuzzy tier is noise.
+FUZZY_THRESHOLD = 75
+# Below this many matching registrants, their ids are passed to the database as a list
+# (exact, and the fastest plan); above, as a subquery capped by the backend.
+FEW = 300
+KEY_CLASSES = "bdfghjklmnrstxz"
+_REGISTRANTS = (("person_id", "register_person"), ("entity_id", "register_legalentity"))
+_DIGITS_ONLY = re.compile(r"[\d\s.\-+()\u0660-\u0669\u06f0-\u06f9]+")
+
+
+@dataclass(frozen=True)
+class Filters:
+    region: str = ""
+    province: str = ""
+    commune: str = ""
+    activity: str = ""
+    category: str = ""
+    status: str = ""
+
+
+@dataclass
+class Results:
+    hits: list = field(default_factory=list)
+    page: int = 1
+    pages: int = 1
+    total: int = 0
+    # True when many registrants matched and only the closest candidates were ranked:
+    # the page asks for more letters or a filter.
+    truncated: bool = False
+    kind: str = ""
+
+    @property
+    def has_previous(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+
+def _filtered(queryset: QuerySet, filters: Filters, *, status_field: str) -> QuerySet:
+    if filters.region:
+        queryset = queryset.filter(province__region__code=filters.region)
+    if filters.province:
+        queryset = queryset.filter(province__code=filters.province)
+    if filters.commune:
+        queryset = queryset.filter(workplace_commune__code=filters.commune)
+    if filters.activity:
+        queryset = queryset.filter(principal_activity__code=filters.activity)
+    if filters.category:
+        queryset = queryset.filter(category=filters.category)
+    if filters.status:
+        queryset = queryset.filter(**{status_field: filters.status})
+    return queryset
+
+
+def _sources(user, filters: Filters) -> list[QuerySet]:
+    """Registrations, and applications of registrants not (yet) registered."""
+    sources = []
+    if not filters.status or filters.status in Registration.Status.values:
+        sources.append(_filtered(registrations_for(user), filters, status_field="status"))
+    if not filters.status or filters.status in Dossier.State.values:
+        dossiers = dossiers_for(user).filter(registration__isnull=True)
+        if not filters.status:
+            dossiers = dossiers.filter(state__in=OPEN_STATES)
+        sources.append(_filtered(dossiers, filters, status_field="state"))
+    return sources
+
+
+def _ids(queryset: QuerySet) -> list[int]:
+    return list(queryset.values_list("id", flat=True)[:WINDOW])
+
+
+def _by_identifier(query: str) -> tuple[str, list[Q]] | None:
+    """A registration number, CNIE or phone number in the query, as a filter."""
+    try:
+        cnie = validators.normalise_cnie(query)
+        return "cnie", [Q(person_id__in=_ids(Person.objects.filter(cnie=cnie)))]
+    except ValidationError:
+        pass
+    if not _DIGITS_ONLY.fullmatch(query):
+        return None
+    try:
+        return "number", [Q(number=numbers.parse_number(query))]
+    except ValidationError:
+        pass
+    digits = "".join(c for c in validators._fold(query) if c.isdigit())
+    if len(digits) == 9 and digits[0] != "0":
+        # The number without its check digit, read from an old paper.
+        return "number", [Q(number=numbers.make_number(int(digits)))]
+    try:
+        phone = validators.normalise_phone(query, mobile_only=False)
+        # The registrants first (by the phone index), then their rows: a join or an OR
+        # across the two registrant tables would scan the register.
+        return "phone", [
+            Q(person_id__in=_ids(Person.objects.filter(phone=phone))),
+            Q(entity_id__in=_ids(LegalEntity.objects.filter(phone=phone))),
+        ]
+    except ValidationError:
+        pass
+    if 4 <= len(digits) < numbers.LENGTH and digits[0] != "0":
+        # The beginning of a number, as it is typed.
+        pad = numbers.LENGTH - len(digits)
+        return "number", [Q(number__range=(digits + "0" * pad, digits + "9" * pad))]
+    return None
+
+
+def _identifier_hits(sources: list[QuerySet], kind: str, conditions: list[Q]) -> list:
+    keys = []
+    for number, source in enumerate(sources):
+        # Applications have no number yet.
+        if source.model is Dossier and kind == "number":
+            continue
+        for condition in conditions:
+            pks = source.filter(condition).values_list("pk", flat=True)[:WINDOW]
+            keys.extend((number, pk) for pk in pks if (number, pk) not in keys)
+    return keys
+
+
+_NAME_COLUMNS = {
+    "person_id": (
+        "person__first_name_ar",
+        "person__last_name_ar",
+        "person__first_name_latin",
+        "person__last_name_latin",
+    ),
+    "entity_id": ("entity__name_ar", "entity__name_fr"),
+}
+
+
+def _score(query: str, names: tuple) -> tuple[float, float]:
+    """How close a candidate's names are to the query, in either script."""
+    half = len(names) // 2
+    # Every typed name found (set ratio) first, then the closest whole (sort ratio).
+    return max(
+        (fuzz.token_set_ratio(query, text), fuzz.token_sort_ratio(query, text))
+        for text in (name_text(*names[:half]), name_text(*names[half:]))
+    )
+
+
+def _closeness(query: str, names: tuple) -> float:
+    """The mean, over the typed words, of how close each is to a word of the names."""
+    half = len(names) // 2
+    words = [name_text(*names[:half]).split(), name_text(*names[half:]).split()]
+    typed = query.split()
+    return max(
+        sum(max((fuzz.ratio(word, other) for other in script), default=0) for word in typed)
+        / len(typed)
+        for script in words
+    )
+
+
+def _neighbours(key: str) -> set[str]:
+    """The keys one edit away (a consonant missed, added, changed or swapped)."""
+    if len(key) < 2:
+        return {key}
+    splits = [(key[:i], key[i:]) for i in range(len(key) + 1)]
+    found = {key}
+    found |= {left + right[1:] for left, right in splits if right}
+    found |= {left + right[1] + right[0] + right[2:] for left, right in splits if len(right) > 1}
+    found |= {left + c + right[1:] for left, right in splits if right for c in KEY_CLASSES}
+    found |= {left + c + right for left, right in splits for c in KEY_CLASSES}
+    return {neighbour for neighbour in found if neighbour}
+
+
+def _candidates(sources, groups, mode, *, broad: bool = True) -> tuple[list, bool]:
+    """(source number, pk, names…) of up to WINDOW rows per source and registrant table.
+
+    Not `broad`: a match of more than FEW registrants is dropped (a fuzzy expansion that
+    wide says nothing, and intersecting it with a scope is the costliest query).
+    """
+    index = backend()
+    rows, truncated = [], False
+    for column, table in _REGISTRANTS:
+        ids = index.ids(table, groups, mode, FEW + 1)
+        if len(ids) > FEW and not broad:
+            continue
+        if len(ids) > FEW:
+            # Many registrants match: let the database intersect them with the scope.
+            truncated = True
+            ids = index.subquery(table, groups, mode, index.many)
+        if not ids:
+            continue
+        for number, source in enumerate(sources):
+            found = list(
+                source.filter(**{f"{column}__in": ids}).values_list("pk", *_NAME_COLUMNS[column])[
+                    :WINDOW
+                ]
+            )
+            truncated = truncated or len(found) == WINDOW
+            rows.extend((number, *row) for row in found)
+    return rows, truncated
+
+
+def _name_hits(sources: list[QuerySet], query: str) -> tuple[list, bool]:
+    """The (source number, pk) of the best candidates, best first."""
+    groups = query_keys(query)
+    if not groups:
+        return [], False
+    folded = fold_latin(query)
+    ranked, seen, truncated = [], set(), False
+    tiers: list[tuple] = [(EXACT, groups)]
+    if all(len(key) >= 2 for key in groups[-1]):
+        # A one-letter prefix would match half the register.
+        tiers.append((PREFIX, groups))
+    # Fuzzy: one typed name at a time one edit away, the others as typed (selective).
+    for index, group in enumerate(groups):
+        near = set().union(*map(_neighbours, group))
+        tiers.append((EXACT, [*groups[:index], near, *groups[index + 1 :]], True))
+    for tier, (mode, tier_groups, *fuzzy) in enumerate(tiers):
+        fuzzy = bool(fuzzy)
+        # A later tier only completes a first page: as-you-type, the next letter narrows.
+        if tier and len(ranked) >= PAGE_SIZE:
+            break
+        rows, tier_truncated = _candidates(sources, tier_groups, mode, broad=not fuzzy)
+        truncated = truncated or tier_truncated
+        scored = []
+        for number, pk, *names in rows:
+            if (number, pk) in seen:
+                continue
+            if fuzzy and _closeness(folded, names) < FUZZY_THRESHOLD:
+                continue
+            scored.append((_score(folded, names), (number, pk)))
+        scored.sort(key=lambda pair: pair[0], reverse=True)
+        for _value, key in scored:
+            seen.add(key)
+            ranked.append(key)
+    return ranked[:WINDOW], truncated
+
+
+def _rows(sources: list[QuerySet], keys: list) -> list:
+    """The rows of one page, in the order of `keys`."""
+    found = {}
+    for number, source in enumerate(sources):
+        pks = [pk for source_number, pk in keys if source_number == number]
+        if pks:
+            found.update({(number, row.pk): row for row in source.filter(pk__in=pks)})
+    return [found[key] for key in keys if key in found]
+
+
+def search(user, query: str, filters: Filters | None = None, page: int = 1) -> Results:
+    """What matches `query` in the user's scope, best first, one page of it."""
+    filters = filters or Filters()
+    query = str(query or "").strip()[:MAX_QUERY_LENGTH]
+    sources = _sources(user, filters)
+    identifier = _by_identifier(query) if query else None
+    if identifier:
+        kind, condition = identifier
+        keys, truncated = _identifier_hits(sources, kind, condition), False
+    elif query:
+        kind = "name"
+        keys, truncated = _name_hits(sources, query)
+    else:
+        return Results()
+    pages = max(1, -(-len(keys) // PAGE_SIZE))
+    page = min(max(1, page), pages)
+    start = (page - 1) * PAGE_SIZE
+    return Results(
+        hits=_rows(sources, keys[start : start + PAGE_SIZE]),
+        total=len(keys),
+        page=page,
+        pages=pages,
+        truncated=truncated,
+        kind=kind,
+    )

@@ -1,0 +1,104 @@
+"""The staff search page: one box for numbers, identity cards, phones and names.
+
+Results come as the user types (htmx swaps the results block); without JavaScript the
+form submits as usual. Everything read goes through `hirfa.search.selectors.search`,
+which keeps to the user's territorial scope.
+"""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.cache import patch_vary_headers
+from django.views.decorators.http import require_GET
+
+from hirfa.accounts.roles import Capability, has_capability
+from hirfa.accounts.selectors import provinces_for, regions_for
+from hirfa.crafts.models import Activity
+from hirfa.register.models import Category, Dossier, Registration
+from hirfa.register.numbers import format_number
+from hirfa.register.rules import OPEN_STATES
+from hirfa.search.selectors import Filters, search
+from hirfa.territory.models import Commune
+
+
+def _int(value, default: int = 1) -> int:
+    try:
+        return max(1, min(int(str(value)), 10_000))
+    except (TypeError, ValueError):
+        return default
+
+
+def status_choices() -> list[tuple[str, str]]:
+    return [(s.value, s.label) for s in Registration.Status] + [
+        (s.value, s.label) for s in Dossier.State if s in OPEN_STATES
+    ]
+
+
+def filters_from(params, user) -> Filters:
+    """The filters of a request, each kept only if it is one of the offered choices."""
+
+    def pick(name: str, allowed) -> str:
+        value = str(params.get(name) or "").strip()[:20]
+        return value if value in allowed else ""
+
+    provinces = provinces_for(user)
+    province = pick("province", set(provinces.values_list("code", flat=True)))
+    return Filters(
+        region=pick("region", set(regions_for(user).values_list("code", flat=True))),
+        province=province,
+        commune=pick(
+            "commune",
+            set(Commune.objects.filter(province__code=province).values_list("code", flat=True))
+            if province
+            else set(),
+        ),
+        activity=pick("activity", set(Activity.objects.values_list("code", flat=True))),
+        category=pick("category", set(Category.values)),
+        status=pick("status", {value for value, _label in status_choices()}),
+    )
+
+
+def hit_link(user, hit) -> str:
+    if isinstance(hit, Registration):
+        return reverse("register_staff:registration", args=[hit.number])
+    if has_capability(user, Capability.REVIEW):
+        return reverse("register_staff:decision", args=[hit.pk])
+    if has_capability(user, Capability.FILE_ASSISTED):
+        return reverse("register_staff:desk_dossier", args=[hit.pk])
+    return ""
+
+
+@login_required
+@require_GET
+def search_page(request):
+    user = request.user
+    if not has_capability(user, Capability.VIEW_WORKSPACE):
+        raise PermissionDenied
+    query = str(request.GET.get("q") or "").strip()[:100]
+    filters = filters_from(request.GET, user)
+    results = search(user, query, filters, page=_int(request.GET.get("page")))
+    for hit in results.hits:
+        hit.link = hit_link(user, hit)
+        hit.is_registration = isinstance(hit, Registration)
+        if hit.is_registration:
+            hit.formatted_number = format_number(hit.number)
+    context = {"query": query, "filters": filters, "results": results}
+    if request.headers.get("HX-Request") == "true" and not request.headers.get(
+        "HX-History-Restore-Request"
+    ):
+        response = render(request, "search/_results.html", context)
+    else:
+        context.update(
+            regions=regions_for(user).order_by("code"),
+            provinces=provinces_for(user).order_by("code"),
+            communes=Commune.objects.filter(province__code=filters.province).order_by("code")
+            if filters.province
+            else [],
+            activities=Activity.objects.filter(is_active=True).order_by("position", "code"),
+            categories=Category.choices,
+            statuses=status_choices(),
+        )
+        response = render(request, "search/search.html", context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response

@@ -1,0 +1,31 @@
+"""The search page in Chromium on a phone: typing a spelling variant shows the person."""
+
+import pytest
+from django.test import Client
+
+from tests.factories import officer_of
+from tests.search.helpers import registered
+
+pytestmark = pytest.mark.browser
+
+
+def test_an_officer_types_a_variant_and_sees_the_person_on_the_first_page(phone, register):
+    target = registered("عبد الحق", "أيت الحسين", "Abdelhaq", "Ait Lahcen")
+    for first_ar, first_latin in [("عبد الله", "Abdellah"), ("عبد الكريم", "Abdelkrim")]:
+        registered(first_ar, "أيت الحسين", first_latin, "Ait Lahcen")
+    client = Client()
+    client.force_login(officer_of("09.581"))
+    phone.context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": register.url}]
+    )
+    phone.set_default_timeout(15_000)
+    phone.goto(register.url + "/search/")
+    assert phone.locator("html").get_attribute("dir") == "rtl"
+    phone.locator("#search-q").press_sequentially("Abd El Haq Aït Lhoussain", delay=20)
+    first = phone.locator(".search-results li").first
+    first.locator(".name-latin", has_text="Abdelhaq AIT LAHCEN").wait_for()
+    first.locator("a").click()
+    phone.wait_for_url(f"**/registrations/{target.number}/")
+    # No horizontal scrolling on a 360 px phone.
+    phone.go_back()
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 360
