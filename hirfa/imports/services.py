@@ -1,0 +1,457 @@
+"""Bulk import of legacy lists (docs/import.md, ADR 0023) and exports (ADR 0024).
+
+Each row is validated by the register's own `clean_person` and `clean_craft`, the
+functions behind the forms and the API. A valid row whose CNIE is not yet in the
+register becomes a `Person` and an active `Registration` with a new national number;
+a CNIE already in the register is skipped (the CNIE is the natural key, so an import
+run twice, or two overlapping lists, never create anyone twice).
+
+Rows are committed in chunks, each chunk with the run's `last_row`: a run killed at
+any point resumes after its last committed chunk.
+"""
+
+import hashlib
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from functools import lru_cache
+from pathlib import Path
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from hirfa.accounts.selectors import restrict
+from hirfa.audit.services import record
+from hirfa.core.errors import DomainError
+from hirfa.crafts.models import Activity
+from hirfa.imports.columns import (
+    FileProblem,
+    file_format,
+    header_of,
+    map_header,
+    read_rows,
+    row_data,
+)
+from hirfa.imports.models import ImportedRow, ImportIssue, ImportRun
+from hirfa.register.models import NumberCounter, Person, Registration
+from hirfa.register.numbers import make_number
+from hirfa.register.services import NATIONAL_COUNTER, clean_craft, clean_person
+from hirfa.search.normalize import name_keys
+from hirfa.territory.models import Commune, Province
+
+CHUNK_SIZE = 2_000
+SYSTEM_LABEL = "system:import"
+
+
+def file_digest(path: Path) -> tuple[str, int]:
+    """SHA-256 of the file and its number of lines (for the progress bar)."""
+    digest, lines = hashlib.sha256(), 0
+    with open(path, "rb") as handle:
+        while block := handle.read(1 << 20):
+            digest.update(block)
+            lines += block.count(b"\n")
+    return digest.hexdigest(), lines
+
+
+@lru_cache(maxsize=65_536)
+def _keys_of(name: str) -> frozenset:
+    return frozenset(name_keys(name).split())
+
+
+def search_keys(*names: str) -> str:
+    """Person.search_keys, as Person.save() computes it; names repeat, so keyed by name."""
+    keys = set()
+    for name in names:
+        keys |= _keys_of(name)
+    return " ".join(sorted(keys))
+
+
+@dataclass
+class _Tables:
+    """Reference data read once per run instead of once per row."""
+
+    communes: dict
+    activities: dict
+    provinces_in_scope: set | None
+
+    @classmethod
+    def load(cls, actor) -> "_Tables":
+        communes = {c.code: c for c in Commune.objects.select_related("province__region")}
+        activities = {a.code: a for a in Activity.objects.filter(is_active=True)}
+        in_scope = None
+        if actor is not None:
+            in_scope = set(
+                restrict(Province.objects.all(), actor, via="").values_list("id", flat=True)
+            )
+        return cls(communes, activities, in_scope)
+
+
+class _Chunk:
+    def __init__(self, first_row: int):
+        self.first_row = first_row
+        self.last_row = first_row - 1
+        self.valid: list[tuple[int, dict, dict, str]] = []
+        self.issues: list[ImportIssue] = []
+
+    def reject(self, row: int, column: str, message) -> None:
+        self.issues.append(
+            ImportIssue(
+                row=row, kind=ImportIssue.Kind.REJECTED, column=column, message=str(message)
+            )
+        )
+
+
+def _validate(chunk: _Chunk, number: int, row: list, header: list, positions, tables) -> None:
+    data = row_data(row, positions)
+    problems: dict[str, list[str]] = {}
+    person = craft = None
+    try:
+        person = clean_person(data["person"], communes=tables.communes)
+    except DomainError as error:
+        problems.update(error.fields)
+    try:
+        craft = clean_craft(data["craft"], communes=tables.communes, activities=tables.activities)
+    except DomainError as error:
+        for field, messages in error.fields.items():
+            problems.setdefault(field, []).extend(messages)
+    if (
+        craft is not None
+        and tables.provinces_in_scope is not None
+        and craft["workplace_commune"].province_id not in tables.provinces_in_scope
+    ):
+        problems.setdefault("workplace_commune", []).append(
+            _("This workplace is outside your territory.")
+        )
+    if problems:
+        for field, messages in problems.items():
+            for message in messages:
+                chunk.reject(number, header_of(field, header, positions), message)
+        return
+    chunk.valid.append((number, person, craft, data["legacy_number"][:40]))
+
+
+def _reserve_numbers(count: int) -> int:
+    """The first of `count` national serials, taken from the counter in this transaction."""
+    table = connection.ops.quote_name(NumberCounter._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET last = last + %s WHERE name = %s RETURNING last",
+            [count, NATIONAL_COUNTER],
+        )
+        last = cursor.fetchone()[0]
+    return last - count + 1
+
+
+PERSON_FIELDS = (
+    "cnie",
+    "first_name_ar",
+    "last_name_ar",
+    "first_name_latin",
+    "last_name_latin",
+    "first_name_zgh",
+    "last_name_zgh",
+    "sex",
+    "birth_date",
+    "birth_place",
+    "nationality",
+    "address",
+    "commune",
+    "phone",
+    "email",
+    "education",
+)
+PERSON_COLUMNS = [f"{f}_id" if f == "commune" else f for f in PERSON_FIELDS] + ["photo"]
+REGISTRATION_COLUMNS = [
+    "number",
+    "category",
+    "person_id",
+    "principal_activity_id",
+    "workplace_kind",
+    "workplace_commune_id",
+    "workplace_address",
+    "province_id",
+    "status",
+    "status_reason",
+    "registered_on",
+    "valid_until",
+    "created_at",
+    "updated_at",
+]
+
+
+def _person_values(person: dict) -> list:
+    values = [person[f] for f in PERSON_FIELDS]
+    values[PERSON_FIELDS.index("commune")] = person["commune"].pk
+    return values
+
+
+def _search_keys_of(person: dict) -> str:
+    return search_keys(*(person[f] for f in Person.NAME_FIELDS))
+
+
+def _person_ids(count: int) -> list[int]:
+    """Ids for `count` new persons, so that rows go in with plain multi-row inserts.
+
+    PostgreSQL hands them out from the table's sequence; SQLite transactions hold the
+    database's write lock from their start (IMMEDIATE), so the next ids are free.
+    """
+    if not count:
+        return []
+    table = Person._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"SELECT nextval(pg_get_serial_sequence('{table}', 'id')) "
+                "FROM generate_series(1, %s)",
+                [count],
+            )
+            return [row[0] for row in cursor.fetchall()]
+        # AUTOINCREMENT never reuses the id of a deleted row: neither do we.
+        cursor.execute(
+            f"SELECT MAX(COALESCE((SELECT MAX(id) FROM {table}), 0), "
+            f"COALESCE((SELECT seq FROM sqlite_sequence WHERE name = %s), 0))",
+            [table],
+        )
+        first = cursor.fetchone()[0] + 1
+    return list(range(first, first + count))
+
+
+def _insert(model, columns: list[str], rows: list[tuple]) -> None:
+    """Rows straight into the model's table: COPY on PostgreSQL, executemany on SQLite.
+
+    Django's bulk_create spends most of an import building SQL; the values here are
+    already validated and converted by the register's own cleaning functions."""
+    if not rows:
+        return
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        marks = ", ".join(["%s"] * len(columns))
+        cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
+
+
+def _insert_secondary(pairs: list[tuple[str, int]]) -> None:
+    if not pairs:
+        return
+    ids = dict(
+        Registration.objects.filter(number__in={n for n, _ in pairs}).values_list("number", "id")
+    )
+    through = Registration.secondary_activities.through
+    _insert(through, ["registration_id", "activity_id"], [(ids[n], a) for n, a in pairs])
+
+
+def _commit(run: ImportRun, chunk: _Chunk, header: list, positions) -> None:
+    cnie_column = header_of("cnie", header, positions)
+    new, seen = [], set()
+    existing = set(
+        Person.objects.filter(cnie__in=[p["cnie"] for _, p, _, _ in chunk.valid]).values_list(
+            "cnie", flat=True
+        )
+    )
+    for item in chunk.valid:
+        cnie = item[1]["cnie"]
+        if cnie in existing or cnie in seen:
+            chunk.issues.append(
+                ImportIssue(
+                    row=item[0],
+                    kind=ImportIssue.Kind.SKIPPED,
+                    column=cnie_column,
+                    message=_("This CNIE is already in the register: row skipped."),
+                )
+            )
+            continue
+        seen.add(cnie)
+        new.append(item)
+    now = timezone.now()
+    today = timezone.localdate()
+    valid_until = today + timedelta(days=settings.REGISTRATION_VALIDITY_DAYS)
+    with transaction.atomic():
+        locked = ImportRun.objects.select_for_update().get(pk=run.pk)
+        if locked.last_row != chunk.first_row - 1:
+            raise FileProblem(_("Another process is importing this file."))
+        ids = _person_ids(len(new))
+        first_serial = _reserve_numbers(len(new)) if new else 0
+        persons, registrations, secondary, imported = [], [], [], []
+        for index, (row, person, craft, legacy) in enumerate(new):
+            pid, number = ids[index], make_number(first_serial + index)
+            persons.append((pid, *_person_values(person), "", _search_keys_of(person), now, now))
+            commune = craft["workplace_commune"]
+            registrations.append(
+                (
+                    number,
+                    craft["category"],
+                    pid,
+                    craft["principal_activity"].pk,
+                    craft["workplace_kind"],
+                    commune.pk,
+                    craft["workplace_address"],
+                    commune.province_id,
+                    Registration.Status.ACTIVE,
+                    "",
+                    today,
+                    valid_until,
+                    now,
+                    now,
+                )
+            )
+            secondary += [(number, a.pk) for a in craft["secondary_activities"]]
+            imported.append((run.pk, row, pid, legacy))
+        _insert(Person, ["id", *PERSON_COLUMNS, "search_keys", "created_at", "updated_at"], persons)
+        _insert(Registration, REGISTRATION_COLUMNS, registrations)
+        _insert_secondary(secondary)
+        _insert(ImportedRow, ["run_id", "row", "person_id", "legacy_number"], imported)
+        numbers = [registrations[0][0], registrations[-1][0]] if registrations else []
+        for issue in chunk.issues:
+            issue.run = run
+        ImportIssue.objects.bulk_create(chunk.issues, batch_size=500)
+        rejected = len({i.row for i in chunk.issues if i.kind == ImportIssue.Kind.REJECTED})
+        skipped = len(chunk.valid) - len(new)
+        run.last_row = chunk.last_row
+        run.imported += len(new)
+        run.skipped += skipped
+        run.rejected += rejected
+        run.save(update_fields=["last_row", "imported", "skipped", "rejected", "updated_at"])
+        # One audit entry a chunk; the row-level facts are the ImportedRow and
+        # ImportIssue rows written with it (ADR 0023).
+        record(
+            actor=run.actor,
+            actor_label=None if run.actor_id else SYSTEM_LABEL,
+            action="import.chunk",
+            obj=run,
+            data={
+                "rows": [chunk.first_row, chunk.last_row],
+                "imported": len(new),
+                "skipped": skipped,
+                "rejected": rejected,
+                "numbers": numbers,
+            },
+        )
+
+
+def _run_for(path: Path, digest: str, fmt: str, actor, language: str) -> ImportRun:
+    with transaction.atomic():
+        run = ImportRun.objects.select_for_update().filter(file_sha256=digest).first()
+        if run is None:
+            run = ImportRun.objects.create(
+                file_name=path.name[:255],
+                file_sha256=digest,
+                file_format=fmt,
+                language=language,
+                actor=actor,
+            )
+            record(
+                actor=actor,
+                actor_label=None if actor else SYSTEM_LABEL,
+                action="import.started",
+                obj=run,
+                data={"file": run.file_name, "sha256": digest},
+            )
+        return run
+
+
+def import_file(
+    path,
+    *,
+    actor=None,
+    language: str | None = None,
+    chunk_size: int = CHUNK_SIZE,
+    progress: Callable[[int, int], None] | None = None,
+) -> ImportRun:
+    """Import a CSV or XLSX legacy list; resumes (or, if done, returns) the run of the same file.
+
+    `progress(rows_done, rows_estimated)` is called after each chunk.
+    """
+    path = Path(path)
+    fmt = file_format(path)
+    language = language or settings.LANGUAGE_CODE
+    digest, lines = file_digest(path)
+    run = _run_for(path, digest, fmt, actor, language)
+    if run.status == ImportRun.Status.DONE:
+        return run
+    tables = _Tables.load(run.actor)
+    with translation.override(run.language):
+        rows = read_rows(path, fmt)
+        header = next(rows, None)
+        if header is None:
+            raise FileProblem(_("The file is empty."))
+        positions = map_header(header)
+        total = lines - 1 if fmt == "csv" else 0
+        chunk = _Chunk(run.last_row + 1)
+        for number, row in enumerate(rows, start=1):
+            if number <= run.last_row:
+                continue
+            chunk.last_row = number
+            if any(cell for cell in row):
+                _validate(chunk, number, row, header, positions, tables)
+            if chunk.last_row - chunk.first_row + 1 >= chunk_size:
+                _commit(run, chunk, header, positions)
+                chunk = _Chunk(number + 1)
+                if progress:
+                    progress(number, total)
+        if chunk.last_row >= chunk.first_row:
+            _commit(run, chunk, header, positions)
+    with transaction.atomic():
+        run.status, run.finished_at = ImportRun.Status.DONE, timezone.now()
+        run.save(update_fields=["status", "finished_at", "updated_at"])
+        record(
+            actor=run.actor,
+            actor_label=None if run.actor_id else SYSTEM_LABEL,
+            action="import.finished",
+            obj=run,
+            data={"imported": run.imported, "skipped": run.skipped, "rejected": run.rejected},
+        )
+    if progress:
+        progress(run.last_row, run.last_row)
+    return run
+
+
+REPORT_HEADER = ("row", "column", "kind", "message")
+
+
+def write_report(run: ImportRun, target) -> int:
+    """The per-row report of a run (CSV) into the text stream `target`; returns its lines."""
+    import csv
+
+    writer = csv.writer(target)
+    with translation.override(run.language):
+        writer.writerow([_("row"), _("column"), _("kind"), _("message")])
+        count = 0
+        for issue in run.issues.order_by("row", "id").iterator(chunk_size=2000):
+            writer.writerow([issue.row, issue.column, issue.get_kind_display(), issue.message])
+            count += 1
+    return count
+
+
+class Progress:
+    """A progress bar on a text stream (stderr), redrawn at most a few times a second."""
+
+    def __init__(self, stream, label: str = "import"):
+        self.stream, self.label = stream, label
+        self.started = time.monotonic()
+        self.shown = 0.0
+
+    def __call__(self, done: int, total: int) -> None:
+        now = time.monotonic()
+        if now - self.shown < 0.2 and done < total:
+            return
+        self.shown = now
+        rate = done / max(now - self.started, 1e-6)
+        if total:
+            share = min(done / total, 1.0)
+            bar = "#" * int(share * 30)
+            line = f"\r{self.label} [{bar:<30}] {share:6.1%} {done}/{total} rows {rate:,.0f} rows/s"
+        else:
+            line = f"\r{self.label} {done} rows {rate:,.0f} rows/s"
+        self.stream.write(line)
+        self.stream.flush()
+
+    def close(self) -> None:
+        self.stream.write("\n")
+        self.stream.flush()
