@@ -36,9 +36,9 @@ from hirfa.imports.columns import (
     row_data,
 )
 from hirfa.imports.models import ImportedRow, ImportIssue, ImportRun
-from hirfa.register.models import NumberCounter, Person, Registration
+from hirfa.register.models import Person, Registration
 from hirfa.register.numbers import make_number
-from hirfa.register.services import NATIONAL_COUNTER, clean_craft, clean_person
+from hirfa.register.services import clean_craft, clean_person, reserve_serials
 from hirfa.search.normalize import name_keys
 from hirfa.territory.models import Commune, Province
 
@@ -131,18 +131,6 @@ def _validate(chunk: _Chunk, number: int, row: list, header: list, positions, ta
                 chunk.reject(number, header_of(field, header, positions), message)
         return
     chunk.valid.append((number, person, craft, data["legacy_number"][:40]))
-
-
-def _reserve_numbers(count: int) -> int:
-    """The first of `count` national serials, taken from the counter in this transaction."""
-    table = connection.ops.quote_name(NumberCounter._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {table} SET last = last + %s WHERE name = %s RETURNING last",
-            [count, NATIONAL_COUNTER],
-        )
-        last = cursor.fetchone()[0]
-    return last - count + 1
 
 
 PERSON_FIELDS = (
@@ -277,7 +265,7 @@ def _commit(run: ImportRun, chunk: _Chunk, header: list, positions) -> None:
         if locked.last_row != chunk.first_row - 1:
             raise FileProblem(_("Another process is importing this file."))
         ids = _person_ids(len(new))
-        first_serial = _reserve_numbers(len(new)) if new else 0
+        first_serial = reserve_serials(len(new)) if new else 0
         persons, registrations, secondary, imported = [], [], [], []
         for index, (row, person, craft, legacy) in enumerate(new):
             pid, number = ids[index], make_number(first_serial + index)
