@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from PIL import Image
 
+from hirfa.accounts.demo import DEMO_STAFF
 from hirfa.accounts.roles import Role
 from hirfa.accounts.services import save_staff_member
 from hirfa.crafts.models import Activity
@@ -134,11 +135,17 @@ def _demo_staff() -> tuple[dict, dict]:
     return agents, officers
 
 
+DEMO_OFFICER_PROVINCES = sorted({province for *_, province in DEMO_STAFF if province})
+
+
 def load_demo_register(*, count: int = 300) -> dict:
     rng = random.Random(2022_08_29)  # the Tiznit awareness meeting
     agents, officers = _demo_staff()
     communes = list(Commune.objects.select_related("province__region"))
     weights = [max(c.population, 1) for c in communes]
+    # One file in four in the provinces of the demo officers (Tiznit, Agadir) in turn, so
+    # that their queues, searches and figures have something to show.
+    at_home = [[c for c in communes if c.province.code == code] for code in DEMO_OFFICER_PROVINCES]
     activities = list(Activity.objects.filter(is_active=True))
     # Interleaved, so that even a small demo has files in every state.
     states = random.Random(7).sample(
@@ -152,7 +159,10 @@ def load_demo_register(*, count: int = 300) -> dict:
         sex = rng.choice("FM")
         first = rng.choice(FIRST_NAMES[sex])
         family = rng.choice(FAMILY_NAMES)
-        commune = rng.choices(communes, weights)[0]
+        if index % 4 == 0:
+            commune = rng.choice(at_home[index // 4 % len(at_home)])
+        else:
+            commune = rng.choices(communes, weights)[0]
         activity = rng.choice(activities)
         category = rng.choice(
             [

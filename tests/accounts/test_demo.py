@@ -3,6 +3,7 @@ from django.core.management import call_command
 
 from hirfa.accounts.models import User
 from hirfa.accounts.roles import Role
+from hirfa.register.selectors import dossiers_for
 
 pytestmark = pytest.mark.django_db
 
@@ -33,3 +34,10 @@ def test_the_demo_administrator_can_open_the_admin(client):
     call_command("load_demo")
     client.login(username="admin", password="hirfa-demo")
     assert client.get("/admin/").status_code == 200
+
+
+def test_the_demo_officers_have_files_of_their_own_province():
+    call_command("load_demo", artisans=40)
+    for username in ("officer.tiznit", "officer.agadir"):
+        officer = User.objects.get(username=username)
+        assert dossiers_for(officer).filter(province=officer.scope_province).count() >= 5
