@@ -1,5 +1,8 @@
+from datetime import datetime
+
 import pytest
 from django.conf import settings
+from django.utils import formats, translation
 
 pytestmark = pytest.mark.django_db
 
@@ -46,3 +49,23 @@ def test_the_switcher_offers_every_language_in_its_own_script(client):
     page = client.get("/").content.decode()
     for label in ["العربية", "ⵜⴰⵎⴰⵣⵉⵖⵜ", "Français", "English"]:
         assert label in page
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("ar", "25\u200f/11\u200f/2026 16:12"),
+        ("zgh", "25/11/2026 16:12"),
+        ("fr", "25/11/2026 16:12"),
+    ],
+)
+def test_dates_and_times_are_written_day_first_on_24_hours(language, expected):
+    moment = datetime(2026, 11, 25, 16, 12)
+    with translation.override(language):
+        assert formats.date_format(moment, "SHORT_DATETIME_FORMAT") == expected
+
+
+def test_an_arabic_date_and_time_reads_day_month_year():
+    with translation.override("ar"):
+        text = formats.date_format(datetime(2026, 11, 25, 16, 12), "DATETIME_FORMAT")
+    assert text == "25 نوفمبر 2026، 16:12"
