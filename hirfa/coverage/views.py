@@ -1,0 +1,450 @@
+"""Screens of the health coverage: the artisan's page (/me/coverage/), the agents' dependants,
+the officers' figures and the national schedule. Views collect and show; services decide."""
+
+import re
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from hirfa.accounts.roles import Capability, Role, has_capability
+from hirfa.accounts.selectors import provinces_for, restrict
+from hirfa.audit.services import record_access
+from hirfa.core.errors import DomainError
+from hirfa.core.forms import show_domain_error
+from hirfa.coverage import selectors, services
+from hirfa.coverage.models import (
+    ClosingReason,
+    ContributionCategory,
+    Dependant,
+    DependantDocument,
+    State,
+)
+from hirfa.coverage.wording import status_of
+from hirfa.register.models import Registration, Sex
+from hirfa.register.selectors import registrations_for
+
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
+RECENT_MONTHS = 6
+
+
+class _PlainLabels:
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+class DependantForm(_PlainLabels, forms.Form):
+    relation = forms.ChoiceField(
+        label=gettext_lazy("Who is it?"),
+        choices=Dependant.Relation.choices,
+        widget=forms.RadioSelect,
+    )
+    first_name_ar = forms.CharField(label=gettext_lazy("First name in Arabic"), max_length=100)
+    last_name_ar = forms.CharField(label=gettext_lazy("Family name in Arabic"), max_length=100)
+    first_name_latin = forms.CharField(
+        label=gettext_lazy("First name in Latin letters"), max_length=100
+    )
+    last_name_latin = forms.CharField(
+        label=gettext_lazy("Family name in Latin letters"), max_length=100
+    )
+    sex = forms.ChoiceField(
+        label=gettext_lazy("Sex"), choices=Sex.choices, widget=forms.RadioSelect
+    )
+    birth_date = forms.CharField(
+        label=gettext_lazy("Date of birth"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    cnie = forms.CharField(
+        label=gettext_lazy("National identity card number (if any)"),
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"dir": "ltr", "autocomplete": "off"}),
+    )
+    student = forms.BooleanField(label=gettext_lazy("In higher education"), required=False)
+    married = forms.BooleanField(label=gettext_lazy("Married (for a child)"), required=False)
+    disabled = forms.BooleanField(label=gettext_lazy("Has a disability"), required=False)
+
+
+class DocumentForm(_PlainLabels, forms.Form):
+    kind = forms.ChoiceField(label=gettext_lazy("Document"), choices=DependantDocument.Kind.choices)
+    file = forms.FileField(label=gettext_lazy("File (PDF, JPEG or PNG)"))
+
+
+class RefuseForm(_PlainLabels, forms.Form):
+    reason = forms.CharField(label=gettext_lazy("Reason"), max_length=300)
+
+
+class CloseForm(_PlainLabels, forms.Form):
+    reason = forms.ChoiceField(
+        label=gettext_lazy("Reason"),
+        choices=[
+            (ClosingReason.DEATH, ClosingReason.DEATH.label),
+            (ClosingReason.OTHER_SCHEME, ClosingReason.OTHER_SCHEME.label),
+        ],
+    )
+    on = forms.DateField(label=gettext_lazy("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    note = forms.CharField(label=gettext_lazy("Note"), max_length=300, required=False)
+
+
+class RateForm(_PlainLabels, forms.Form):
+    category = forms.ChoiceField(
+        label=gettext_lazy("Contribution category"), choices=ContributionCategory.choices
+    )
+    starts_on = forms.CharField(
+        label=gettext_lazy("From the month (YYYY-MM)"),
+        widget=forms.TextInput(attrs={"type": "month", "dir": "ltr"}),
+    )
+    basis = forms.CharField(
+        label=gettext_lazy("Flat-rate monthly income (MAD)"),
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "dir": "ltr"}),
+    )
+    rate = forms.CharField(
+        label=gettext_lazy("Rate (%)"),
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "dir": "ltr"}),
+    )
+    monthly_amount = forms.CharField(
+        label=gettext_lazy("Monthly contribution (MAD)"),
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "dir": "ltr"}),
+    )
+    source = forms.CharField(label=gettext_lazy("Source (decree, date)"), max_length=300)
+
+
+def _own_registration(user) -> Registration | None:
+    return registrations_for(user).order_by("-created_at", "-id").first()
+
+
+def _artisan(view):
+    def wrapper(request, *args, **kwargs):
+        if request.user.role != Role.ARTISAN:
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    wrapper.__name__ = view.__name__
+    return login_required(wrapper)
+
+
+def _coverage_context(registration):
+    enrolment = selectors.enrolment_of(registration) if registration else None
+    statement = services.statement_of(enrolment) if enrolment else None
+    dependants = list(selectors.dependants_of(registration)) if registration else []
+    opening = services.expected_opening(enrolment) if enrolment else None
+    for dependant in dependants:
+        dependant.missing = (
+            [
+                DependantDocument.Kind(k).label
+                for k in services.missing_documents(dependant)
+                if k in DependantDocument.Kind.values
+            ]
+            if dependant.state == Dependant.State.DECLARED
+            else []
+        )
+    return {
+        "registration": registration,
+        "enrolment": enrolment,
+        "statement": statement,
+        "recent": list(reversed(statement.months[-RECENT_MONTHS:])) if statement else [],
+        "status": status_of(registration, enrolment, statement),
+        "dependants": dependants,
+        "expected_opening": opening if opening and opening >= timezone.localdate() else None,
+    }
+
+
+@_artisan
+def mine(request):
+    registration = _own_registration(request.user)
+    context = _coverage_context(registration)
+    context["may_declare"] = bool(
+        registration
+        and registration.status != Registration.Status.STRUCK_OFF
+        and not (context["enrolment"] and context["enrolment"].state == State.CLOSED)
+    )
+    context["document_form"] = DocumentForm()
+    return render(request, "coverage/mine.html", context)
+
+
+def _declare(request, registration, *, done):
+    form = DependantForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.declare_dependant(
+                actor=request.user, registration=registration, data=form.cleaned_data
+            )
+        except DomainError as error:
+            show_domain_error(request, form, error)
+        else:
+            messages.success(
+                request, _("Declared. Now attach the documents; an agent will check them.")
+            )
+            return redirect(done)
+    return render(
+        request,
+        "coverage/declare.html",
+        {"form": form, "registration": registration, "back": done},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@_artisan
+def mine_declare(request):
+    registration = _own_registration(request.user)
+    if registration is None:
+        raise Http404
+    return _declare(request, registration, done="coverage:mine")
+
+
+def _attach(request, dependant, done):
+    form = DocumentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.attach_dependant_document(
+                actor=request.user,
+                dependant=dependant,
+                kind=form.cleaned_data["kind"],
+                uploaded=form.cleaned_data["file"],
+            )
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Document attached."))
+    else:
+        messages.error(request, _("Choose the document and its file."))
+    return done
+
+
+@_artisan
+@require_POST
+def mine_attach(request, pk):
+    registration = _own_registration(request.user)
+    dependant = get_object_or_404(Dependant, pk=pk, registration=registration)
+    return _attach(request, dependant, redirect("coverage:mine"))
+
+
+# --- Staff --------------------------------------------------------------------------------
+
+
+def _staff(view):
+    def wrapper(request, *args, **kwargs):
+        if not has_capability(request.user, Capability.VIEW_WORKSPACE):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    wrapper.__name__ = view.__name__
+    return login_required(wrapper)
+
+
+def _agent(view):
+    def wrapper(request, *args, **kwargs):
+        if not has_capability(request.user, Capability.FILE_ASSISTED):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    wrapper.__name__ = view.__name__
+    return login_required(wrapper)
+
+
+@_staff
+def overview(request):
+    """Coverage figures of the user's territory; an agent's dependants to check."""
+    user = request.user
+    province = None
+    code = request.GET.get("province")
+    if code:
+        province = provinces_for(user).filter(code=code).first()
+        if province is None:
+            raise Http404
+    figures = selectors.figures_for(user, province)
+    context = {
+        "figures": figures,
+        "states": [(label, figures["by_state"][code]) for code, label in State.choices],
+        "province": province,
+        "provinces": provinces_for(user),
+        "to_confirm": list(selectors.dependants_to_confirm(user)[:50]),
+        "may_edit_schedule": services.may_edit_schedule(user),
+        "is_agent": has_capability(user, Capability.FILE_ASSISTED),
+    }
+    return render(request, "coverage/overview.html", context)
+
+
+def _registration_in_scope(user, number) -> Registration:
+    registration = (
+        restrict(Registration.objects.select_related("person", "province"), user)
+        .filter(number=str(number), person__isnull=False)
+        .first()
+    )
+    if registration is None:
+        raise Http404
+    return registration
+
+
+@_agent
+def find_artisan(request):
+    number = "".join(str(request.GET.get("number") or "").split())[:20]
+    return redirect("coverage:artisan", number=number) if number else redirect("coverage:overview")
+
+
+@_agent
+def artisan(request, number):
+    """An artisan's coverage as an agent sees it: declare, check and close from here."""
+    registration = _registration_in_scope(request.user, number)
+    record_access(
+        actor=request.user,
+        obj=registration.person,
+        province_code=registration.province.code,
+        reason="coverage",
+    )
+    context = _coverage_context(registration)
+    context.update(close_form=CloseForm(initial={"on": timezone.localdate()}))
+    return render(request, "coverage/artisan.html", context)
+
+
+@_agent
+def artisan_declare(request, number):
+    registration = _registration_in_scope(request.user, number)
+    return _declare(request, registration, done=redirect("coverage:artisan", number=number).url)
+
+
+@_agent
+@require_POST
+def artisan_close(request, number):
+    registration = _registration_in_scope(request.user, number)
+    form = CloseForm(request.POST)
+    if form.is_valid():
+        try:
+            services.close_enrolment(
+                agent=request.user, registration=registration, **form.cleaned_data
+            )
+            messages.success(request, _("The coverage is closed."))
+        except DomainError as error:
+            messages.error(request, error.message)
+    else:
+        messages.error(request, _("Choose the reason and the date."))
+    return redirect("coverage:artisan", number=number)
+
+
+@_agent
+@require_POST
+def artisan_send_again(request, number):
+    registration = _registration_in_scope(request.user, number)
+    try:
+        services.send_again(agent=request.user, registration=registration)
+        messages.success(request, _("The file goes to the CNSS with the next batch."))
+    except DomainError as error:
+        messages.error(request, error.message)
+    return redirect("coverage:artisan", number=number)
+
+
+def _dependant_in_scope(user, pk) -> Dependant:
+    dependant = (
+        restrict(
+            Dependant.objects.select_related("registration__person", "registration__province"),
+            user,
+            via="registration__province",
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if dependant is None:
+        raise Http404
+    return dependant
+
+
+@_agent
+def dependant(request, pk):
+    dependant = _dependant_in_scope(request.user, pk)
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "confirm":
+                services.confirm_dependant(agent=request.user, dependant=dependant)
+                messages.success(request, _("Confirmed: it goes to the CNSS with the next batch."))
+            elif action == "refuse":
+                form = RefuseForm(request.POST)
+                services.refuse_dependant(
+                    agent=request.user,
+                    dependant=dependant,
+                    reason=form.data.get("reason", ""),
+                )
+                messages.success(request, _("Refused."))
+            elif action == "attach":
+                return _attach(request, dependant, redirect("coverage:dependant", pk=pk))
+        except DomainError as error:
+            messages.error(request, error.message)
+        return redirect("coverage:dependant", pk=pk)
+    return render(
+        request,
+        "coverage/dependant.html",
+        {
+            "dependant": dependant,
+            "missing": [
+                DependantDocument.Kind(k).label for k in services.missing_documents(dependant)
+            ],
+            "document_form": DocumentForm(),
+            "refuse_form": RefuseForm(),
+        },
+    )
+
+
+@login_required
+def document_file(request, pk, doc_id):
+    """A dependant's document: for its artisan, or staff of its territory; never sniffed."""
+    document = get_object_or_404(
+        DependantDocument.objects.select_related("dependant"), pk=doc_id, dependant_id=pk
+    )
+    user = request.user
+    if user.role == Role.ARTISAN:
+        if document.dependant.registration_id != getattr(_own_registration(user), "pk", None):
+            raise Http404
+    elif has_capability(user, Capability.FILE_ASSISTED):
+        _dependant_in_scope(user, pk)
+    else:
+        raise PermissionDenied
+    try:
+        handle = document.file.open("rb")
+    except OSError:
+        raise Http404 from None
+    response = FileResponse(
+        handle,
+        content_type=document.content_type,
+        as_attachment=False,
+        filename=CONTROL_CHARACTERS.sub("", document.original_name) or "document",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@_staff
+def schedule(request):
+    """The contribution schedule; national administrators add a row from a month on."""
+    may_edit = services.may_edit_schedule(request.user)
+    form = RateForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if not may_edit:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.add_rates(actor=request.user, rows=[form.cleaned_data])
+            except DomainError as error:
+                for messages_ in error.fields.values():
+                    for message in messages_:
+                        form.add_error(None, message)
+                status = 400
+            else:
+                messages.success(request, _("The schedule is changed from that month on."))
+                return redirect("coverage:schedule")
+        else:
+            status = 400
+    return render(
+        request,
+        "coverage/schedule.html",
+        {"rates": selectors.schedule(), "form": form, "may_edit": may_edit},
+        status=status,
+    )
