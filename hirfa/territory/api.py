@@ -7,9 +7,10 @@ them before anyone has signed in.
 from typing import Annotated
 
 from ninja import Field, Path, Query, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from hirfa.core.api_errors import ErrorOut
+from hirfa.core.pagination import Pages
 from hirfa.core.schemas import NamedOut
 from hirfa.territory import selectors
 
@@ -65,14 +66,6 @@ class CommuneFilters(Schema):
     )
 
 
-class CommunePagination(PageNumberPagination):
-    class Input(Schema):
-        # Bounded so that an absurd page number is refused, not turned into an
-        # offset the database cannot hold.
-        page: int = Field(1, ge=1, le=100_000)
-        page_size: int | None = Field(None, ge=1, le=500)
-
-
 @router.get("/regions", response={200: list[RegionOut], **ERRORS}, summary="Regions")
 def regions(request):
     return selectors.regions()
@@ -106,7 +99,7 @@ def province(request, code: Path[ProvinceCode]):
     response={200: list[CommuneOut], **ERRORS},
     summary="Communes, of a province or matching a search if given (100 a page, at most 500)",
 )
-@paginate(CommunePagination, page_size=100, max_page_size=500)
+@paginate(Pages, page_size=100, max_page_size=500)
 def communes(request, filters: Query[CommuneFilters]):
     return selectors.communes(province=filters.province, search=filters.q)
 

@@ -65,9 +65,9 @@ def test_the_last_page_of_communes_holds_the_remainder(client):
     assert len(body["items"]) == 3
 
 
-def test_a_page_may_hold_up_to_500_communes(client):
-    assert len(client.get(f"{API}/communes", {"page_size": 500}).json()["items"]) == 500
-    assert client.get(f"{API}/communes", {"page_size": 501}).status_code == 422
+def test_a_page_holds_at_most_500_communes(client):
+    assert len(client.get(f"{API}/communes", {"page_size": 501}).json()["items"]) == 500
+    assert client.get(f"{API}/communes", {"page_size": 5000}).status_code == 422
 
 
 def test_communes_are_filtered_by_province(client):
