@@ -26,9 +26,11 @@ run: $(VENV)/.installed
 	$(BIN)/hirfa collectstatic --noinput --verbosity 0
 	$(BIN)/hirfa load_territory
 	$(BIN)/hirfa load_crafts
+	$(BIN)/hirfa create_signing_key --if-none
 	$(BIN)/hirfa load_demo
 	$(BIN)/hirfa expire_registrations
-	scripts/serve
+	$(BIN)/hirfa coverage_rules
+	CNSS_SANDBOX=$${CNSS_SANDBOX:-true} scripts/serve
 
 ## make test: lint and run the whole test suite (browser tests in Debian's Chromium)
 test: $(VENV)/.installed-dev check-browser
@@ -46,13 +48,20 @@ check-browser:
 ## make bench: benchmarks (prints figures; never fails on speed). PostgreSQL via BENCH_PG_URL.
 BENCH_PG_URL ?= postgres://postgres@127.0.0.1:5432/hirfa_bench
 BENCH_APPROVALS ?= 10000
+BENCH_IMPORTS ?= 1000000
+BENCH_SEARCH_ARTISANS ?= 3000000
+BENCH_SEARCH_PG_ARTISANS ?= 1000000
 bench: $(VENV)/.installed
 	rm -rf var/bench && HIRFA_VAR_DIR=var/bench $(BIN)/python bench/register_approvals.py $(BENCH_APPROVALS)
+	rm -rf var/bench-imports && HIRFA_VAR_DIR=var/bench-imports $(BIN)/python bench/imports.py $(BENCH_IMPORTS) && if pg_isready -q -h 127.0.0.1; then psql -q -h 127.0.0.1 -U postgres -c "DROP DATABASE IF EXISTS hirfa_bench_imports" && psql -q -h 127.0.0.1 -U postgres -c "CREATE DATABASE hirfa_bench_imports" && HIRFA_VAR_DIR=var/bench-imports DATABASE_URL=postgres://postgres@127.0.0.1:5432/hirfa_bench_imports $(BIN)/python bench/imports.py $(BENCH_IMPORTS); fi
 	@if pg_isready -q -h 127.0.0.1; then \
 	  psql -q -h 127.0.0.1 -U postgres -c "DROP DATABASE IF EXISTS hirfa_bench" && \
 	  psql -q -h 127.0.0.1 -U postgres -c "CREATE DATABASE hirfa_bench" && \
 	  HIRFA_VAR_DIR=var/bench DATABASE_URL=$(BENCH_PG_URL) $(BIN)/python bench/register_approvals.py $(BENCH_APPROVALS); \
 	else echo "PostgreSQL is not running: PostgreSQL figures skipped"; fi
+	rm -rf var/bench-search && HIRFA_VAR_DIR=var/bench-search $(BIN)/python bench/search.py $(BENCH_SEARCH_ARTISANS) && if pg_isready -q -h 127.0.0.1; then psql -q -h 127.0.0.1 -U postgres -c "DROP DATABASE IF EXISTS hirfa_bench_search" && psql -q -h 127.0.0.1 -U postgres -c "CREATE DATABASE hirfa_bench_search" && HIRFA_VAR_DIR=var/bench-search DATABASE_URL=$(BENCH_PG_URL)_search $(BIN)/python bench/search.py $(BENCH_SEARCH_PG_ARTISANS); fi
+	command -v wrk >/dev/null || { $(if $(filter 0,$(shell id -u)),,sudo) apt-get update -qq && $(if $(filter 0,$(shell id -u)),,sudo) apt-get install -y -qq wrk >/dev/null; }; rm -rf var/bench-cards && HIRFA_VAR_DIR=var/bench-cards $(BIN)/python bench/cards.py $(or $(BENCH_CARDS),1000)
+	rm -rf var/bench-cnss && HIRFA_VAR_DIR=var/bench-cnss $(BIN)/python bench/cnss.py $(or $(BENCH_CNSS),500000) && if pg_isready -q -h 127.0.0.1; then psql -q -h 127.0.0.1 -U postgres -c "DROP DATABASE IF EXISTS hirfa_bench_cnss" && psql -q -h 127.0.0.1 -U postgres -c "CREATE DATABASE hirfa_bench_cnss" && rm -rf var/bench-cnss && HIRFA_VAR_DIR=var/bench-cnss DATABASE_URL=$(BENCH_PG_URL)_cnss $(BIN)/python bench/cnss.py $(or $(BENCH_CNSS),500000); fi
 
 ## make messages: extract translatable strings into the .po files, then compile them
 messages: $(VENV)/.installed

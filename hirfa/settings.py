@@ -51,6 +51,13 @@ INSTALLED_APPS = [
     "hirfa.audit",
     "hirfa.notifications",
     "hirfa.register",
+    "hirfa.cards",
+    "hirfa.verification",
+    "hirfa.cnss",
+    "hirfa.coverage",
+    "hirfa.search",
+    "hirfa.imports",
+    "hirfa.duplicates",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -168,6 +175,7 @@ LANG_INFO["zgh"] = {
     "name_local": "ⵜⴰⵎⴰⵣⵉⵖⵜ",
 }
 LANGUAGE_CODE = "ar"
+FORMAT_MODULE_PATH = ["hirfa.formats"]
 LANGUAGES = [
     ("ar", _("Arabic")),
     ("zgh", _("Tamazight")),
@@ -246,6 +254,30 @@ RENEWAL_REMINDER_DAYS = env_int("RENEWAL_REMINDER_DAYS", 60, minimum=0)
 DOCUMENT_MAX_BYTES = env_int("DOCUMENT_MAX_BYTES", 5 * 1024 * 1024, minimum=1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = DOCUMENT_MAX_BYTES + 1024 * 1024
 PUBLIC_URL = env_str("PUBLIC_URL", "http://127.0.0.1:8000")
+
+# Professional cards (docs/card-qr.md, docs/decisions/0010): the Ed25519 signing keys live
+# in files outside the database, or whole in the CARD_SIGNING_KEYS secret.
+CARD_SIGNING_KEYS_DIR = Path(env_str("CARD_SIGNING_KEYS_DIR", str(VAR_DIR / "keys")))
+CARD_SIGNING_KEYS = env_str("CARD_SIGNING_KEYS", "")
+CARD_KEY_VALIDITY_DAYS = env_int("CARD_KEY_VALIDITY_DAYS", 730, minimum=1)
+CARD_REVOCATION_LIST_SECONDS = env_int("CARD_REVOCATION_LIST_SECONDS", 86400, minimum=60)
+# First cards are issued in batches, this many seconds after an approval (0: one job each).
+CARD_ISSUE_BATCH_SECONDS = env_int("CARD_ISSUE_BATCH_SECONDS", 2, minimum=0)
+
+# Exchange with the CNSS (docs/cnss-exchange.md, docs/decisions/0018 and 0019).
+CNSS_TRANSPORT = env_choice("CNSS_TRANSPORT", "file", {"file", "http"})
+CNSS_OUTBOX_DIR = Path(env_str("CNSS_OUTBOX_DIR", str(VAR_DIR / "cnss" / "outbox")))
+CNSS_INBOX_DIR = Path(env_str("CNSS_INBOX_DIR", str(VAR_DIR / "cnss" / "inbox")))
+CNSS_WORK_DIR = VAR_DIR / "cnss" / "work"
+CNSS_HTTP_URL = env_str("CNSS_HTTP_URL", "")
+CNSS_HTTP_TOKEN = env_str("CNSS_HTTP_TOKEN", "")
+CNSS_HTTP_TIMEOUT_SECONDS = env_int("CNSS_HTTP_TIMEOUT_SECONDS", 60, minimum=1)
+CNSS_SIGNING_KEY = env_str("CNSS_SIGNING_KEY", "")
+CNSS_SIGNING_KEY_FILE = VAR_DIR / "cnss" / "keys" / "rna-signing.key"
+CNSS_PUBLIC_KEYS = env_list("CNSS_PUBLIC_KEYS", [])
+CNSS_ANSWER_DAYS = env_int("CNSS_ANSWER_DAYS", 30, minimum=1)
+CNSS_SANDBOX = env_bool("CNSS_SANDBOX", False)
+CNSS_SANDBOX_DIR = Path(env_str("CNSS_SANDBOX_DIR", str(VAR_DIR / "cnss-sandbox")))
 
 LOGGING = {
     "version": 1,

@@ -125,3 +125,38 @@ def submitted_dossier(agent, **person_overrides):
     from hirfa.register import services
 
     return services.submit(actor=agent, dossier=complete_dossier(agent, **person_overrides))
+
+
+# --- Professional cards (hirfa.cards) ----------------------------------------------------
+
+
+def use_test_signing_key(settings):
+    """A card signing key in the test's own folder; `settings` is pytest-django's fixture."""
+    from hirfa.cards import keys, revocations, selectors
+
+    settings.CARD_SIGNING_KEYS_DIR = settings.VAR_DIR / "keys"
+    settings.CARD_SIGNING_KEYS = ""
+    revocations.forget()
+    selectors.forget_statuses()
+    return keys.create_key()[0]
+
+
+def issued_card(run_jobs, *, officer=None, agent=None, **person_overrides):
+    """A real card: a dossier filed, approved, and the issuing job run. Needs a signing key
+    (`use_test_signing_key`) and pytest's `run_jobs` fixture. Its QR text: `card.qr_text`."""
+    from django.test import TestCase
+
+    from hirfa.cards import services as cards
+    from hirfa.cards.models import Card
+    from hirfa.register import services
+
+    officer = officer or officer_of("09.581")
+    agent = agent or agent_of("09")
+    dossier = submitted_dossier(agent, **person_overrides)
+    # The approval asks for the card after commit, which a test's transaction never sees.
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        dossier = services.approve(officer=officer, dossier=dossier)
+    run_jobs()
+    # The batch job waits CARD_ISSUE_BATCH_SECONDS, which run_jobs does not: issue it now.
+    cards.issue_first_cards()
+    return Card.objects.get(registration=dossier.registration, status=Card.Status.CURRENT)

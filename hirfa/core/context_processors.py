@@ -3,6 +3,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from hirfa.accounts.roles import Capability, Role, has_capability
+from hirfa.cards.services import may_manage_cards
 from hirfa.core.languages import LOCAL_NAMES
 
 
@@ -17,10 +18,16 @@ def navigation(request):
         items.append((reverse("register_staff:desk"), _("Assisted filing")))
     if has_capability(user, Capability.REVIEW):
         items.append((reverse("register_staff:queue"), _("Review")))
+    if may_manage_cards(user):
+        items.append((reverse("cards:queue"), _("Cards to print")))
     if has_capability(user, Capability.VIEW_WORKSPACE):
+        items.append((reverse("search:search"), _("Search")))
         items.append((reverse("accounts:workspace"), _("My territory")))
+        items.append((reverse("coverage:overview"), _("Health coverage")))
     if has_capability(user, Capability.VIEW_STAFF):
         items.append((reverse("accounts:staff"), _("Staff")))
+    if has_capability(user, Capability.EXCHANGE_CNSS):
+        items.append((reverse("cnss:batches"), _("CNSS exchange")))
     if has_capability(user, Capability.MANAGE_USERS):
         items.append((reverse("admin:index"), _("Administration")))
     return {

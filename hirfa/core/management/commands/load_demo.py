@@ -3,6 +3,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from hirfa.accounts.demo import DEMO_NOTICE, ensure_demo_accounts
+from hirfa.cards.demo import load_demo_cards
+from hirfa.coverage.demo import load_demo_coverage
 from hirfa.env import env_str
 from hirfa.register.demo import load_demo_register
 
@@ -18,6 +20,8 @@ class Command(BaseCommand):
         with transaction.atomic():
             accounts = ensure_demo_accounts(password)
         register = load_demo_register(count=options["artisans"])
+        load_demo_cards()
+        load_demo_coverage()
         self.stdout.write(
             _("Demo register: %(created)d artisans added, %(total)d in all.") % register
         )
