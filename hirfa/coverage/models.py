@@ -12,7 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from hirfa.register.models import Sex
+from hirfa.register.models import Sex, StoredDocument
 
 
 class State(models.TextChoices):
@@ -229,7 +229,7 @@ class Dependant(models.Model):
         return f"{self.first_name_ar} {self.last_name_ar}"
 
 
-class DependantDocument(models.Model):
+class DependantDocument(StoredDocument):
     class Kind(models.TextChoices):
         FAMILY_RECORD = "family_record", _("Family record (livret de famille)")
         BIRTH_CERTIFICATE = "birth_certificate", _("Birth certificate")
@@ -241,22 +241,10 @@ class DependantDocument(models.Model):
     )
     kind = models.CharField(_("kind of document"), max_length=24, choices=Kind.choices)
     file = models.FileField(_("file"), upload_to="coverage/%Y/%m/")
-    original_name = models.CharField(_("original name"), max_length=200)
-    content_type = models.CharField(_("content type"), max_length=40)
-    size = models.PositiveIntegerField(_("size in bytes"))
-    sha256 = models.CharField(_("SHA-256"), max_length=64)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    uploaded_at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
-        ordering = ["kind", "uploaded_at"]
+    class Meta(StoredDocument.Meta):
         verbose_name = _("dependant's document")
         verbose_name_plural = _("dependants' documents")
-
-    def __str__(self) -> str:
-        return self.original_name
 
 
 class ContributionRate(models.Model):

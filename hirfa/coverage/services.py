@@ -1367,14 +1367,7 @@ def attach_dependant_document(
         )
     checked = check_upload(uploaded)
     document = DependantDocument.objects.create(
-        dependant=dependant,
-        kind=kind,
-        file=checked.content,
-        original_name=str(getattr(uploaded, "name", "") or "document")[:200],
-        content_type=checked.content_type,
-        size=checked.size,
-        sha256=checked.sha256,
-        uploaded_by=actor,
+        dependant=dependant, kind=kind, **checked.stored_fields(uploaded, actor)
     )
     record(
         actor=actor,

@@ -1,13 +1,11 @@
 """Screens of the health coverage: the artisan's page (/me/coverage/), the agents' dependants,
 the officers' figures and the national schedule. Views collect and show; services decide."""
 
-import re
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,6 +16,7 @@ from hirfa.accounts.roles import Capability, Role, has_capability
 from hirfa.accounts.selectors import provinces_for, restrict
 from hirfa.audit.services import record_access
 from hirfa.core.errors import DomainError
+from hirfa.core.files import inline_file_response
 from hirfa.core.forms import show_domain_error
 from hirfa.coverage import selectors, services
 from hirfa.coverage.models import (
@@ -31,7 +30,6 @@ from hirfa.coverage.wording import status_of
 from hirfa.register.models import Registration, Sex
 from hirfa.register.selectors import registrations_for
 
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
 RECENT_MONTHS = 6
 
 
@@ -405,19 +403,7 @@ def document_file(request, pk, doc_id):
         _dependant_in_scope(user, pk)
     else:
         raise PermissionDenied
-    try:
-        handle = document.file.open("rb")
-    except OSError:
-        raise Http404 from None
-    response = FileResponse(
-        handle,
-        content_type=document.content_type,
-        as_attachment=False,
-        filename=CONTROL_CHARACTERS.sub("", document.original_name) or "document",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return inline_file_response(document)
 
 
 @_staff

@@ -23,6 +23,17 @@ class CheckedFile:
     size: int
     sha256: str
 
+    def stored_fields(self, uploaded, uploaded_by) -> dict:
+        """The fields of a StoredDocument holding this file; `uploaded` is what was sent."""
+        return {
+            "file": self.content,
+            "original_name": str(getattr(uploaded, "name", "") or "document")[:200],
+            "content_type": self.content_type,
+            "size": self.size,
+            "sha256": self.sha256,
+            "uploaded_by": uploaded_by,
+        }
+
 
 def sniff(head: bytes) -> str | None:
     """The content type from the first bytes (magic numbers), or None."""

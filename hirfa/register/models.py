@@ -392,14 +392,11 @@ class Dossier(CraftRecord):
         return f"#{self.pk} {self.get_kind_display()}"
 
 
-class Document(models.Model):
-    """A file attached to a dossier, checked by content and stored through Django storage."""
+class StoredDocument(models.Model):
+    """An uploaded file checked by content (hirfa.register.documents) and kept through
+    Django storage; concrete models add what it belongs to, its kind and its `file` field
+    (their folders differ)."""
 
-    dossier = models.ForeignKey(
-        Dossier, on_delete=models.CASCADE, related_name="documents", verbose_name=_("dossier")
-    )
-    kind = models.SlugField(_("kind of document"), max_length=40)
-    file = models.FileField(_("file"), upload_to="documents/%Y/%m/")
     original_name = models.CharField(_("original name"), max_length=200)
     content_type = models.CharField(_("content type"), max_length=40)
     size = models.PositiveIntegerField(_("size in bytes"))
@@ -410,12 +407,25 @@ class Document(models.Model):
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        abstract = True
         ordering = ["kind", "uploaded_at"]
-        verbose_name = _("document")
-        verbose_name_plural = _("documents")
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class Document(StoredDocument):
+    """A file attached to a dossier."""
+
+    dossier = models.ForeignKey(
+        Dossier, on_delete=models.CASCADE, related_name="documents", verbose_name=_("dossier")
+    )
+    kind = models.SlugField(_("kind of document"), max_length=40)
+    file = models.FileField(_("file"), upload_to="documents/%Y/%m/")
+
+    class Meta(StoredDocument.Meta):
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
 
 
 class Message(models.Model):

@@ -530,14 +530,7 @@ def attach_document(*, actor, dossier: Dossier, kind: str, uploaded) -> Document
             code="unsupported_file",
         )
     document = Document.objects.create(
-        dossier=dossier,
-        kind=kind,
-        file=checked.content,
-        original_name=str(getattr(uploaded, "name", "") or "document")[:200],
-        content_type=checked.content_type,
-        size=checked.size,
-        sha256=checked.sha256,
-        uploaded_by=actor,
+        dossier=dossier, kind=kind, **checked.stored_fields(uploaded, actor)
     )
     record(
         actor=actor,

@@ -9,15 +9,12 @@ apply the user's territorial scope (an object outside it is a 404), and every wr
 through `hirfa.register.services`. No view filters by province itself.
 """
 
-import logging
-import re
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
@@ -32,6 +29,7 @@ from hirfa.audit.selectors import history_for
 from hirfa.audit.services import record_access
 from hirfa.core import validators
 from hirfa.core.errors import Conflict, DomainError, Forbidden, NotFound
+from hirfa.core.files import inline_file_response
 from hirfa.core.forms import show_domain_error
 from hirfa.crafts.selectors import nomenclature_tree
 from hirfa.register import selectors, services
@@ -52,10 +50,6 @@ from hirfa.register.models import Dossier, Registration
 from hirfa.register.numbers import format_number, parse_number
 from hirfa.register.rules import DECIDABLE_STATES, EDITABLE_STATES, TRANSITIONS, RejectionReason
 from hirfa.territory import selectors as territory
-
-logger = logging.getLogger(__name__)
-
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
 
 PAGE_SIZE = 50
 # "Older than N days" beyond a century is a typing mistake (and would overflow dates).
@@ -540,20 +534,7 @@ def document_file(request, pk, doc_id):
     document = dossier.documents.filter(pk=doc_id).first()
     if document is None:
         raise Http404
-    try:
-        handle = document.file.open("rb")
-    except OSError:  # missing from storage, unreadable
-        logger.error("document %s of dossier %s is missing from storage", document.pk, dossier.pk)
-        raise Http404 from None
-    response = FileResponse(
-        handle,
-        content_type=document.content_type,
-        as_attachment=False,
-        filename=CONTROL_CHARACTERS.sub("", document.original_name) or "document",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return inline_file_response(document)
 
 
 # --- Review queue ----------------------------------------------------------------------------
