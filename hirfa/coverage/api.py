@@ -12,7 +12,6 @@ from pydantic import Field
 
 from hirfa.accounts.api_auth import authenticated
 from hirfa.accounts.roles import Role
-from hirfa.accounts.selectors import restrict
 from hirfa.core.api_errors import ErrorOut
 from hirfa.core.errors import NotFound
 from hirfa.coverage import selectors, services
@@ -163,13 +162,7 @@ def _coverage_out(registration: Registration) -> dict:
 
 
 def _registration(user, number: str) -> Registration:
-    """The artisan's own registration, or one in a staff member's territory."""
-    registration = (
-        registrations_for(user).filter(number=str(number)[:20], person__isnull=False).first()
-    )
-    if registration is None:
-        raise NotFound()
-    return registration
+    return selectors.artisan_registration_for(user, number)
 
 
 def _own(user) -> Registration:
@@ -222,17 +215,7 @@ def declare_for(request, number: str, payload: DependantIn):
 
 
 def _dependant(user, dependant_id: int) -> Dependant:
-    if user.role == Role.ARTISAN:
-        found = Dependant.objects.filter(pk=dependant_id, registration__person__user=user).first()
-    else:
-        found = (
-            restrict(Dependant.objects.all(), user, via="registration__province")
-            .filter(pk=dependant_id)
-            .first()
-        )
-    if found is None:
-        raise NotFound()
-    return found
+    return selectors.dependant_for(user, dependant_id)
 
 
 @router.post(

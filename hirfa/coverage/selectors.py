@@ -6,10 +6,12 @@ from datetime import date
 
 from django.db.models import Count, F, Q, QuerySet, Sum
 
-from hirfa.accounts.roles import Capability, has_capability
+from hirfa.accounts.roles import Capability, Role, has_capability
 from hirfa.accounts.selectors import restrict
+from hirfa.core.errors import NotFound
 from hirfa.coverage.models import ContributionRate, Dependant, Enrolment, State
 from hirfa.register.models import NATURAL_PERSON_CATEGORIES, Registration
+from hirfa.register.selectors import registrations_for
 
 CHUNK = 2000
 # States in which the CNSS knows the insured (dependants can be sent).
@@ -159,6 +161,30 @@ def rate_for(category: str, month: date) -> ContributionRate | None:
         .order_by("-starts_on")
         .first()
     )
+
+
+def artisan_registration_for(user, number) -> Registration:
+    """A natural person's registration the user may see (their own, or in their territory)."""
+    registration = (
+        registrations_for(user).filter(number=str(number)[:20], person__isnull=False).first()
+    )
+    if registration is None:
+        raise NotFound()
+    return registration
+
+
+def dependant_for(user, pk) -> Dependant:
+    """A dependant the user may see: of their own registration, or of their territory."""
+    if getattr(user, "role", None) == Role.ARTISAN:
+        dependants = Dependant.objects.filter(registration__person__user=user)
+    else:
+        dependants = restrict(Dependant.objects.all(), user, via="registration__province")
+    try:
+        return dependants.select_related("registration__person", "registration__province").get(
+            pk=int(pk)
+        )
+    except (Dependant.DoesNotExist, ValueError, TypeError, OverflowError):
+        raise NotFound() from None
 
 
 def dependants_to_confirm(user) -> QuerySet[Dependant]:

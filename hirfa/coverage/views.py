@@ -13,9 +13,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from hirfa.accounts.roles import Capability, Role, has_capability
-from hirfa.accounts.selectors import provinces_for, restrict
+from hirfa.accounts.selectors import provinces_for
 from hirfa.audit.services import record_access
-from hirfa.core.errors import DomainError
+from hirfa.core.errors import DomainError, NotFound
 from hirfa.core.files import inline_file_response
 from hirfa.core.forms import show_domain_error
 from hirfa.coverage import selectors, services
@@ -271,14 +271,10 @@ def overview(request):
 
 
 def _registration_in_scope(user, number) -> Registration:
-    registration = (
-        restrict(Registration.objects.select_related("person", "province"), user)
-        .filter(number=str(number), person__isnull=False)
-        .first()
-    )
-    if registration is None:
-        raise Http404
-    return registration
+    try:
+        return selectors.artisan_registration_for(user, number)
+    except NotFound:
+        raise Http404 from None
 
 
 @_agent
@@ -339,18 +335,10 @@ def artisan_send_again(request, number):
 
 
 def _dependant_in_scope(user, pk) -> Dependant:
-    dependant = (
-        restrict(
-            Dependant.objects.select_related("registration__person", "registration__province"),
-            user,
-            via="registration__province",
-        )
-        .filter(pk=pk)
-        .first()
-    )
-    if dependant is None:
-        raise Http404
-    return dependant
+    try:
+        return selectors.dependant_for(user, pk)
+    except NotFound:
+        raise Http404 from None
 
 
 @_agent
@@ -396,13 +384,9 @@ def document_file(request, pk, doc_id):
         DependantDocument.objects.select_related("dependant"), pk=doc_id, dependant_id=pk
     )
     user = request.user
-    if user.role == Role.ARTISAN:
-        if document.dependant.registration_id != getattr(_own_registration(user), "pk", None):
-            raise Http404
-    elif has_capability(user, Capability.FILE_ASSISTED):
-        _dependant_in_scope(user, pk)
-    else:
+    if user.role != Role.ARTISAN and not has_capability(user, Capability.FILE_ASSISTED):
         raise PermissionDenied
+    _dependant_in_scope(user, pk)
     return inline_file_response(document)
 
 

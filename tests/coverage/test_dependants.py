@@ -5,9 +5,10 @@ from datetime import date
 import pytest
 from django.utils import timezone
 
-from hirfa.core.errors import DomainError, Forbidden
+from hirfa.core.errors import DomainError, Forbidden, NotFound
 from hirfa.coverage import selectors, services
 from hirfa.coverage.models import Dependant, EligibilityRule
+from hirfa.register.models import Person
 from tests.coverage.helpers import SOURCE, approved_registration, immatriculated
 from tests.factories import UserFactory, agent_of, pdf_upload
 
@@ -158,3 +159,14 @@ def test_the_daily_rules_end_a_child_past_the_age_limit_and_send_the_change(regi
     assert counts["dependants_ended"] == 1
     assert Dependant.objects.get().state == Dependant.State.ENDED
     assert [r.dependant_id for r in selectors.dependant_updates()] == [dependant.pk]
+
+
+def test_a_dependant_is_found_by_its_artisan_and_staff_of_its_territory_only(registration, agent):
+    dependant = services.declare_dependant(actor=agent, registration=registration, data=child())
+    artisan = UserFactory(role="artisan")
+    Person.objects.filter(pk=registration.person_id).update(user=artisan)
+    assert selectors.dependant_for(agent, dependant.pk) == dependant
+    assert selectors.dependant_for(artisan, dependant.pk) == dependant
+    for outsider in (agent_of("06"), UserFactory(role="artisan")):
+        with pytest.raises(NotFound):
+            selectors.dependant_for(outsider, dependant.pk)
