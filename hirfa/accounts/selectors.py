@@ -66,6 +66,9 @@ def provinces_for(user) -> QuerySet[Province]:
 
 
 def province_for(user, code: str) -> Province:
+    # "\0" is refused by PostgreSQL in a query: a code holding one is simply unknown.
+    if "\0" in str(code):
+        raise NotFound()
     try:
         return provinces_for(user).get(code=code)
     except Province.DoesNotExist:

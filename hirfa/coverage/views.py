@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from hirfa.accounts.roles import Capability, Role, has_capability
-from hirfa.accounts.selectors import provinces_for
+from hirfa.accounts.selectors import province_for, provinces_for
 from hirfa.audit.services import record_access
 from hirfa.core.errors import DomainError, NotFound
 from hirfa.core.files import inline_file_response
@@ -254,9 +254,10 @@ def overview(request):
     province = None
     code = request.GET.get("province")
     if code:
-        province = provinces_for(user).filter(code=code).first()
-        if province is None:
-            raise Http404
+        try:
+            province = province_for(user, code)
+        except NotFound:
+            raise Http404 from None
     figures = selectors.figures_for(user, province)
     context = {
         "figures": figures,

@@ -7,6 +7,7 @@ filters and its number of rows (ADR 0024).
 """
 
 import csv
+import re
 import tempfile
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
@@ -80,6 +81,11 @@ class Filters:
     status: str = ""
 
 
+# Codes of the reference lists; anything else (a NUL byte, which PostgreSQL refuses in a
+# query) is unknown without asking the database.
+_LOOKS_LIKE_A_CODE = re.compile(r"[\w.-]+", re.ASCII)
+
+
 def clean_filters(user, params) -> Filters:
     """The filters asked, checked against the user's territory and the reference lists."""
     if not has_capability(user, Capability.VIEW_WORKSPACE) or user.role == Role.ARTISAN:
@@ -89,11 +95,17 @@ def clean_filters(user, params) -> Filters:
     )
     errors: dict[str, list[str]] = {}
     if filters.territory and not (
-        provinces_for(user).filter(code=filters.territory).exists()
-        or regions_for(user).filter(code=filters.territory).exists()
+        _LOOKS_LIKE_A_CODE.fullmatch(filters.territory)
+        and (
+            provinces_for(user).filter(code=filters.territory).exists()
+            or regions_for(user).filter(code=filters.territory).exists()
+        )
     ):
         errors["territory"] = [_("Unknown territory, or outside yours.")]
-    if filters.activity and not Activity.objects.filter(code=filters.activity).exists():
+    if filters.activity and not (
+        _LOOKS_LIKE_A_CODE.fullmatch(filters.activity)
+        and Activity.objects.filter(code=filters.activity).exists()
+    ):
         errors["activity"] = [_("Unknown craft activity.")]
     if filters.category and filters.category not in Category.values:
         errors["category"] = [_("Choose one of the proposed values.")]

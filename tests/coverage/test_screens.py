@@ -187,3 +187,8 @@ def test_an_agent_opens_an_artisans_coverage_by_its_number(client, artisan):
     response = client.get("/coverage/artisans/", {"number": f" {artisan.number} "}, follow=True)
     assert response.status_code == 200
     assert response.context["registration"] == artisan
+
+
+def test_a_province_code_that_cannot_exist_is_not_found_on_the_figures_page(client):
+    client.force_login(officer_of("09.581"))
+    assert client.get("/coverage/", {"province": "09\x00581"}).status_code == 404

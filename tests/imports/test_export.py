@@ -65,6 +65,16 @@ def test_a_territory_outside_the_user_scope_is_refused(client, imported):
     assert not AuditEntry.objects.filter(action="registrations.exported").exists()
 
 
+@pytest.mark.parametrize("field", ["territory", "activity"])
+def test_a_filter_that_cannot_be_a_code_is_refused_without_asking_the_database(
+    client, imported, field
+):
+    client.force_login(officer_of("09.581"))
+    response = client.get("/api/v1/exports/registrations", {field: "09\x00581"})
+    assert response.status_code == 400
+    assert field in response.json()["fields"]
+
+
 def test_the_export_page_shows_the_filters_of_the_user_territory(client, imported):
     client.force_login(officer_of("09.581"))
     response = client.get("/exports/")
