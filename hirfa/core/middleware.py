@@ -28,3 +28,37 @@ class LanguageMiddleware:
         response.headers.setdefault("Content-Language", language)
         translation.deactivate()
         return response
+
+
+class RefuseNulBytesMiddleware:
+    """Refuses (400) a request carrying a NUL character in its path, query, form fields or
+    JSON body. No code, name or number holds one, and PostgreSQL refuses it in a query: left
+    in, it would fail deep inside a view as a server error instead of at the edge."""
+
+    FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if self._carries_nul(request):
+            from hirfa.core.views import bad_request
+
+            return bad_request(request)
+        return self.get_response(request)
+
+    def _carries_nul(self, request) -> bool:
+        if "\0" in request.path or _any_nul(request.GET):
+            return True
+        content_type = request.content_type or ""
+        if request.method == "POST" and content_type in self.FORM_TYPES:
+            return _any_nul(request.POST)
+        if content_type == "application/json":
+            return b"\\u0000" in request.body or b"\0" in request.body
+        return False
+
+
+def _any_nul(query) -> bool:
+    return any(
+        "\0" in key or any("\0" in value for value in values) for key, values in query.lists()
+    )
