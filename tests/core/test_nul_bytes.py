@@ -16,6 +16,13 @@ pytestmark = pytest.mark.django_db
         "/api/v1/register/dossiers?state=a%00",
         "/registrations/10%00/",
         "/coverage/?province=09%00",
+        "/api/v1/crafts/activities/%00",
+        "/api/v1/crafts/activities?branch=%00",
+        "/api/v1/crafts/activities?q=%00",
+        "/api/v1/territories/communes/%00",
+        "/api/v1/territories/communes?q=tiz%00nit",
+        "/review/?state=%00",
+        "/api/v1/exports/registrations?territory=09%00581",
     ],
 )
 def test_a_nul_in_the_path_or_the_query_is_a_bad_request(client, url):

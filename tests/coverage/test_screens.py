@@ -189,6 +189,6 @@ def test_an_agent_opens_an_artisans_coverage_by_its_number(client, artisan):
     assert response.context["registration"] == artisan
 
 
-def test_a_province_code_that_cannot_exist_is_not_found_on_the_figures_page(client):
+def test_a_province_outside_the_officers_scope_is_not_found_on_the_figures_page(client):
     client.force_login(officer_of("09.581"))
-    assert client.get("/coverage/", {"province": "09\x00581"}).status_code == 404
+    assert client.get("/coverage/", {"province": "09.001"}).status_code == 404
