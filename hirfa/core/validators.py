@@ -13,6 +13,7 @@ Sources are in /work/shared/domain.md, "Identity and contact data".
 
 import datetime
 import enum
+import functools
 import re
 import unicodedata
 
@@ -228,22 +229,91 @@ def is_tifinagh_character(character: str) -> bool:
     return TIFINAGH_RANGE[0] <= ord(character) <= TIFINAGH_RANGE[1]
 
 
-def _is_latin_letter_or_mark(character: str, category: str) -> bool:
-    point = ord(character)
-    if category[0] == "L":
-        return point <= LATIN_LAST
-    return _LATIN_MARKS[0] <= point <= _LATIN_MARKS[1] and point != _COMBINING_GRAPHEME_JOINER
-
-
 def has_invisible_characters(text: str, *, allow_joiners: bool) -> bool:
     """Whether `text` holds control, format, private-use, surrogate or unassigned characters.
 
     Such characters would make two identical-looking texts differ. `allow_joiners` lets
     the zero-width (non-)joiner through, which Arabic needs.
     """
+    # Printable text holds no character of the "Other" categories (str.isprintable is
+    # C code): only the rest is looked at one character at a time.
+    if text.isprintable():
+        return False
     return any(
         unicodedata.category(c)[0] == "C" and not (allow_joiners and c in JOINERS) for c in text
     )
+
+
+# The script rules, written as sets of code points and compiled into regular
+# expressions once per process: a bulk import checks millions of names, and a
+# character-by-character loop in Python was most of its validation time.
+
+
+def _code_points(ranges, categories: str) -> set[int]:
+    return {
+        point
+        for low, high in ranges
+        for point in range(low, high + 1)
+        if unicodedata.category(chr(point))[0] in categories
+    }
+
+
+def _character_class(points, *, negated: bool = False) -> str:
+    """A regular-expression character class of the code points `points`."""
+    ordered, spans = sorted(points), []
+    for point in ordered:
+        if spans and point == spans[-1][1] + 1:
+            spans[-1][1] = point
+        else:
+            spans.append([point, point])
+    body = "".join(
+        f"\\U{low:08x}" if low == high else f"\\U{low:08x}-\\U{high:08x}" for low, high in spans
+    )
+    return f"[{'^' if negated else ''}{body}]"
+
+
+_EVERY_CODE_POINT = ((0, 0x10FFFF),)
+
+
+def _script_letters_and_marks(script: "Script") -> tuple[set[int], set[int]]:
+    """(the letters of `script`, every character a text in it may use as a letter or mark)."""
+    if script is Script.ARABIC:
+        return _code_points(ARABIC_RANGES, "L"), _code_points(ARABIC_RANGES, "LM")
+    if script is Script.LATIN:
+        letters = _code_points(((0, LATIN_LAST),), "L")
+        marks = _code_points((_LATIN_MARKS,), "M") - {_COMBINING_GRAPHEME_JOINER}
+        return letters, letters | marks
+    # Any character of the Tifinagh block belongs to the script (the separator ⵰ too).
+    return _code_points((TIFINAGH_RANGE,), "L"), set(
+        range(TIFINAGH_RANGE[0], TIFINAGH_RANGE[1] + 1)
+    )
+
+
+@functools.cache
+def _script_rule(script: "Script", punctuation: str | None) -> tuple[re.Pattern, re.Pattern]:
+    """(the whole text, one letter) of `script` as regular expressions.
+
+    A text is in the script when it holds one of its letters, no letter or mark of
+    another script, and, besides, only characters of `punctuation` (any when it is
+    None; the zero-width joiners too in Arabic).
+    """
+    letters, own = _script_letters_and_marks(script)
+    if punctuation is None:
+        foreign = _code_points(_EVERY_CODE_POINT, "LM") - own
+        whole = _character_class(foreign, negated=True)
+    else:
+        others = {ord(c) for c in punctuation if unicodedata.category(c)[0] not in "LM"}
+        if script is Script.ARABIC:
+            others |= {ord(c) for c in JOINERS}
+        whole = _character_class(own | others)
+    return re.compile(f"{whole}*"), re.compile(_character_class(letters))
+
+
+def _is_in_script(script: "Script", text: object, punctuation: str | None) -> bool:
+    if not isinstance(text, str):
+        return False
+    whole, letter = _script_rule(script, punctuation)
+    return whole.fullmatch(text) is not None and letter.search(text) is not None
 
 
 def is_arabic_script(text: object, *, punctuation: str | None = ARABIC_NAME_PUNCTUATION) -> bool:
@@ -255,18 +325,7 @@ def is_arabic_script(text: object, *, punctuation: str | None = ARABIC_NAME_PUNC
     joiners; `punctuation=None` lets any of them through (digits, punctuation: the
     name of a thing, such as a craft activity).
     """
-    if not isinstance(text, str):
-        return False
-    has_letter = False
-    for character in text:
-        category = unicodedata.category(character)
-        if category[0] in "LM":
-            if not is_arabic_character(character):
-                return False
-            has_letter = has_letter or category[0] == "L"
-        elif not (punctuation is None or character in punctuation or character in JOINERS):
-            return False
-    return has_letter
+    return _is_in_script(Script.ARABIC, text, punctuation)
 
 
 def is_latin_script(text: object, *, punctuation: str | None = LATIN_NAME_PUNCTUATION) -> bool:
@@ -276,18 +335,7 @@ def is_latin_script(text: object, *, punctuation: str | None = LATIN_NAME_PUNCTU
     of `punctuation` (by default space, hyphen, apostrophe, period; no digits), any
     when it is None.
     """
-    if not isinstance(text, str):
-        return False
-    has_letter = False
-    for character in text:
-        category = unicodedata.category(character)
-        if category[0] in "LM":
-            if not _is_latin_letter_or_mark(character, category):
-                return False
-            has_letter = has_letter or category[0] == "L"
-        elif not (punctuation is None or character in punctuation):
-            return False
-    return has_letter
+    return _is_in_script(Script.LATIN, text, punctuation)
 
 
 def is_tifinagh_script(
@@ -298,18 +346,7 @@ def is_tifinagh_script(
     Any character of the block may appear (the separator mark ⵰ too); others must be
     in `punctuation` (by default space and hyphen), any non-letter when it is None.
     """
-    if not isinstance(text, str):
-        return False
-    has_letter = False
-    for character in text:
-        if is_tifinagh_character(character):
-            has_letter = has_letter or unicodedata.category(character)[0] == "L"
-        elif punctuation is None:
-            if unicodedata.category(character)[0] in "LM":
-                return False
-        elif character not in punctuation:
-            return False
-    return has_letter
+    return _is_in_script(Script.TIFINAGH, text, punctuation)
 
 
 _SCRIPT_CHECKS = {
@@ -361,7 +398,7 @@ def clean_person_name(text: object, script: Script | str) -> str:
     another script (a mixed-script name included). `script` is a `Script` or its
     value; an unknown one is a programming error (ValueError).
     """
-    script = Script(script)
+    script = script if isinstance(script, Script) else Script(script)
     if not isinstance(text, str):
         raise ValidationError(_("Enter a name."), code="required")
     text = _WHITESPACE.sub(" ", unicodedata.normalize("NFC", text)).strip()
