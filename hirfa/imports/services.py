@@ -92,6 +92,7 @@ class _Tables:
 class _Chunk:
     def __init__(self, first_row: int):
         self.first_row = first_row
+        self.today = timezone.localdate()
         self.last_row = first_row - 1
         self.valid: list[tuple[int, dict, dict, str]] = []
         self.issues: list[ImportIssue] = []
@@ -109,7 +110,7 @@ def _validate(chunk: _Chunk, number: int, row: list, header: list, positions, ta
     problems: dict[str, list[str]] = {}
     person = craft = None
     try:
-        person = clean_person(data["person"], communes=tables.communes)
+        person = clean_person(data["person"], communes=tables.communes, today=chunk.today)
     except DomainError as error:
         problems.update(error.fields)
     try:
@@ -153,6 +154,7 @@ PERSON_FIELDS = (
 )
 PERSON_COLUMNS = [f"{f}_id" if f == "commune" else f for f in PERSON_FIELDS] + ["photo"]
 REGISTRATION_COLUMNS = [
+    "id",
     "number",
     "category",
     "person_id",
@@ -180,15 +182,15 @@ def _search_keys_of(person: dict) -> str:
     return search_keys(*(person[f] for f in Person.NAME_FIELDS))
 
 
-def _person_ids(count: int) -> list[int]:
-    """Ids for `count` new persons, so that rows go in with plain multi-row inserts.
+def _next_ids(model, count: int) -> list[int]:
+    """Ids for `count` new rows of `model`, so that rows go in with plain multi-row inserts.
 
     PostgreSQL hands them out from the table's sequence; SQLite transactions hold the
     database's write lock from their start (IMMEDIATE), so the next ids are free.
     """
     if not count:
         return []
-    table = Person._meta.db_table
+    table = model._meta.db_table
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(
@@ -205,6 +207,19 @@ def _person_ids(count: int) -> list[int]:
         )
         first = cursor.fetchone()[0] + 1
     return list(range(first, first + count))
+
+
+def _registered_cnies(cnies: list[str]) -> set[str]:
+    """Which of `cnies` are in the register (plain SQL: the ORM spends longer writing
+    a two-thousand-value IN than the database answering it)."""
+    found, table = set(), Person._meta.db_table
+    with connection.cursor() as cursor:
+        for start in range(0, len(cnies), 900):
+            part = cnies[start : start + 900]
+            marks = ", ".join(["%s"] * len(part))
+            cursor.execute(f"SELECT cnie FROM {table} WHERE cnie IN ({marks})", part)
+            found.update(row[0] for row in cursor.fetchall())
+    return found
 
 
 def _insert(model, columns: list[str], rows: list[tuple]) -> None:
@@ -225,24 +240,10 @@ def _insert(model, columns: list[str], rows: list[tuple]) -> None:
         cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
 
 
-def _insert_secondary(pairs: list[tuple[str, int]]) -> None:
-    if not pairs:
-        return
-    ids = dict(
-        Registration.objects.filter(number__in={n for n, _ in pairs}).values_list("number", "id")
-    )
-    through = Registration.secondary_activities.through
-    _insert(through, ["registration_id", "activity_id"], [(ids[n], a) for n, a in pairs])
-
-
 def _commit(run: ImportRun, chunk: _Chunk, header: list, positions) -> None:
     cnie_column = header_of("cnie", header, positions)
     new, seen = [], set()
-    existing = set(
-        Person.objects.filter(cnie__in=[p["cnie"] for _, p, _, _ in chunk.valid]).values_list(
-            "cnie", flat=True
-        )
-    )
+    existing = _registered_cnies([p["cnie"] for _, p, _, _ in chunk.valid])
     for item in chunk.valid:
         cnie = item[1]["cnie"]
         if cnie in existing or cnie in seen:
@@ -257,14 +258,16 @@ def _commit(run: ImportRun, chunk: _Chunk, header: list, positions) -> None:
             continue
         seen.add(cnie)
         new.append(item)
-    now = timezone.now()
+    # As the ORM would store it (and once a chunk, not twice a row).
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
     today = timezone.localdate()
     valid_until = today + timedelta(days=settings.REGISTRATION_VALIDITY_DAYS)
     with transaction.atomic():
         locked = ImportRun.objects.select_for_update().get(pk=run.pk)
         if locked.last_row != chunk.first_row - 1:
             raise FileProblem(_("Another process is importing this file."))
-        ids = _person_ids(len(new))
+        ids = _next_ids(Person, len(new))
+        registration_ids = _next_ids(Registration, len(new))
         first_serial = reserve_serials(len(new)) if new else 0
         persons, registrations, secondary, imported = [], [], [], []
         for index, (row, person, craft, legacy) in enumerate(new):
@@ -273,6 +276,7 @@ def _commit(run: ImportRun, chunk: _Chunk, header: list, positions) -> None:
             commune = craft["workplace_commune"]
             registrations.append(
                 (
+                    registration_ids[index],
                     number,
                     craft["category"],
                     pid,
@@ -289,13 +293,17 @@ def _commit(run: ImportRun, chunk: _Chunk, header: list, positions) -> None:
                     now,
                 )
             )
-            secondary += [(number, a.pk) for a in craft["secondary_activities"]]
+            secondary += [(registration_ids[index], a.pk) for a in craft["secondary_activities"]]
             imported.append((run.pk, row, pid, legacy))
         _insert(Person, ["id", *PERSON_COLUMNS, "search_keys", "created_at", "updated_at"], persons)
         _insert(Registration, REGISTRATION_COLUMNS, registrations)
-        _insert_secondary(secondary)
+        _insert(
+            Registration.secondary_activities.through,
+            ["registration_id", "activity_id"],
+            secondary,
+        )
         _insert(ImportedRow, ["run_id", "row", "person_id", "legacy_number"], imported)
-        numbers = [registrations[0][0], registrations[-1][0]] if registrations else []
+        numbers = [registrations[0][1], registrations[-1][1]] if registrations else []
         for issue in chunk.issues:
             issue.run = run
         ImportIssue.objects.bulk_create(chunk.issues, batch_size=500)

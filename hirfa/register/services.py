@@ -2,6 +2,7 @@
 with an audit entry and a notification."""
 
 import base64
+import functools
 import hashlib
 import hmac
 from datetime import date, timedelta
@@ -85,9 +86,15 @@ def _required_text(value, max_length: int) -> str:
     return text
 
 
+@functools.cache
+def _values_of(choices) -> frozenset[str]:
+    # `.values` is rebuilt with the labels at each call, and membership in the enum
+    # itself walks its members: a bulk import asks millions of times.
+    return frozenset(choices.values)
+
+
 def _choice(value, choices) -> str:
-    # Membership, not `.values`: that list is rebuilt with the labels at each call.
-    if value not in choices:
+    if not isinstance(value, str) or value not in _values_of(choices):
         raise ValidationError(gettext_lazy("Choose one of the proposed values."), code="choice")
     return value
 
@@ -121,12 +128,13 @@ def _date(value) -> date:
         raise ValidationError(gettext_lazy("Enter a valid date."), code="invalid") from None
 
 
-def clean_person(data: dict, *, communes=None) -> dict:
+def clean_person(data: dict, *, communes=None, today: date | None = None) -> dict:
     """Person data validated and normalised; DomainError listing every problem otherwise.
 
-    `communes` (code → Commune) spares a query per row to bulk imports."""
+    `communes` (code → Commune) spares a query per row to bulk imports, and `today`
+    (the local date) a time-zone conversion."""
     errors = _Errors()
-    today = timezone.localdate()
+    today = today or timezone.localdate()
     clean = {
         "cnie": errors.check("cnie", validators.normalise_cnie, data.get("cnie")),
         "sex": errors.check("sex", _choice, data.get("sex"), Sex),
@@ -139,16 +147,18 @@ def clean_person(data: dict, *, communes=None) -> dict:
         "education": errors.check("education", _choice, data.get("education"), Education),
     }
     for field, script in [
-        ("first_name_ar", "arabic"),
-        ("last_name_ar", "arabic"),
-        ("first_name_latin", "latin"),
-        ("last_name_latin", "latin"),
+        ("first_name_ar", validators.Script.ARABIC),
+        ("last_name_ar", validators.Script.ARABIC),
+        ("first_name_latin", validators.Script.LATIN),
+        ("last_name_latin", validators.Script.LATIN),
     ]:
         clean[field] = errors.check(field, validators.clean_person_name, data.get(field), script)
     for field in ("first_name_zgh", "last_name_zgh"):
         value = data.get(field) or ""
         clean[field] = (
-            errors.check(field, validators.clean_person_name, value, "tifinagh") if value else ""
+            errors.check(field, validators.clean_person_name, value, validators.Script.TIFINAGH)
+            if value
+            else ""
         )
     if data.get("email"):
         clean["email"] = errors.check("email", validators.normalise_email, data.get("email"))
