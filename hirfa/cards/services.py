@@ -210,7 +210,7 @@ def registration_approved(registration: Registration, dossier: Dossier) -> None:
 
     if dossier.kind == Dossier.Kind.REGISTRATION:
         if time.monotonic() >= _batch["next"]:
-            transaction.on_commit(_queue_first_cards)
+            transaction.on_commit(queue_first_cards)
         return
     issue_card.enqueue(
         registration.pk, str(APPROVAL_REASONS[dossier.kind]), f"dossier:{dossier.pk}"
@@ -220,7 +220,9 @@ def registration_approved(registration: Registration, dossier: Dossier) -> None:
 _batch = {"next": 0.0}
 
 
-def _queue_first_cards() -> None:
+def queue_first_cards() -> None:
+    """Ask for the batch job that issues every missing first card (at most once a window
+    per process). Called after commit: by approvals, and by imports."""
     from hirfa.cards.jobs import issue_first_cards
 
     now = time.monotonic()

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from hirfa.accounts.selectors import restrict
 from hirfa.audit.services import record
+from hirfa.cards import services as cards
 from hirfa.core.errors import DomainError
 from hirfa.crafts.models import Activity
 from hirfa.imports.columns import (
@@ -403,6 +404,9 @@ def import_file(
             obj=run,
             data={"imported": run.imported, "skipped": run.skipped, "rejected": run.rejected},
         )
+        if run.imported:
+            # Imported artisans are registered: their first cards, like an approval's.
+            transaction.on_commit(cards.queue_first_cards)
     if progress:
         progress(run.last_row, run.last_row)
     return run

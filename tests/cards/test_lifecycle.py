@@ -1,15 +1,20 @@
 """Cards follow their registration: issue, reissue, suspension, striking-off, reinstatement."""
 
+import io
+
 import pytest
+from django.core.management import call_command
 
 from hirfa.audit.models import AuditEntry
 from hirfa.cards import keys, qr, services
 from hirfa.cards.models import Card
 from hirfa.cards.verification import verify_text
 from hirfa.core.errors import Conflict, DomainError, Forbidden
+from hirfa.imports import services as imports
 from hirfa.register import services as register
 from hirfa.register.models import Dossier, Registration
 from tests.factories import agent_of, issued_card, national, officer_of
+from tests.imports.helpers import activity_codes, row, write_csv
 
 pytestmark = pytest.mark.django_db
 
@@ -242,3 +247,32 @@ def test_approvals_in_one_window_share_one_batch_job(
     assert queued.get().run_after is not None
     services._batch["next"] = 0.0
     assert services.issue_first_cards() == 3
+
+
+def test_imported_artisans_get_their_first_cards_from_the_batch_the_import_asks_for(
+    tmp_path, run_jobs, django_capture_on_commit_callbacks
+):
+
+    codes = activity_codes()
+    path = write_csv(tmp_path / "list.csv", [row(i, codes) for i in range(2)])
+    with django_capture_on_commit_callbacks(execute=True):
+        imports.import_file(path)
+    run_jobs()
+    imported = Registration.objects.filter(person__cnie__startswith="JT")
+    assert imported.count() == 2
+    for registration in imported:
+        assert registration.cards.get().status == Card.Status.CURRENT
+
+
+def test_the_daily_command_issues_the_first_cards_no_batch_issued(tmp_path):
+
+    codes = activity_codes()
+    # The import's request for a batch is never run: as if its process had died.
+    imports.import_file(write_csv(tmp_path / "list.csv", [row(i, codes) for i in range(3)]))
+    assert not Card.objects.filter(registration__person__cnie__startswith="JT").exists()
+    out = io.StringIO()
+    call_command("issue_cards", stdout=out)
+    assert Card.objects.filter(registration__person__cnie__startswith="JT").count() == 3
+    assert "3" in out.getvalue()
+    call_command("issue_cards", stdout=out)
+    assert Card.objects.filter(registration__person__cnie__startswith="JT").count() == 3
