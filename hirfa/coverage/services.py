@@ -1056,6 +1056,27 @@ def _close(enrolment, reason: str, *, on: date, source: str, actor=None, note=""
     return enrolment
 
 
+def registration_struck_off(registration: Registration, actor, reason: str) -> None:
+    """Called by the register inside the transaction that strikes the artisan off: the
+    AMO enrolment closes with it (the daily pass only catches what this missed)."""
+    pk = (
+        Enrolment.objects.filter(registration=registration)
+        .exclude(state=State.CLOSED)
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if pk is None:
+        return
+    _close(
+        _enrolment_by_pk(pk),
+        ClosingReason.STRUCK_OFF,
+        on=timezone.localdate(),
+        source="register:struck-off",
+        actor=actor,
+        note=reason,
+    )
+
+
 @transaction.atomic
 def record_dependant_decision(
     *, dependant_id: int, accepted: bool, reason: str, source: str

@@ -20,6 +20,7 @@ from hirfa.audit.services import record
 from hirfa.cards import services as cards
 from hirfa.core import validators
 from hirfa.core.errors import Conflict, DomainError, Forbidden
+from hirfa.coverage import services as coverage
 from hirfa.crafts.models import Activity
 from hirfa.notifications.services import notify
 from hirfa.register import selectors
@@ -880,6 +881,8 @@ def _set_status(registration, officer, status, action, reason, **extra) -> Regis
         data={"from": previous, "to": status, **{k: str(v) for k, v in extra.items()}},
     )
     cards.registration_status_changed(registration, officer, action, reason)
+    if action == "struck_off":
+        coverage.registration_struck_off(registration, officer, reason)
     return registration
 
 

@@ -11,6 +11,7 @@ from hirfa.core.errors import Conflict, DomainError, NotFound
 from hirfa.coverage import selectors, services
 from hirfa.coverage.models import ClosingReason, CoverageRules, Enrolment, Payment, State
 from hirfa.register import services as register
+from hirfa.register.models import Registration
 from tests.coverage.helpers import SOURCE, approved_registration, immatriculated, pay
 from tests.factories import officer_of
 
@@ -230,12 +231,27 @@ def test_an_unknown_rights_status_is_refused(registration):
         )
 
 
-def test_striking_off_closes_the_enrolment_at_the_daily_pass(registration):
+def test_striking_off_closes_the_enrolment_in_the_same_transaction(registration):
     immatriculated(registration)
-    register.strike_off(officer=officer_of("09.581"), registration=registration, reason="Fraud")
-    counts = services.apply_rules()
+    officer = officer_of("09.581")
+    register.strike_off(officer=officer, registration=registration, reason="Fraud")
     enrolment = Enrolment.objects.get()
-    assert counts["closed"] == 1
+    assert (enrolment.state, enrolment.closing_reason) == (State.CLOSED, ClosingReason.STRUCK_OFF)
+    entry = AuditEntry.objects.get(action="enrolment.closed")
+    assert (entry.actor, entry.data["source"], entry.reason) == (
+        officer,
+        "register:struck-off",
+        "Fraud",
+    )
+    assert services.apply_rules()["closed"] == 0
+
+
+def test_the_daily_pass_closes_an_enrolment_a_striking_off_left_open(registration):
+    immatriculated(registration)
+    # Struck off without the register's service (a repair in the database).
+    Registration.objects.filter(pk=registration.pk).update(status=Registration.Status.STRUCK_OFF)
+    assert services.apply_rules()["closed"] == 1
+    enrolment = Enrolment.objects.get()
     assert (enrolment.state, enrolment.closing_reason) == (State.CLOSED, ClosingReason.STRUCK_OFF)
     assert AuditEntry.objects.filter(
         action="enrolment.closed", data__source="rule:struck-off"
