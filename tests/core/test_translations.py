@@ -2,7 +2,8 @@
 (hirfa/<app>/locale, made with `makemessages` run inside the app's folder).
 
 Arabic and French must be complete; Tamazight may be partial (untranslated messages
-fall back to English) but is written in Tifinagh only; English is the source language.
+fall back to Arabic, the default language: Django's fallback) but is written in Tifinagh
+only; English is the source language.
 The .po files are read with a small reader of our own (standard library only).
 """
 
@@ -290,3 +291,18 @@ def test_the_home_page_speaks_arabic_by_default(client):
     assert "ما تحصل عليه" in page
     assert "السجل الوطني للصناعة التقليدية" in page
     assert "What you get" not in page
+
+
+def test_a_message_not_yet_in_tamazight_is_shown_in_arabic_not_english():
+    arabic = {
+        entry.msgid: entry.translations[0]
+        for entry in read_po(LOCALE / "ar" / "LC_MESSAGES" / "django.po")[1:]
+        if entry.translated and not entry.msgid_plural and not entry.msgctxt
+    }
+    untranslated = next(
+        entry.msgid
+        for entry in read_po(LOCALE / "zgh" / "LC_MESSAGES" / "django.po")[1:]
+        if not entry.translated and entry.msgid in arabic and "%" not in entry.msgid
+    )
+    with translation.override("zgh"):
+        assert translation.gettext(untranslated) == arabic[untranslated]
