@@ -150,6 +150,8 @@ AUTH_PASSWORD_VALIDATORS = [
 # further attempts are refused until the window has passed.
 LOGIN_MAX_FAILURES = env_int("LOGIN_MAX_FAILURES", 5, minimum=1)
 LOGIN_FAILURE_WINDOW_SECONDS = env_int("LOGIN_FAILURE_WINDOW_SECONDS", 900, minimum=1)
+# Files one address may send to the public QR reader (/verify/read/) in a minute.
+VERIFY_READS_PER_MINUTE = env_int("VERIFY_READS_PER_MINUTE", 20, minimum=1)
 
 # Sessions and cookies
 SECURE_COOKIES = env_bool("SECURE_COOKIES", False)

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
+from hirfa.accounts.forms import client_address
 from hirfa.cards import reading
 from hirfa.cards.qr import PREFIX
 from hirfa.core.languages import is_supported, supported_codes
@@ -25,6 +26,7 @@ from hirfa.crafts.models import Activity
 from hirfa.register.models import Category
 from hirfa.register.views.public import VerifyForm
 from hirfa.territory.models import Province
+from hirfa.verification import services
 
 # The service worker asks for the page in each language with this header, so that a
 # visitor who goes offline still gets the page in the language they chose.
@@ -214,6 +216,11 @@ def _refused(message: str, status: int = 400) -> JsonResponse:
 def read_code(request):
     """The QR texts in an uploaded PDF or image, card codes first. The browser still
     verifies them: this only does what a browser cannot do without pdf.js."""
+    if not services.reader_use_allowed(client_address(request)):
+        return _refused(
+            _("Too many files were sent from this connection. Wait a minute and try again."),
+            status=429,
+        )
     upload = request.FILES.get("file")
     if upload is None:
         return _refused(_("Choose a PDF file or a photo of the card."))

@@ -1,9 +1,11 @@
 """The verification page, its service worker and the PDF reader, seen from the server."""
 
 import json
+from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import F
 
 from hirfa.cards import printing
 from hirfa.core.languages import supported_codes
@@ -136,3 +138,40 @@ def test_a_long_pdf_is_refused_before_any_page_is_drawn(client, monkeypatch):
     response = upload(client, "sheet.pdf", bytes(document.output()), "application/pdf")
     assert response.status_code == 400
     assert json.loads(response.content)["error"]
+
+
+def test_an_address_sending_too_many_files_in_a_minute_is_asked_to_wait(client, settings):
+    settings.VERIFY_READS_PER_MINUTE = 2
+    for _ in range(2):
+        assert upload(client, "card.pdf", b"%PDF-1.4 broken", "application/pdf").status_code == 400
+    response = upload(client, "card.pdf", b"%PDF-1.4 broken", "application/pdf")
+    assert response.status_code == 429
+    assert json.loads(response.content)["error"]
+    other = client.post(
+        "/verify/read/",
+        {"file": SimpleUploadedFile("card.pdf", b"%PDF-1.4 broken")},
+        REMOTE_ADDR="192.0.2.7",
+    )
+    assert other.status_code == 400
+
+
+def test_the_reader_counts_again_from_the_next_minute(client, settings):
+    from hirfa.verification.models import ReaderUse
+
+    settings.VERIFY_READS_PER_MINUTE = 1
+    upload(client, "card.pdf", b"%PDF-1.4 broken", "application/pdf")
+    assert upload(client, "card.pdf", b"%PDF-1.4 broken", "application/pdf").status_code == 429
+    # The minute is over.
+    use = ReaderUse.objects.get()
+    use.minute -= timedelta(minutes=1)
+    use.save()
+    assert upload(client, "card.pdf", b"%PDF-1.4 broken", "application/pdf").status_code == 400
+
+
+def test_minutes_older_than_an_hour_are_forgotten(client):
+    from hirfa.verification.models import ReaderUse
+
+    upload(client, "card.pdf", b"%PDF-1.4 broken", "application/pdf")
+    ReaderUse.objects.update(minute=F("minute") - timedelta(hours=2))
+    upload(client, "card.pdf", b"%PDF-1.4 broken", "application/pdf")
+    assert ReaderUse.objects.count() == 1
