@@ -8,7 +8,8 @@ Generates N artisans with `hirfa generate_demo` (timed), then runs QUERIES varie
 searches through the real selector (national scope, then one province's officer):
 Latin and Arabic names in their spelling variants, prefixes as typed, registration
 numbers with and without spaces, phone numbers. Prints p50/p95 and checks that each
-planted person is on the first page for every spelling of the issue.
+planted person is on the first page for every spelling of the issue, through the selector
+and through the search page (as htmx asks for results while the user types).
 """
 
 import io
@@ -137,6 +138,33 @@ def main() -> None:
         f"{total} queries (national) and {found[officer]} of {total} (officer of Tiznit); "
         f"slowest {slowest * 1000:.0f} ms"
     )
+    on_page(national, officer)
+
+
+def on_page(*users):
+    """The issue's spellings typed in the search page, as the browser's htmx asks for the
+    results: the planted person's link is in the answer, and how long the answer took."""
+    from django.test import Client
+    from django.urls import reverse
+
+    for user in users:
+        client = Client(SERVER_NAME="localhost")
+        client.force_login(user)
+        shown, total, slowest = 0, 0, 0.0
+        for registration, spellings in list(plant()):
+            link = reverse("register_staff:registration", args=[registration.number])
+            for spelling in spellings:
+                started = time.perf_counter()
+                response = client.get(
+                    reverse("search:search"), {"q": spelling}, headers={"HX-Request": "true"}
+                )
+                slowest = max(slowest, time.perf_counter() - started)
+                total += 1
+                shown += response.status_code == 200 and link in response.content.decode()
+        print(
+            f"search page ({user.username}): the planted person's link is in the first page "
+            f"of results for {shown} of {total} spellings; slowest answer {slowest * 1000:.0f} ms"
+        )
 
 
 def plant():
