@@ -5,6 +5,8 @@ form submits as usual. Everything read goes through `hirfa.search.selectors.sear
 which keeps to the user's territorial scope.
 """
 
+from dataclasses import astuple
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
@@ -83,7 +85,13 @@ def search_page(request):
         hit.is_registration = isinstance(hit, Registration)
         if hit.is_registration:
             hit.formatted_number = format_number(hit.number)
-    context = {"query": query, "filters": filters, "results": results}
+    context = {
+        "query": query,
+        "filters": filters,
+        "results": results,
+        # The filters fold away unless one is used: on a phone the results come first.
+        "active_filters": sum(bool(value) for value in astuple(filters)),
+    }
     if request.headers.get("HX-Request") == "true" and not request.headers.get(
         "HX-History-Restore-Request"
     ):

@@ -24,6 +24,8 @@ def test_an_officer_types_a_variant_and_sees_the_person_on_the_first_page(phone,
     phone.locator("#search-q").press_sequentially("Abd El Haq Aït Lhoussain", delay=20)
     first = phone.locator(".search-results li").first
     first.locator(".name-latin", has_text="Abdelhaq AIT LAHCEN").wait_for()
+    # The filters are folded away: the results come right under the box.
+    assert phone.locator("select[name=region]").is_hidden()
     first.locator("a").click()
     phone.wait_for_url(f"**/registrations/{target.number}/")
     # No horizontal scrolling on a 360 px phone.

@@ -46,6 +46,17 @@ def test_unknown_filters_are_ignored_rather_than_failing(client):
     assert "Mohamed ALAOUI" in response.content.decode()
 
 
+def test_the_filters_stay_folded_until_one_is_used(client):
+    logged_in(client, officer_of("09.581"))
+    page = client.get(reverse("search:search"), {"q": "Mohamed"}).content.decode()
+    assert '<details class="search-filters">' in page
+    page = client.get(
+        reverse("search:search"), {"q": "Mohamed", "province": "09.581", "category": "master"}
+    ).content.decode()
+    assert '<details class="search-filters" open>' in page
+    assert "(2)</summary>" in page
+
+
 def test_the_staff_menu_links_to_the_search_and_artisans_may_not_search(client):
     page = logged_in(client, officer_of("09.581")).get(reverse("core:home")).content.decode()
     assert f'href="{reverse("search:search")}"' in page
