@@ -1,5 +1,6 @@
 """Writes of the verification app: the public QR reader's use, counted to limit it."""
 
+import ipaddress
 from datetime import timedelta
 
 from django.conf import settings
@@ -15,8 +16,13 @@ KEPT = timedelta(hours=1)
 
 @transaction.atomic
 def reader_use_allowed(address: str | None) -> bool:
-    """Count one file sent by `address`; False past `VERIFY_READS_PER_MINUTE` this minute."""
-    if not address:
+    """Count one file sent by `address`; False past `VERIFY_READS_PER_MINUTE` this minute.
+
+    Without a usable address (a proxy that passes none), nobody is counted: one shared
+    count would refuse every visitor at once."""
+    try:
+        address = str(ipaddress.ip_address(str(address or "")))
+    except ValueError:
         return True
     minute = timezone.now().replace(second=0, microsecond=0)
     use, created = ReaderUse.objects.get_or_create(address=address, minute=minute)

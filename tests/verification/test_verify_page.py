@@ -175,3 +175,17 @@ def test_minutes_older_than_an_hour_are_forgotten(client):
     ReaderUse.objects.update(minute=F("minute") - timedelta(hours=2))
     upload(client, "card.pdf", b"%PDF-1.4 broken", "application/pdf")
     assert ReaderUse.objects.count() == 1
+
+
+def test_a_request_without_a_usable_address_is_read_and_not_counted(client, settings):
+    from hirfa.verification.models import ReaderUse
+
+    settings.VERIFY_READS_PER_MINUTE = 1
+    for _ in range(3):
+        response = client.post(
+            "/verify/read/",
+            {"file": SimpleUploadedFile("card.pdf", b"%PDF-1.4 broken")},
+            REMOTE_ADDR="unix:/run/hirfa.sock",
+        )
+        assert response.status_code == 400
+    assert not ReaderUse.objects.exists()
