@@ -41,6 +41,7 @@ ASSETS = (
     "hirfa/css/hirfa.css",
     "hirfa/js/htmx.min.js",
     "hirfa/js/forms.js",
+    "hirfa/js/menu.js",
     "hirfa/fonts/NotoSansArabic-Regular.ttf",
     "hirfa/fonts/NotoSansArabic-Bold.ttf",
     "hirfa/fonts/NotoSansTifinagh-Regular.ttf",

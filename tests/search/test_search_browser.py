@@ -21,6 +21,10 @@ def test_an_officer_types_a_variant_and_sees_the_person_on_the_first_page(phone,
     phone.set_default_timeout(15_000)
     phone.goto(register.url + "/search/")
     assert phone.locator("html").get_attribute("dir") == "rtl"
+    # The staff menu is one row that scrolls sideways, the current page's entry in view.
+    assert phone.locator(".menu ul").bounding_box()["height"] < 60
+    current = phone.locator(".menu [aria-current=page]").bounding_box()
+    assert current["x"] >= 0 and current["x"] + current["width"] <= 360
     phone.locator("#search-q").press_sequentially("Abd El Haq Aït Lhoussain", delay=20)
     first = phone.locator(".search-results li").first
     first.locator(".name-latin", has_text="Abdelhaq AIT LAHCEN").wait_for()
