@@ -276,3 +276,14 @@ def test_the_daily_command_issues_the_first_cards_no_batch_issued(tmp_path):
     assert "3" in out.getvalue()
     call_command("issue_cards", stdout=out)
     assert Card.objects.filter(registration__person__cnie__startswith="JT").count() == 3
+
+
+def test_the_daily_command_without_a_valid_key_says_how_to_make_one(tmp_path, settings):
+    from django.core.management.base import CommandError
+
+    codes = activity_codes()
+    imports.import_file(write_csv(tmp_path / "list.csv", [row(0, codes)]))
+    settings.CARD_SIGNING_KEYS_DIR = settings.VAR_DIR / "no-keys"
+    with pytest.raises(CommandError, match="create_signing_key"):
+        call_command("issue_cards", stdout=io.StringIO())
+    assert not Card.objects.exists()

@@ -1,7 +1,8 @@
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from hirfa.cards import services
+from hirfa.core.errors import DomainError
 
 
 class Command(BaseCommand):
@@ -11,5 +12,8 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        issued = services.issue_first_cards()
+        try:
+            issued = services.issue_first_cards()
+        except DomainError as error:  # no signing key valid now, for one
+            raise CommandError(str(error.message)) from None
         self.stdout.write(_("%(count)d first cards issued.") % {"count": issued})
