@@ -5,8 +5,8 @@ Always within the user's scope: the rows come from the register's scoped selecto
 
 Names are matched on their phonetic keys (hirfa.search.normalize) in tiers, best first:
 every typed name matching a key in full, then the last one as a prefix (as-you-type),
-then one name at a time within one edit (fuzzy), each later tier only while less than a
-page was found;
+then one name at a time within one edit (fuzzy; not a name hundreds bear as typed),
+each later tier only while less than a page was found;
 within a tier, candidates are re-ranked by their similarity to what was typed
 (rapidfuzz). See docs/search.md.
 """
@@ -225,6 +225,14 @@ def _candidates(sources, groups, mode, *, broad: bool = True) -> tuple[list, boo
     return rows, truncated
 
 
+def _held_by_many(group: set[str]) -> bool:
+    """Whether more than FEW people bear one of these keys as typed.
+
+    Such a name is spelt as the register holds it: its neighbours one edit away are
+    common keys too, whose union is the costliest query of a search and finds noise."""
+    return len(backend().ids(Person._meta.db_table, [group], EXACT, FEW + 1)) > FEW
+
+
 def _name_hits(sources: list[QuerySet], query: str) -> tuple[list, bool]:
     """The (source number, pk) of the best candidates, best first."""
     groups = query_keys(query)
@@ -239,12 +247,14 @@ def _name_hits(sources: list[QuerySet], query: str) -> tuple[list, bool]:
     # Fuzzy: one typed name at a time one edit away, the others as typed (selective).
     for index, group in enumerate(groups):
         near = set().union(*map(_neighbours, group))
-        tiers.append((EXACT, [*groups[:index], near, *groups[index + 1 :]], True))
-    for tier, (mode, tier_groups, *fuzzy) in enumerate(tiers):
-        fuzzy = bool(fuzzy)
+        tiers.append((EXACT, [*groups[:index], near, *groups[index + 1 :]], group))
+    for tier, (mode, tier_groups, *expanded) in enumerate(tiers):
+        fuzzy = bool(expanded)
         # A later tier only completes a first page: as-you-type, the next letter narrows.
         if tier and len(ranked) >= PAGE_SIZE:
             break
+        if fuzzy and _held_by_many(expanded[0]):
+            continue
         rows, tier_truncated = _candidates(sources, tier_groups, mode, broad=not fuzzy)
         truncated = truncated or tier_truncated
         scored = []

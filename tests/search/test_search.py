@@ -65,6 +65,18 @@ def test_a_misspelt_name_is_still_found_among_the_close_ones():
     assert found(national(), "Rachid Bennouna") == []
 
 
+def test_a_name_many_bear_as_typed_is_not_taken_for_a_misspelling(monkeypatch):
+    near_miss = registered("كارين", "بناني", "Karin", "Bennani")
+    for family_ar, family_latin in [("العلوي", "Alaoui"), ("الفاسي", "Fassi"), ("التازي", "Tazi")]:
+        registered("كريم", family_ar, "Karim", family_latin)
+    # Karim is rare: "Karim Bennani" may be a misspelt Karin Bennani.
+    assert found(national(), "Karim Bennani") == [near_miss.pk]
+    # Karim is borne by more people than FEW: it is spelt as typed, and no Karim
+    # Bennani is in the register.
+    monkeypatch.setattr("hirfa.search.selectors.FEW", 2)
+    assert found(national(), "Karim Bennani") == []
+
+
 def test_the_index_follows_a_new_person_and_a_change_of_name_in_the_same_transaction():
     admin = national()
     with transaction.atomic():
