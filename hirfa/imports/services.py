@@ -37,6 +37,7 @@ from hirfa.imports.columns import (
     row_data,
 )
 from hirfa.imports.models import ImportedRow, ImportIssue, ImportRun
+from hirfa.register.bulk import PERSON_COLUMNS, PERSON_FIELDS, REGISTRATION_COLUMNS, insert_rows
 from hirfa.register.models import Person, Registration
 from hirfa.register.numbers import make_number
 from hirfa.register.services import clean_craft, clean_person, reserve_serials
@@ -135,44 +136,6 @@ def _validate(chunk: _Chunk, number: int, row: list, header: list, positions, ta
     chunk.valid.append((number, person, craft, data["legacy_number"][:40]))
 
 
-PERSON_FIELDS = (
-    "cnie",
-    "first_name_ar",
-    "last_name_ar",
-    "first_name_latin",
-    "last_name_latin",
-    "first_name_zgh",
-    "last_name_zgh",
-    "sex",
-    "birth_date",
-    "birth_place",
-    "nationality",
-    "address",
-    "commune",
-    "phone",
-    "email",
-    "education",
-)
-PERSON_COLUMNS = [f"{f}_id" if f == "commune" else f for f in PERSON_FIELDS] + ["photo"]
-REGISTRATION_COLUMNS = [
-    "id",
-    "number",
-    "category",
-    "person_id",
-    "principal_activity_id",
-    "workplace_kind",
-    "workplace_commune_id",
-    "workplace_address",
-    "province_id",
-    "status",
-    "status_reason",
-    "registered_on",
-    "valid_until",
-    "created_at",
-    "updated_at",
-]
-
-
 def _person_values(person: dict) -> list:
     values = [person[f] for f in PERSON_FIELDS]
     values[PERSON_FIELDS.index("commune")] = person["commune"].pk
@@ -221,24 +184,6 @@ def _registered_cnies(cnies: list[str]) -> set[str]:
             cursor.execute(f"SELECT cnie FROM {table} WHERE cnie IN ({marks})", part)
             found.update(row[0] for row in cursor.fetchall())
     return found
-
-
-def _insert(model, columns: list[str], rows: list[tuple]) -> None:
-    """Rows straight into the model's table: COPY on PostgreSQL, executemany on SQLite.
-
-    Django's bulk_create spends most of an import building SQL; the values here are
-    already validated and converted by the register's own cleaning functions."""
-    if not rows:
-        return
-    table = model._meta.db_table
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-            return
-        marks = ", ".join(["%s"] * len(columns))
-        cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
 
 
 def _commit(run: ImportRun, chunk: _Chunk, header: list, positions) -> None:
@@ -296,14 +241,16 @@ def _commit(run: ImportRun, chunk: _Chunk, header: list, positions) -> None:
             )
             secondary += [(registration_ids[index], a.pk) for a in craft["secondary_activities"]]
             imported.append((run.pk, row, pid, legacy))
-        _insert(Person, ["id", *PERSON_COLUMNS, "search_keys", "created_at", "updated_at"], persons)
-        _insert(Registration, REGISTRATION_COLUMNS, registrations)
-        _insert(
-            Registration.secondary_activities.through,
+        insert_rows(Person._meta.db_table, PERSON_COLUMNS, persons)
+        insert_rows(Registration._meta.db_table, ["id", *REGISTRATION_COLUMNS], registrations)
+        insert_rows(
+            Registration.secondary_activities.through._meta.db_table,
             ["registration_id", "activity_id"],
             secondary,
         )
-        _insert(ImportedRow, ["run_id", "row", "person_id", "legacy_number"], imported)
+        insert_rows(
+            ImportedRow._meta.db_table, ["run_id", "row", "person_id", "legacy_number"], imported
+        )
         numbers = [registrations[0][1], registrations[-1][1]] if registrations else []
         for issue in chunk.issues:
             issue.run = run

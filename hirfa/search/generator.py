@@ -21,6 +21,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from hirfa.crafts.models import Activity
+from hirfa.register.bulk import PERSON_COLUMNS, REGISTRATION_COLUMNS, insert_rows
 from hirfa.register.models import Category, NumberCounter, Registration
 from hirfa.register.numbers import make_number
 from hirfa.register.services import NATIONAL_COUNTER
@@ -72,58 +73,6 @@ def _next_id(table: str) -> int:
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT COALESCE(MAX(id), 0) + 1 FROM {table}")
         return cursor.fetchone()[0]
-
-
-PERSON_COLUMNS = [
-    "id",
-    "cnie",
-    "first_name_ar",
-    "last_name_ar",
-    "first_name_latin",
-    "last_name_latin",
-    "first_name_zgh",
-    "last_name_zgh",
-    "sex",
-    "birth_date",
-    "birth_place",
-    "nationality",
-    "address",
-    "commune_id",
-    "phone",
-    "email",
-    "education",
-    "photo",
-    "search_keys",
-    "created_at",
-    "updated_at",
-]
-REGISTRATION_COLUMNS = [
-    "category",
-    "person_id",
-    "principal_activity_id",
-    "workplace_kind",
-    "workplace_commune_id",
-    "workplace_address",
-    "province_id",
-    "number",
-    "status",
-    "status_reason",
-    "registered_on",
-    "valid_until",
-    "created_at",
-    "updated_at",
-]
-
-
-def _insert(table: str, columns: list[str], rows: list[tuple]) -> None:
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-            return
-        marks = ", ".join(["%s"] * len(columns))
-        cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
 
 
 class _Keys:
@@ -235,6 +184,7 @@ def generate(artisans: int, *, seed: int = 2026, progress=None) -> dict:
             work = works[i] if workplaces[i] == "itinerant" else place
             registrations.append(
                 (
+                    make_number(first_serial + index),
                     categories[i],
                     pid,
                     crafts[i],
@@ -242,7 +192,6 @@ def generate(artisans: int, *, seed: int = 2026, progress=None) -> dict:
                     work[0],
                     f"Atelier {rng.randint(1, 99)}, {work[2]}",
                     work[1],
-                    make_number(first_serial + index),
                     status,
                     "",
                     registered,
@@ -252,8 +201,8 @@ def generate(artisans: int, *, seed: int = 2026, progress=None) -> dict:
                 )
             )
         with transaction.atomic():
-            _insert("register_person", PERSON_COLUMNS, persons)
-            _insert("register_registration", REGISTRATION_COLUMNS, registrations)
+            insert_rows("register_person", PERSON_COLUMNS, persons)
+            insert_rows("register_registration", REGISTRATION_COLUMNS, registrations)
         done += size
         if progress:
             progress(done)

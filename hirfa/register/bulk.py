@@ -1,0 +1,69 @@
+"""Rows written straight into the register's tables, for the bulk writers: the import of
+legacy lists (hirfa.imports) and the synthetic national register (hirfa.search.generator).
+
+Django's bulk_create spends most of a bulk load building SQL; these rows are already
+validated (or generated) and converted, so they go in with COPY on PostgreSQL and
+executemany on SQLite, in the column orders below.
+"""
+
+from django.db import connection
+
+# The columns of a person row, after its id, in the order of the cleaned fields
+# (hirfa.register.services.clean_person); `commune` is stored as its id.
+PERSON_FIELDS = (
+    "cnie",
+    "first_name_ar",
+    "last_name_ar",
+    "first_name_latin",
+    "last_name_latin",
+    "first_name_zgh",
+    "last_name_zgh",
+    "sex",
+    "birth_date",
+    "birth_place",
+    "nationality",
+    "address",
+    "commune",
+    "phone",
+    "email",
+    "education",
+)
+PERSON_COLUMNS = [
+    "id",
+    *(f"{field}_id" if field == "commune" else field for field in PERSON_FIELDS),
+    "photo",
+    "search_keys",
+    "created_at",
+    "updated_at",
+]
+# The columns of a registration row, after its id when the writer chooses it.
+REGISTRATION_COLUMNS = [
+    "number",
+    "category",
+    "person_id",
+    "principal_activity_id",
+    "workplace_kind",
+    "workplace_commune_id",
+    "workplace_address",
+    "province_id",
+    "status",
+    "status_reason",
+    "registered_on",
+    "valid_until",
+    "created_at",
+    "updated_at",
+]
+
+
+def insert_rows(table: str, columns: list[str], rows: list[tuple]) -> None:
+    """`rows` into `table`: COPY on PostgreSQL, executemany on SQLite."""
+    if not rows:
+        return
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        marks = ", ".join(["%s"] * len(columns))
+        cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
