@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from hirfa.cards import services
 from hirfa.core.errors import DomainError
@@ -16,4 +17,7 @@ class Command(BaseCommand):
             issued = services.issue_first_cards()
         except DomainError as error:  # no signing key valid now, for one
             raise CommandError(str(error.message)) from None
-        self.stdout.write(_("%(count)d first cards issued.") % {"count": issued})
+        self.stdout.write(
+            ngettext("%(count)d first card issued.", "%(count)d first cards issued.", issued)
+            % {"count": issued}
+        )
