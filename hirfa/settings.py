@@ -82,6 +82,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "hirfa.core.middleware.DomainErrorMiddleware",
 ]
 
 ROOT_URLCONF = "hirfa.urls"

@@ -1,6 +1,7 @@
 """Roles and what each may do.
 
-Views and API endpoints ask `has_capability`; no code compares role names itself.
+Code asks `has_capability` (or an app's `policy` module, which asks it); no code outside this
+module and the account services that create users compares role names.
 """
 
 from django.db import models
@@ -25,20 +26,29 @@ class Capability(models.TextChoices):
     MANAGE_NOMENCLATURE = "manage_nomenclature", _("Manage the crafts nomenclature")
     MANAGE_USERS = "manage_users", _("Manage users and API tokens")
     READ_AUDIT = "read_audit", _("Read the audit trail")
+    HOLD_OWN_FILE = "hold_own_file", _("Apply for oneself and follow one's own file")
+    SEE_NATION = "see_nation", _("See the whole country, not one territory")
 
 
 _STAFF_READ = {Capability.VIEW_WORKSPACE, Capability.VIEW_STAFF}
 
 CAPABILITIES: dict[str, frozenset[str]] = {
-    Role.ARTISAN: frozenset(),
+    Role.ARTISAN: frozenset({Capability.HOLD_OWN_FILE}),
     Role.AGENT: frozenset(_STAFF_READ | {Capability.FILE_ASSISTED}),
     Role.OFFICER: frozenset(_STAFF_READ | {Capability.REVIEW}),
-    Role.CNSS: frozenset({Capability.VIEW_WORKSPACE, Capability.EXCHANGE_CNSS}),
+    Role.CNSS: frozenset(
+        {Capability.VIEW_WORKSPACE, Capability.EXCHANGE_CNSS, Capability.SEE_NATION}
+    ),
     Role.ADMIN: frozenset(
         _STAFF_READ
-        | {Capability.MANAGE_NOMENCLATURE, Capability.MANAGE_USERS, Capability.READ_AUDIT}
+        | {
+            Capability.MANAGE_NOMENCLATURE,
+            Capability.MANAGE_USERS,
+            Capability.READ_AUDIT,
+            Capability.SEE_NATION,
+        }
     ),
-    Role.AUDITOR: frozenset(_STAFF_READ | {Capability.READ_AUDIT}),
+    Role.AUDITOR: frozenset(_STAFF_READ | {Capability.READ_AUDIT, Capability.SEE_NATION}),
 }
 
 # Roles whose accounts must be tied to a region or a province.

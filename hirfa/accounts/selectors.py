@@ -14,8 +14,6 @@ from hirfa.accounts.roles import Capability, Role, has_capability
 from hirfa.core.errors import NotFound
 from hirfa.territory.models import Organisation, Province, Region
 
-NATIONAL_ROLES = frozenset({Role.ADMIN, Role.CNSS, Role.AUDITOR})
-
 
 @dataclass(frozen=True)
 class Scope:
@@ -37,7 +35,7 @@ def scope_of(user) -> Scope:
         return Scope(province_id=user.scope_province_id)
     if user.scope_region_id:
         return Scope(region_id=user.scope_region_id)
-    if user.role in NATIONAL_ROLES:
+    if has_capability(user, Capability.SEE_NATION):
         return Scope(national=True)
     return Scope()
 

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.utils import translation
 
+from hirfa.core.errors import DomainError
 from hirfa.core.languages import is_supported, language_from_header
 
 
@@ -62,3 +63,23 @@ def _any_nul(query) -> bool:
     return any(
         "\0" in key or any("\0" in value for value in values) for key, values in query.lists()
     )
+
+
+class DomainErrorMiddleware:
+    """Answers a page whose view let a service's `DomainError` escape, as the API does for its
+    endpoints (`core/api_errors.py`): not found → 404, forbidden → 403, any other refusal → its
+    status, each with the error's translated message. Views catch a `DomainError` only to show
+    it beside a form; they never translate "not found" by hand."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, DomainError) or request.path.startswith("/api/"):
+            return None
+        from hirfa.core.views import domain_error_page
+
+        return domain_error_page(request, exception)

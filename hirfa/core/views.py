@@ -64,6 +64,20 @@ def page_not_found(request, exception=None):
     )
 
 
+def domain_error_page(request, error):
+    """The page for a refusal a view did not show beside a form (`DomainErrorMiddleware`)."""
+    if error.status == 404:
+        return page_not_found(request)
+    if error.status == 403:
+        return _error_page(request, 403, _("Access denied"), error.message)
+    return render(
+        request,
+        "core/error.html",
+        {"title": _("This cannot be done"), "message": error.message},
+        status=error.status,
+    )
+
+
 def server_error(request):
     title = _("Something went wrong")
     message = _("An error occurred on our side. It has been recorded; please try again later.")
