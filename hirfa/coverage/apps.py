@@ -6,3 +6,8 @@ class CoverageConfig(AppConfig):
     name = "hirfa.coverage"
     label = "coverage"
     verbose_name = _("Health coverage (AMO)")
+
+    def ready(self):
+        from hirfa.coverage import receivers
+
+        receivers.connect()

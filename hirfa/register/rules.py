@@ -3,9 +3,10 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from hirfa.register.models import Dossier
+from hirfa.register.models import Dossier, Registration
 
 S = Dossier.State
+R = Registration.Status
 
 OPEN_STATES = frozenset({S.DRAFT, S.SUBMITTED, S.IN_REVIEW, S.CHANGES_REQUESTED, S.RESUBMITTED})
 # States in which the applicant (or the agent who filed) may still edit the file.
@@ -22,6 +23,15 @@ TRANSITIONS: dict[str, tuple[frozenset, str]] = {
     "approve": (DECIDABLE_STATES, S.APPROVED),
     "reject": (DECIDABLE_STATES, S.REJECTED),
     "withdraw": (OPEN_STATES, S.WITHDRAWN),
+}
+
+# The lifecycle of a registration: action → (from statuses, to status).
+REGISTRATION_TRANSITIONS: dict[str, tuple[frozenset, str]] = {
+    "suspend": (frozenset({R.ACTIVE}), R.SUSPENDED),
+    "reinstate": (frozenset({R.SUSPENDED}), R.ACTIVE),
+    "strike_off": (frozenset({R.ACTIVE, R.SUSPENDED, R.EXPIRED}), R.STRUCK_OFF),
+    "expire": (frozenset({R.ACTIVE}), R.EXPIRED),
+    "renew": (frozenset({R.ACTIVE, R.EXPIRED}), R.ACTIVE),
 }
 
 

@@ -3,6 +3,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 
 from hirfa.accounts.models import User
+from hirfa.crafts.models import Activity
 from hirfa.register import services
 from hirfa.register.models import Document, Dossier, Person
 from hirfa.territory.models import Commune
@@ -258,7 +259,7 @@ def test_the_wizard_pages_are_in_arabic_right_to_left(client):
 
 def test_a_draft_can_be_changed_after_it_was_created(client):
     dossier = draft_of(logged_in_artisan(client))
-    other_activity = services.Activity.objects.filter(is_active=True).order_by("code").last()
+    other_activity = Activity.objects.filter(is_active=True).order_by("code").last()
     response = client.post("/me/apply/craft/", craft_post(principal_activity=other_activity.code))
     assert response["Location"] == "/me/apply/documents/"
     dossier.refresh_from_db()

@@ -1,0 +1,13 @@
+"""The duplicates app's answers to the register's changes (`hirfa.register.signals`)."""
+
+from hirfa.duplicates import services
+from hirfa.register import signals
+
+
+def _submitting(sender, *, dossier, **kwargs):
+    # Refuses a CNIE already registered; flags likely duplicates to the reviewer.
+    services.check_submission(dossier)
+
+
+def connect() -> None:
+    signals.dossier_submitting.connect(_submitting, dispatch_uid="duplicates.submitting")

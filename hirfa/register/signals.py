@@ -1,0 +1,20 @@
+"""What the register tells the apps above it, without importing them.
+
+The register is below cards, coverage and duplicates (docs/architecture.md): they react to its
+changes through these signals, connected in their `AppConfig.ready()`. Every signal is sent
+inside the transaction of the change, so a receiver's writes commit or roll back with it, and a
+receiver that raises a `DomainError` refuses the change.
+"""
+
+from django.dispatch import Signal
+
+# A dossier is about to be submitted (or resubmitted); `dossier` is locked. Receivers may
+# refuse (raise a DomainError) or record what a reviewer should see (likely duplicates).
+dossier_submitting = Signal()
+
+# A dossier was approved: `registration` was created, modified or renewed from `dossier`.
+registration_approved = Signal()
+
+# A registration's status changed: `registration`, `actor` (None for the daily pass),
+# `action` ("suspended", "reinstated", "struck_off", "expired") and `reason`.
+registration_status_changed = Signal()
