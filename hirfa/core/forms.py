@@ -15,3 +15,11 @@ def show_domain_error(request, form, error: DomainError) -> None:
         form.add_error(None, error.message)
     elif form is None:
         messages.error(request, error.message)
+
+
+class PlainLabels:
+    """Labels without the trailing colon, which reads badly above a field in Arabic."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)

@@ -1,12 +1,18 @@
-"""Forms shared by self-service and assisted filing. They collect; services validate."""
+"""The register's forms (self-service and assisted filing, review, registrations) and the
+choices they offer: activities by branch and the province-then-commune picker. Forms collect;
+services validate."""
 
 import re
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from hirfa.core.errors import NotFound
+from hirfa.core.forms import PlainLabels
+from hirfa.crafts.selectors import nomenclature_tree
 from hirfa.register.models import NATURAL_PERSON_CATEGORIES, Category, Education, Sex, WorkplaceKind
 from hirfa.register.rules import RejectionReason
+from hirfa.territory import selectors as territory
 
 PERSON_FIELDS = [
     "cnie",
@@ -195,3 +201,171 @@ def craft_initial(dossier) -> dict:
         "workplace_commune": dossier.workplace_commune.code,
         "workplace_address": dossier.workplace_address,
     }
+
+
+# --- Choices ------------------------------------------------------------------------------
+
+
+def activity_choices(*, include_retired: bool = False, with_codes: bool = False) -> list:
+    """Activities grouped by branch, in the nomenclature's order (branches with none left out);
+    `with_codes` shows each activity's code after its name, as staff type and read codes."""
+    return [
+        (branch.name, activities)
+        for category in nomenclature_tree(include_retired=include_retired)
+        for branch in category.branches.all()
+        if (
+            activities := [
+                (a.code, f"{a.name} ({a.code})" if with_codes else a.name)
+                for a in branch.activities.all()
+            ]
+        )
+    ]
+
+
+def choice_values(choices) -> set[str]:
+    """The values of (possibly grouped) choices."""
+    values = set()
+    for value, label in choices:
+        if isinstance(label, list | tuple):
+            values.update(code for code, _name in label)
+        elif value:
+            values.add(value)
+    return values
+
+
+def grouped_commune_choices(communes) -> list:
+    """Communes as choices grouped by province, in the order given."""
+    groups: dict = {}
+    for commune in communes:
+        groups.setdefault(commune.province, []).append((commune.code, commune.name))
+    return [(province.name, items) for province, items in groups.items()]
+
+
+def commune_picker(*, provinces, commune_code="", province_code="", communes=None) -> dict:
+    """What a province-then-commune picker shows.
+
+    The province is the one chosen (`province_code`), else the chosen commune's, else the only
+    one offered; its communes are listed. `communes` (a territory's, already read) are used
+    instead of a query and, when no province is chosen, are all offered grouped by province,
+    so that the picker works without JavaScript.
+    """
+    provinces = list(provinces)
+    by_code = {province.code: province for province in provinces}
+    commune_code = str(commune_code or "")
+    province = by_code.get(str(province_code or ""))
+    if province is None and commune_code:
+        if communes is not None:
+            commune = next((c for c in communes if c.code == commune_code), None)
+        else:
+            try:
+                commune = territory.commune_by_code(commune_code)
+            except NotFound:
+                commune = None
+        province = by_code.get(commune.province.code) if commune is not None else None
+    if province is None and len(provinces) == 1:
+        province = provinces[0]
+    picker = {"provinces": provinces, "commune": commune_code, "groups": []}
+    if province is None:
+        picker.update(province="", communes=[])
+        if communes is not None:
+            picker["groups"] = grouped_commune_choices(communes)
+        return picker
+    if communes is not None:
+        shown = [c for c in communes if c.province_id == province.pk]
+    else:
+        shown = list(territory.communes(province).order_by("code"))
+    picker.update(province=province.code, communes=shown)
+    return picker
+
+
+# --- Assisted filing (chamber agents) -----------------------------------------------------
+
+OUTSIDE_TERRITORY = _("Choose a commune of your territory.")
+
+
+def _commune_field(label, commune_choices) -> forms.ChoiceField:
+    field = forms.ChoiceField(label=label, error_messages={"invalid_choice": OUTSIDE_TERRITORY})
+    field.choices = [("", _("Choose a commune")), *commune_choices]
+    return field
+
+
+class AssistedPersonForm(PersonForm):
+    """The person's data, with the home commune picked from the agent's territory."""
+
+    def __init__(self, *args, commune_choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["commune"] = _commune_field(_("Commune of residence"), commune_choices)
+        for name in ("cnie", "phone", "email", "first_name_latin", "last_name_latin"):
+            self.fields[name].widget.attrs.update({"dir": "ltr", "autocomplete": "off"})
+        for name in ("first_name_ar", "last_name_ar"):
+            self.fields[name].widget.attrs.update({"dir": "rtl", "lang": "ar"})
+        self.fields["email"].widget.attrs["inputmode"] = "email"
+
+
+class AssistedCraftForm(CraftForm):
+    """Category (natural persons only), activities picked by branch, workplace in scope."""
+
+    def __init__(self, *args, commune_choices, activity_choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["principal_activity"] = forms.ChoiceField(
+            label=_("Principal activity"),
+            choices=[("", _("Choose the activity")), *activity_choices],
+        )
+        self.fields["secondary_activities"] = forms.MultipleChoiceField(
+            label=_("Secondary activities (up to three)"),
+            choices=activity_choices,
+            required=False,
+        )
+        self.fields["workplace_commune"] = _commune_field(
+            _("Commune of the workplace"), commune_choices
+        )
+
+    def craft_data(self) -> dict:
+        return dict(self.cleaned_data)
+
+
+class AssistedEntityForm(EntityForm):
+    """The entity's data, with the head office's commune picked from the agent's territory."""
+
+    def __init__(self, *args, commune_choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["commune"] = _commune_field(_("Commune of the head office"), commune_choices)
+        for name in ("ice", "register_number", "phone", "email", "name_fr", "supervisor"):
+            self.fields[name].widget.attrs.update({"dir": "ltr", "autocomplete": "off"})
+        self.fields["name_ar"].widget.attrs.update({"dir": "rtl", "lang": "ar"})
+        self.fields["email"].widget.attrs["inputmode"] = "email"
+
+
+class AssistedEntityCraftForm(AssistedCraftForm):
+    """The craft of an entity: its category is asked with the entity itself."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["category"]
+
+
+class StrikeOffForm(ReasonForm):
+    until = None
+    confirm = forms.BooleanField(
+        label=_("I understand that striking off is final: it cannot be undone."),
+        error_messages={"required": _("Tick the box to confirm.")},
+    )
+
+
+# --- The artisan's own space --------------------------------------------------------------
+
+
+class ClaimForm(PlainLabels, forms.Form):
+    cnie = forms.CharField(
+        label=_("Your national identity card number (CNIE)"),
+        max_length=20,
+        help_text=_("As written on your card, for example BE123456."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "dir": "ltr"}),
+    )
+
+
+class DeclarationForm(PlainLabels, forms.Form):
+    declaration = forms.BooleanField(
+        label=_("I declare that this information is true and complete."),
+        error_messages={"required": _("Tick this box to send your application.")},
+    )

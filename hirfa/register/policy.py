@@ -55,6 +55,21 @@ def is_open(dossier: Dossier | None) -> bool:
     return dossier is not None and dossier.state in OPEN_STATES
 
 
+def may_correct_at_desk(user, dossier: Dossier) -> bool:
+    """The agent who filed a person's first application corrects its data and craft on the
+    desk's form while it can change (documents are changed on the file's page)."""
+    return (
+        may_change_now(user, dossier)
+        and dossier.person_id is not None
+        and dossier.kind == Dossier.Kind.REGISTRATION
+    )
+
+
+def is_with_reviewer(dossier: Dossier) -> bool:
+    """Sent and not yet decided: the provincial officer has it."""
+    return dossier.state in DECIDABLE_STATES
+
+
 def may_review(user) -> bool:
     return has_capability(user, Capability.REVIEW)
 

@@ -144,6 +144,12 @@ def current_dossier_of(user) -> Dossier | None:
     return dossiers_for(user).order_by("-created_at", "-id").first()
 
 
+def current_registration_of(user) -> Registration | None:
+    """The most recent registration in the user's reach: an artisan's own (the one place
+    that answers "my registration")."""
+    return registrations_for(user).order_by("-created_at", "-id").first()
+
+
 def is_national(user) -> bool:
     return scope_of(user).national
 

@@ -4,7 +4,7 @@ import pytest
 
 from hirfa.register import services
 from hirfa.register.models import Dossier
-from hirfa.register.views.staff import PAGE_SIZE
+from hirfa.register.views.common import PAGE_SIZE
 from tests.factories import agent_of, craft_data, officer_of, person_data
 from tests.register.test_staff_support import (
     AGADIR_CITY,
