@@ -125,6 +125,8 @@ class DossierOut(Schema):
     missing_documents: list[str]
     documents: list[DocumentOut]
     messages: list[MessageOut]
+    # Identity changes a modification or a renewal proposes, applied on approval only.
+    person_changes: dict[str, dict[str, str | None]] = {}
 
 
 class DossierSummaryOut(Schema):
@@ -215,6 +217,7 @@ def _dossier_out(dossier) -> dict:
         "missing_documents": [r.code for r in selectors.missing_documents(dossier)],
         "documents": [_document_out(d) for d in dossier.documents.all()],
         "messages": [{"body": m.body, "at": m.at} for m in dossier.messages.all()],
+        "person_changes": dossier.person_changes or {},
     }
 
 

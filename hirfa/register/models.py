@@ -358,6 +358,9 @@ class Dossier(CraftRecord):
     )
     rejection_reason = models.CharField(_("reason of rejection"), max_length=30, blank=True)
     decision_note = models.TextField(_("decision note"), blank=True)
+    # A change of a registered person's identity, proposed by a modification or a renewal and
+    # applied on approval only: {field: {"from": old, "to": new}} (codes and ISO dates).
+    person_changes = models.JSONField(_("proposed identity changes"), default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -51,6 +51,13 @@ def may_change_now(user, dossier: Dossier) -> bool:
     return may_edit(user, dossier) and is_editable(dossier)
 
 
+def identity_waits_for_approval(dossier: Dossier) -> bool:
+    """A registered person's identity changes only when an officer approves the change: a
+    modification or a renewal proposes it; a first application writes it (it is reviewed
+    whole before anyone is registered)."""
+    return dossier.kind != Dossier.Kind.REGISTRATION
+
+
 def is_open(dossier: Dossier | None) -> bool:
     return dossier is not None and dossier.state in OPEN_STATES
 

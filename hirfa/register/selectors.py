@@ -5,7 +5,7 @@ from datetime import timedelta
 from django.db.models import Count, QuerySet
 from django.utils import timezone
 
-from hirfa.accounts.roles import Capability, Role, has_capability
+from hirfa.accounts.roles import Capability, has_capability
 from hirfa.accounts.selectors import provinces_for, restrict, scope_of
 from hirfa.core.errors import NotFound
 from hirfa.register.models import DocumentRequirement, Dossier, Registration
@@ -25,7 +25,7 @@ def dossiers_for(user) -> QuerySet[Dossier]:
     base = Dossier.objects.select_related(
         "person", "entity", "principal_activity", "province", "workplace_commune", "registration"
     )
-    if getattr(user, "is_authenticated", False) and user.role == Role.ARTISAN:
+    if has_capability(user, Capability.HOLD_OWN_FILE):
         return base.filter(person__user=user)
     if not _staff_may_see(user):
         return base.none()
@@ -102,7 +102,7 @@ def registrations_for(user) -> QuerySet[Registration]:
     base = Registration.objects.select_related(
         "person", "entity", "principal_activity", "province", "workplace_commune"
     )
-    if getattr(user, "is_authenticated", False) and user.role == Role.ARTISAN:
+    if has_capability(user, Capability.HOLD_OWN_FILE):
         return base.filter(person__user=user)
     if not _staff_may_see(user):
         return base.none()

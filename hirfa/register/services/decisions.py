@@ -9,13 +9,14 @@ from django.utils.translation import gettext as _
 
 from hirfa.audit.services import record
 from hirfa.core.errors import Conflict
-from hirfa.register import signals
+from hirfa.register import policy, signals
 from hirfa.register.models import (
     Dossier,
     NumberCounter,
     Registration,
 )
 from hirfa.register.numbers import make_number
+from hirfa.register.services.identity import apply_person_changes
 from hirfa.register.services.workflow import _check_state, _locked_for_review, _move
 
 NATIONAL_COUNTER = "national"
@@ -57,6 +58,8 @@ def approve(*, officer, dossier: Dossier, note: str = "") -> Dossier:
         registration = _apply_modification(dossier, officer)
     else:
         registration = _renew(dossier, officer, today)
+    if policy.identity_waits_for_approval(dossier):
+        apply_person_changes(dossier, officer)
     dossier.registration = registration
     # The cards app issues (or reissues) the card, after commit for a first registration.
     signals.registration_approved.send(

@@ -20,27 +20,12 @@ from hirfa.register.models import (
     Registration,
 )
 from hirfa.register.rules import OPEN_STATES
+from hirfa.register.services.identity import person_diff, refuse_taken_cnie, save_person
 from hirfa.register.services.validation import clean_craft, clean_entity, clean_person
 from hirfa.register.services.workflow import _locked_for_editor
 
 # The document kind whose image also becomes the person's photo (professional card).
 PHOTO_KIND = "photo"
-
-
-def _save_person(clean: dict, *, person: Person | None, user=None) -> Person:
-    existing = Person.objects.filter(cnie=clean["cnie"]).exclude(pk=getattr(person, "pk", None))
-    if existing.exists():
-        raise Conflict(
-            _("A file already exists for this national identity card number."),
-            fields={"cnie": [_("This CNIE is already in the register.")]},
-        )
-    person = person or Person()
-    for field, value in clean.items():
-        setattr(person, field, value)
-    if user is not None:
-        person.user = user
-    person.save()
-    return person
 
 
 def _apply_craft(dossier: Dossier, craft: dict) -> None:
@@ -63,7 +48,7 @@ def start_dossier(*, applicant, person_data: dict, craft_data: dict) -> Dossier:
         raise Conflict(_("You already have a file. Continue it from your space."))
     person_clean, craft = clean_person(person_data), clean_craft(craft_data)
     # After a withdrawn or rejected application, the same person applies again.
-    person = _save_person(person_clean, person=existing, user=applicant)
+    person = save_person(person_clean, person=existing, user=applicant)
     return _create_dossier(person, craft, filed_by=applicant, assisted=False)
 
 
@@ -80,7 +65,7 @@ def file_assisted(*, agent, person_data: dict, craft_data: dict, consent: bool) 
         )
     if not selectors.province_in_scope(agent, craft["workplace_commune"].province):
         raise Forbidden(_("This workplace is outside your territory."))
-    person = _save_person(person_clean, person=None)
+    person = save_person(person_clean, person=None)
     dossier = _create_dossier(person, craft, filed_by=agent, assisted=True)
     dossier.consent_at = timezone.now()
     dossier.save(update_fields=["consent_at"])
@@ -134,28 +119,59 @@ def _create_dossier(person, craft, *, filed_by, assisted, entity=None) -> Dossie
     return dossier
 
 
+def _craft_values(dossier: Dossier) -> dict:
+    return {
+        "category": dossier.category,
+        "principal_activity": dossier.principal_activity.code,
+        "workplace_kind": dossier.workplace_kind,
+        "workplace_commune": dossier.workplace_commune.code,
+        "workplace_address": dossier.workplace_address,
+        "secondary_activities": sorted(a.code for a in dossier.secondary_activities.all()),
+    }
+
+
 @transaction.atomic
 def update_dossier(*, actor, dossier: Dossier, person_data=None, craft_data=None) -> Dossier:
-    """Edit a draft, or a file whose reviewer asked for changes."""
+    """Edit a draft, or a file whose reviewer asked for changes.
+
+    The identity of a registered person (a modification or a renewal) is not written: the
+    change is kept on the dossier for the reviewer, and applied only if it is approved.
+    """
     dossier = _locked_for_editor(actor, dossier)
     if not policy.is_editable(dossier):
         raise Conflict(_("This file can no longer be changed."))
-    changed = []
+    changed, audit = [], {}
     if person_data is not None:
-        _save_person(clean_person(person_data), person=dossier.person)
-        changed.append("person")
+        clean = clean_person(person_data)
+        diff = person_diff(dossier.person, clean)
+        if policy.identity_waits_for_approval(dossier):
+            refuse_taken_cnie(clean["cnie"], dossier.person)
+            dossier.person_changes = diff
+            dossier.save(update_fields=["person_changes", "updated_at"])
+            changed.append("person_changes")
+        else:
+            save_person(clean, person=dossier.person)
+            changed.append("person")
+        audit["person"] = diff
     if craft_data is not None:
         craft = clean_craft(craft_data)
+        before = _craft_values(dossier)
         _apply_craft(dossier, craft)
         dossier.save()
         dossier.secondary_activities.set(craft["secondary_activities"])
+        after = _craft_values(dossier)
         changed.append("craft")
+        audit["craft"] = {
+            field: {"from": before[field], "to": after[field]}
+            for field in before
+            if before[field] != after[field]
+        }
     record(
         actor=actor,
         action="dossier.updated",
         obj=dossier,
         province_code=dossier.province.code,
-        data={"changed": changed},
+        data={"changed": changed, **audit},
     )
     return dossier
 

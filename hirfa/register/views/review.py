@@ -21,7 +21,7 @@ from hirfa.register.forms import (
     choice_values,
     grouped_commune_choices,
 )
-from hirfa.register.models import Dossier
+from hirfa.register.models import Dossier, Person
 from hirfa.register.rules import RejectionReason
 from hirfa.register.views.common import (
     PAGE_SIZE,
@@ -132,6 +132,10 @@ def _decision_page(request, dossier: Dossier, *, status=200, **forms_):
         "person": dossier.person,
         "entity": dossier.entity,
         "secondary": list(dossier.secondary_activities.all()),
+        "person_changes": [
+            (Person._meta.get_field(field).verbose_name, change["from"], change["to"])
+            for field, change in (dossier.person_changes or {}).items()
+        ],
         "documents": documents,
         "missing": selectors.missing_documents(dossier),
         "reviewer_messages": dossier.messages.all(),
