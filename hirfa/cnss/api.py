@@ -11,7 +11,8 @@ from ninja.pagination import paginate
 from pydantic import Field
 
 from hirfa.accounts.api_auth import authenticated
-from hirfa.cnss import selectors, services
+from hirfa.cnss import exchange_format as fmt
+from hirfa.cnss import policy, selectors, services
 from hirfa.cnss.keys import public_key_text
 from hirfa.core.api_errors import ErrorOut
 from hirfa.core.errors import DomainError, Forbidden
@@ -80,7 +81,7 @@ class PublicKeyOut(Schema):
 
 
 def _liaison(request):
-    if not selectors.may_exchange(request.auth):
+    if not policy.may_exchange(request.auth):
         raise Forbidden()
     return request.auth
 
@@ -172,8 +173,6 @@ def import_batch(request, file: File[UploadedFile]):
     summary="Our Ed25519 public key, with which the CNSS verifies our batches",
 )
 def public_key(request):
-    from hirfa.cnss import exchange_format as fmt
-
     _liaison(request)
     text = public_key_text()
     return {

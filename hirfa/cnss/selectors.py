@@ -10,17 +10,13 @@ from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from hirfa.accounts.roles import Capability, has_capability
+from hirfa.cnss import policy
 from hirfa.cnss.models import Batch, Direction, LineRejection, RefusedFile, SentItem
 from hirfa.core.errors import NotFound
 
 
-def may_exchange(user) -> bool:
-    return has_capability(user, Capability.EXCHANGE_CNSS)
-
-
 def batches_for(user, *, direction: str = "", kind: str = "") -> QuerySet[Batch]:
-    if not may_exchange(user):
+    if not policy.may_exchange(user):
         return Batch.objects.none()
     batches = Batch.objects.all()
     if direction:
@@ -42,7 +38,7 @@ def rejections_of(batch: Batch) -> QuerySet[LineRejection]:
 
 
 def refused_files_for(user) -> QuerySet[RefusedFile]:
-    if not may_exchange(user):
+    if not policy.may_exchange(user):
         return RefusedFile.objects.none()
     return RefusedFile.objects.order_by("-at", "-id")
 
@@ -86,7 +82,7 @@ class Reconciliation:
 
 def reconciliation(user, *, now=None) -> Reconciliation:
     """Per outbound batch: sent, acknowledged (accepted or rejected), awaiting, missing."""
-    if not may_exchange(user):
+    if not policy.may_exchange(user):
         return Reconciliation([])
     now = now or timezone.now()
     deadline = now - timedelta(days=settings.CNSS_ANSWER_DAYS)
@@ -127,7 +123,7 @@ def reconciliation(user, *, now=None) -> Reconciliation:
 
 def missing_items(user, *, now=None) -> QuerySet[SentItem]:
     """The artisans and dependants counted as missing, oldest batch first."""
-    if not may_exchange(user):
+    if not policy.may_exchange(user):
         return SentItem.objects.none()
     now = now or timezone.now()
     deadline = now - timedelta(days=settings.CNSS_ANSWER_DAYS)

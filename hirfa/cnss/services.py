@@ -26,16 +26,17 @@ from pathlib import Path
 from django.conf import settings
 from django.core.files import File
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Max, Q
+from django.db.models import F, Max
 from django.utils import timezone
 
 from hirfa.audit.services import record as audit
-from hirfa.cnss import connector
+from hirfa.cnss import connector, outbound
 from hirfa.cnss import exchange_format as fmt
 from hirfa.cnss.keys import cnss_public_keys, signing_key
 from hirfa.cnss.messages import file_message, line_message
 from hirfa.cnss.models import Batch, Counter, Direction, Kind, LineRejection, RefusedFile, SentItem
 from hirfa.core.errors import DomainError
+from hirfa.coverage import services as coverage
 
 logger = logging.getLogger(__name__)
 
@@ -46,99 +47,6 @@ AUDIT_LABEL = "system:cnss"
 
 
 # --- Export -------------------------------------------------------------------------------
-
-
-def _pre_registration(record) -> dict:
-    return {
-        "type": "pre_registration",
-        "number": record.number,
-        "cnie": record.cnie,
-        "first_name_ar": record.first_name_ar,
-        "last_name_ar": record.last_name_ar,
-        "first_name_latin": record.first_name_latin,
-        "last_name_latin": record.last_name_latin,
-        "sex": record.sex,
-        "birth_date": record.birth_date,
-        "phone": record.phone,
-        "province": record.province_code,
-        "commune": record.commune_code,
-        "category": record.category,
-        "activity": record.activity_code,
-        "approved_on": record.approved_on,
-    }
-
-
-def _dependant(record) -> dict:
-    return {
-        "type": "dependant",
-        "number": record.number,
-        "dependant_id": record.dependant_id,
-        "relation": record.relation,
-        "first_name_ar": record.first_name_ar,
-        "last_name_ar": record.last_name_ar,
-        "first_name_latin": record.first_name_latin,
-        "last_name_latin": record.last_name_latin,
-        "birth_date": record.birth_date,
-        "cnie": record.cnie or None,
-        "student": record.student,
-        "disabled": record.disabled,
-        "eligible_until": record.eligible_until,
-    }
-
-
-def _updates(limit: int | None) -> Iterator[dict]:
-    """Artisans the CNSS knows whose register data changed since we last sent them."""
-    from django.db.models import OuterRef, Subquery
-
-    from hirfa.register.models import Registration
-
-    last_sent = (
-        SentItem.objects.filter(key=OuterRef("number"))
-        .order_by("-batch__created_at")
-        .values("batch__created_at")[:1]
-    )
-    accepted = SentItem.objects.filter(
-        batch__kind=Kind.PRE_REGISTRATION, outcome=SentItem.Outcome.ACCEPTED
-    ).values("key")
-    changed = (
-        Registration.objects.filter(number__in=accepted, person__isnull=False)
-        .annotate(last_sent=Subquery(last_sent))
-        .filter(Q(updated_at__gt=F("last_sent")) | Q(person__updated_at__gt=F("last_sent")))
-        .select_related("person", "person__commune", "province", "principal_activity")
-        .order_by("number")
-    )
-    if limit is not None:
-        changed = changed[:limit]
-    for registration in changed.iterator(chunk_size=2000):
-        person = registration.person
-        yield {
-            "type": "update",
-            "number": registration.number,
-            "cnie": person.cnie,
-            "first_name_ar": person.first_name_ar,
-            "last_name_ar": person.last_name_ar,
-            "first_name_latin": person.first_name_latin,
-            "last_name_latin": person.last_name_latin,
-            "sex": person.sex,
-            "birth_date": person.birth_date,
-            "phone": person.phone,
-            "province": registration.province.code,
-            "commune": person.commune.code,
-            "category": registration.category,
-            "activity": registration.principal_activity.code,
-            "approved_on": registration.registered_on,
-            "status": registration.status,
-        }
-
-
-def _outbound_sources(limit: int | None):
-    from hirfa.coverage import selectors as coverage
-
-    return [
-        (Kind.PRE_REGISTRATION, map(_pre_registration, coverage.to_pre_register(limit=limit))),
-        (Kind.DEPENDANTS, map(_dependant, coverage.dependant_updates(limit=limit))),
-        (Kind.UPDATE, _updates(limit)),
-    ]
 
 
 def _next_sequence(name: str) -> int:
@@ -166,7 +74,7 @@ def export_batches(
     """
     via = via or connector.transport()
     batches = []
-    for kind, records in _outbound_sources(limit):
+    for kind, records in outbound.sources(limit):
         batch = _write_batch(kind, records, actor=actor)
         if batch is not None:
             batches.append(batch)
@@ -251,8 +159,6 @@ def _keys_of(batch: Batch) -> Iterator[str]:
 
 
 def _mark_sent(batch: Batch) -> None:
-    from hirfa.coverage import services as coverage
-
     source = f"cnss:batch:{batch.batch_id}"
     if batch.kind == Kind.PRE_REGISTRATION:
         coverage.mark_sent(
@@ -479,34 +385,41 @@ class _Acknowledgements:
                 keys.clear()
 
 
-# The coverage's set-based services, by record type, and each line's arguments for them.
-_BULK = {
-    "immatriculation": (
-        "record_immatriculations",
-        lambda r: (r["number"], r["cnss_number"], r["on"]),
-    ),
-    "rejection": ("record_rejections", lambda r: (r["number"], r["code"], r["reason"])),
-    "payment": (
-        "record_payments",
-        lambda r: (r["number"], r["period"], r["amount"], r["paid_on"], r["reference"]),
-    ),
-    "rights": ("record_rights_statements", lambda r: (r["number"], r["status"], r["on"])),
-}
+def _bulk_services() -> dict:
+    """The coverage's set-based services, by record type, and each line's arguments for them.
+    Looked up at each call, so that a service replaced on the module (tests) is the one called."""
+    return {
+        "immatriculation": (
+            coverage.record_immatriculations,
+            lambda r: (r["number"], r["cnss_number"], r["on"]),
+        ),
+        "rejection": (
+            coverage.record_rejections,
+            lambda r: (r["number"], r["code"], r["reason"]),
+        ),
+        "payment": (
+            coverage.record_payments,
+            lambda r: (r["number"], r["period"], r["amount"], r["paid_on"], r["reference"]),
+        ),
+        "rights": (
+            coverage.record_rights_statements,
+            lambda r: (r["number"], r["status"], r["on"]),
+        ),
+    }
 
 
 def _apply_chunk(lines: list[fmt.Line], source: str) -> dict[int, DomainError]:
     """Apply a chunk of valid lines (each about another artisan): the refused ones."""
-    from hirfa.coverage import services as coverage
-
     by_type: dict[str, list[fmt.Line]] = {}
     for line in lines:
         by_type.setdefault(line.record["type"], []).append(line)
+    bulk = _bulk_services()
     refused: dict[int, DomainError] = {}
     for kind, group in by_type.items():
-        if kind in _BULK:
-            name, arguments = _BULK[kind]
+        if kind in bulk:
+            service, arguments = bulk[kind]
             items = [(line.number, *arguments(line.record)) for line in group]
-            refused.update(getattr(coverage, name)(items=items, source=source))
+            refused.update(service(items=items, source=source))
             continue
         # Dependant decisions are few: one by one, each in a savepoint.
         for line in group:

@@ -18,10 +18,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from hirfa.cnss import selectors, services
+from hirfa.cnss import policy, selectors, services
 from hirfa.cnss.connector import TransportError
 from hirfa.cnss.models import Direction, Kind
-from hirfa.core.errors import NotFound
 
 PAGE_SIZE = 50
 
@@ -31,15 +30,8 @@ class ImportForm(forms.Form):
 
 
 def _liaison(request) -> None:
-    if not selectors.may_exchange(request.user):
+    if not policy.may_exchange(request.user):
         raise PermissionDenied
-
-
-def _batch(request, batch_id):
-    try:
-        return selectors.batch_for(request.user, batch_id)
-    except NotFound:
-        raise Http404 from None
 
 
 @login_required
@@ -75,7 +67,7 @@ def batches(request):
 @require_GET
 def batch(request, batch_id):
     _liaison(request)
-    item = _batch(request, batch_id)
+    item = selectors.batch_for(request.user, batch_id)
     page = Paginator(selectors.rejections_of(item), PAGE_SIZE).get_page(request.GET.get("page"))
     answers = selectors.batches_for(request.user).filter(in_reply_to=item.batch_id)
     return render(request, "cnss/batch.html", {"batch": item, "page": page, "answers": answers})
@@ -85,7 +77,7 @@ def batch(request, batch_id):
 @require_GET
 def batch_file(request, batch_id):
     _liaison(request)
-    item = _batch(request, batch_id)
+    item = selectors.batch_for(request.user, batch_id)
     if not item.file:
         raise Http404
     return FileResponse(

@@ -3,6 +3,14 @@ from django.contrib import messages
 from hirfa.core.errors import DomainError
 
 
+class PlainLabels:
+    """A form mixin: labels without the suffix (":") Django adds, as the screens show them."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
 def show_domain_error(request, form, error: DomainError) -> None:
     """Put a service's refusal on the form: field messages beside their fields, the rest on top."""
     placed = False
@@ -15,11 +23,3 @@ def show_domain_error(request, form, error: DomainError) -> None:
         form.add_error(None, error.message)
     elif form is None:
         messages.error(request, error.message)
-
-
-class PlainLabels:
-    """Labels without the trailing colon, which reads badly above a field in Arabic."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("label_suffix", "")
-        super().__init__(*args, **kwargs)

@@ -11,10 +11,9 @@ from ninja.files import UploadedFile
 from pydantic import Field
 
 from hirfa.accounts.api_auth import authenticated
-from hirfa.accounts.roles import Role
 from hirfa.core.api_errors import ErrorOut
 from hirfa.core.errors import NotFound
-from hirfa.coverage import selectors, services
+from hirfa.coverage import policy, selectors, services
 from hirfa.coverage.models import Dependant, State
 from hirfa.coverage.wording import status_of
 from hirfa.register.models import Registration
@@ -112,7 +111,7 @@ class RateOut(Schema):
 
 
 def _dependant_out(dependant: Dependant) -> dict:
-    missing = services.missing_documents(dependant) if dependant.state == "declared" else []
+    missing = services.missing_documents(dependant) if policy.awaits_check(dependant) else []
     return {
         **{
             field: getattr(dependant, field)
@@ -168,7 +167,7 @@ def _registration(user, number: str) -> Registration:
 def _own(user) -> Registration:
     registration = (
         registrations_for(user).filter(person__isnull=False).order_by("-created_at").first()
-        if user.role == Role.ARTISAN
+        if policy.holds_own_file(user)
         else None
     )
     if registration is None:

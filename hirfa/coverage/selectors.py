@@ -6,9 +6,10 @@ from datetime import date
 
 from django.db.models import Count, F, Q, QuerySet, Sum
 
-from hirfa.accounts.roles import Capability, Role, has_capability
+from hirfa.accounts.roles import Capability, has_capability
 from hirfa.accounts.selectors import restrict
 from hirfa.core.errors import NotFound
+from hirfa.coverage import policy
 from hirfa.coverage.models import ContributionRate, Dependant, Enrolment, State
 from hirfa.register.models import NATURAL_PERSON_CATEGORIES, Registration
 from hirfa.register.selectors import registrations_for
@@ -175,7 +176,7 @@ def artisan_registration_for(user, number) -> Registration:
 
 def dependant_for(user, pk) -> Dependant:
     """A dependant the user may see: of their own registration, or of their territory."""
-    if getattr(user, "role", None) == Role.ARTISAN:
+    if policy.holds_own_file(user):
         dependants = Dependant.objects.filter(registration__person__user=user)
     else:
         dependants = restrict(Dependant.objects.all(), user, via="registration__province")

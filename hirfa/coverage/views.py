@@ -1,7 +1,7 @@
 """Screens of the health coverage: the artisan's page (/me/coverage/), the agents' dependants,
-the officers' figures and the national schedule. Views collect and show; services decide."""
+the officers' figures and the national schedule. Views collect and show; services decide,
+and `policy` says what each user may do (the templates ask it through `may` and `actions`)."""
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -9,109 +9,22 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from hirfa.accounts.roles import Capability, Role, has_capability
+from hirfa.accounts.roles import Capability, has_capability
 from hirfa.accounts.selectors import province_for, provinces_for
 from hirfa.audit.services import record_access
-from hirfa.core.errors import DomainError, NotFound
+from hirfa.core.errors import DomainError
 from hirfa.core.files import inline_file_response
 from hirfa.core.forms import show_domain_error
-from hirfa.coverage import selectors, services
-from hirfa.coverage.models import (
-    ClosingReason,
-    ContributionCategory,
-    Dependant,
-    DependantDocument,
-    State,
-)
+from hirfa.coverage import policy, selectors, services
+from hirfa.coverage.forms import CloseForm, DependantForm, DocumentForm, RateForm, RefuseForm
+from hirfa.coverage.models import Dependant, DependantDocument, State
 from hirfa.coverage.wording import status_of
-from hirfa.register.models import Registration, Sex
+from hirfa.register.models import Registration
 from hirfa.register.selectors import registrations_for
 
 RECENT_MONTHS = 6
-
-
-class _PlainLabels:
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("label_suffix", "")
-        super().__init__(*args, **kwargs)
-
-
-class DependantForm(_PlainLabels, forms.Form):
-    relation = forms.ChoiceField(
-        label=gettext_lazy("Who is it?"),
-        choices=Dependant.Relation.choices,
-        widget=forms.RadioSelect,
-    )
-    first_name_ar = forms.CharField(label=gettext_lazy("First name in Arabic"), max_length=100)
-    last_name_ar = forms.CharField(label=gettext_lazy("Family name in Arabic"), max_length=100)
-    first_name_latin = forms.CharField(
-        label=gettext_lazy("First name in Latin letters"), max_length=100
-    )
-    last_name_latin = forms.CharField(
-        label=gettext_lazy("Family name in Latin letters"), max_length=100
-    )
-    sex = forms.ChoiceField(
-        label=gettext_lazy("Sex"), choices=Sex.choices, widget=forms.RadioSelect
-    )
-    birth_date = forms.CharField(
-        label=gettext_lazy("Date of birth"), widget=forms.DateInput(attrs={"type": "date"})
-    )
-    cnie = forms.CharField(
-        label=gettext_lazy("National identity card number (if any)"),
-        max_length=20,
-        required=False,
-        widget=forms.TextInput(attrs={"dir": "ltr", "autocomplete": "off"}),
-    )
-    student = forms.BooleanField(label=gettext_lazy("In higher education"), required=False)
-    married = forms.BooleanField(label=gettext_lazy("Married (for a child)"), required=False)
-    disabled = forms.BooleanField(label=gettext_lazy("Has a disability"), required=False)
-
-
-class DocumentForm(_PlainLabels, forms.Form):
-    kind = forms.ChoiceField(label=gettext_lazy("Document"), choices=DependantDocument.Kind.choices)
-    file = forms.FileField(label=gettext_lazy("File (PDF, JPEG or PNG)"))
-
-
-class RefuseForm(_PlainLabels, forms.Form):
-    reason = forms.CharField(label=gettext_lazy("Reason"), max_length=300)
-
-
-class CloseForm(_PlainLabels, forms.Form):
-    reason = forms.ChoiceField(
-        label=gettext_lazy("Reason"),
-        choices=[
-            (ClosingReason.DEATH, ClosingReason.DEATH.label),
-            (ClosingReason.OTHER_SCHEME, ClosingReason.OTHER_SCHEME.label),
-        ],
-    )
-    on = forms.DateField(label=gettext_lazy("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    note = forms.CharField(label=gettext_lazy("Note"), max_length=300, required=False)
-
-
-class RateForm(_PlainLabels, forms.Form):
-    category = forms.ChoiceField(
-        label=gettext_lazy("Contribution category"), choices=ContributionCategory.choices
-    )
-    starts_on = forms.CharField(
-        label=gettext_lazy("From the month (YYYY-MM)"),
-        widget=forms.TextInput(attrs={"type": "month", "dir": "ltr"}),
-    )
-    basis = forms.CharField(
-        label=gettext_lazy("Flat-rate monthly income (MAD)"),
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "dir": "ltr"}),
-    )
-    rate = forms.CharField(
-        label=gettext_lazy("Rate (%)"),
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "dir": "ltr"}),
-    )
-    monthly_amount = forms.CharField(
-        label=gettext_lazy("Monthly contribution (MAD)"),
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "dir": "ltr"}),
-    )
-    source = forms.CharField(label=gettext_lazy("Source (decree, date)"), max_length=300)
 
 
 def _own_registration(user) -> Registration | None:
@@ -120,7 +33,7 @@ def _own_registration(user) -> Registration | None:
 
 def _artisan(view):
     def wrapper(request, *args, **kwargs):
-        if request.user.role != Role.ARTISAN:
+        if not policy.holds_own_file(request.user):
             raise PermissionDenied
         return view(request, *args, **kwargs)
 
@@ -128,21 +41,23 @@ def _artisan(view):
     return login_required(wrapper)
 
 
-def _coverage_context(registration):
+def _missing_labels(dependant: Dependant) -> list:
+    return [
+        DependantDocument.Kind(k).label
+        for k in services.missing_documents(dependant)
+        if k in DependantDocument.Kind.values
+    ]
+
+
+def _coverage_context(user, registration):
     enrolment = selectors.enrolment_of(registration) if registration else None
     statement = services.statement_of(enrolment) if enrolment else None
     dependants = list(selectors.dependants_of(registration)) if registration else []
     opening = services.expected_opening(enrolment) if enrolment else None
     for dependant in dependants:
-        dependant.missing = (
-            [
-                DependantDocument.Kind(k).label
-                for k in services.missing_documents(dependant)
-                if k in DependantDocument.Kind.values
-            ]
-            if dependant.state == Dependant.State.DECLARED
-            else []
-        )
+        dependant.registration = registration  # the same row: no query per dependant
+        dependant.actions = policy.DependantActions.of(user, dependant)
+        dependant.missing = _missing_labels(dependant) if policy.awaits_check(dependant) else []
     return {
         "registration": registration,
         "enrolment": enrolment,
@@ -151,18 +66,14 @@ def _coverage_context(registration):
         "status": status_of(registration, enrolment, statement),
         "dependants": dependants,
         "expected_opening": opening if opening and opening >= timezone.localdate() else None,
+        "may": policy.CoverageActions.of(user, registration, enrolment),
     }
 
 
 @_artisan
 def mine(request):
     registration = _own_registration(request.user)
-    context = _coverage_context(registration)
-    context["may_declare"] = bool(
-        registration
-        and registration.status != Registration.Status.STRUCK_OFF
-        and not (context["enrolment"] and context["enrolment"].state == State.CLOSED)
-    )
+    context = _coverage_context(request.user, registration)
     context["document_form"] = DocumentForm()
     return render(request, "coverage/mine.html", context)
 
@@ -254,10 +165,7 @@ def overview(request):
     province = None
     code = request.GET.get("province")
     if code:
-        try:
-            province = province_for(user, code)
-        except NotFound:
-            raise Http404 from None
+        province = province_for(user, code)
     figures = selectors.figures_for(user, province)
     context = {
         "figures": figures,
@@ -265,17 +173,10 @@ def overview(request):
         "province": province,
         "provinces": provinces_for(user),
         "to_confirm": list(selectors.dependants_to_confirm(user)[:50]),
-        "may_edit_schedule": services.may_edit_schedule(user),
+        "may_edit_schedule": policy.may_edit_schedule(user),
         "is_agent": has_capability(user, Capability.FILE_ASSISTED),
     }
     return render(request, "coverage/overview.html", context)
-
-
-def _registration_in_scope(user, number) -> Registration:
-    try:
-        return selectors.artisan_registration_for(user, number)
-    except NotFound:
-        raise Http404 from None
 
 
 @_agent
@@ -287,28 +188,28 @@ def find_artisan(request):
 @_agent
 def artisan(request, number):
     """An artisan's coverage as an agent sees it: declare, check and close from here."""
-    registration = _registration_in_scope(request.user, number)
+    registration = selectors.artisan_registration_for(request.user, number)
     record_access(
         actor=request.user,
         obj=registration.person,
         province_code=registration.province.code,
         reason="coverage",
     )
-    context = _coverage_context(registration)
+    context = _coverage_context(request.user, registration)
     context.update(close_form=CloseForm(initial={"on": timezone.localdate()}))
     return render(request, "coverage/artisan.html", context)
 
 
 @_agent
 def artisan_declare(request, number):
-    registration = _registration_in_scope(request.user, number)
+    registration = selectors.artisan_registration_for(request.user, number)
     return _declare(request, registration, done=redirect("coverage:artisan", number=number).url)
 
 
 @_agent
 @require_POST
 def artisan_close(request, number):
-    registration = _registration_in_scope(request.user, number)
+    registration = selectors.artisan_registration_for(request.user, number)
     form = CloseForm(request.POST)
     if form.is_valid():
         try:
@@ -326,7 +227,7 @@ def artisan_close(request, number):
 @_agent
 @require_POST
 def artisan_send_again(request, number):
-    registration = _registration_in_scope(request.user, number)
+    registration = selectors.artisan_registration_for(request.user, number)
     try:
         services.send_again(agent=request.user, registration=registration)
         messages.success(request, _("The file goes to the CNSS with the next batch."))
@@ -335,16 +236,9 @@ def artisan_send_again(request, number):
     return redirect("coverage:artisan", number=number)
 
 
-def _dependant_in_scope(user, pk) -> Dependant:
-    try:
-        return selectors.dependant_for(user, pk)
-    except NotFound:
-        raise Http404 from None
-
-
 @_agent
 def dependant(request, pk):
-    dependant = _dependant_in_scope(request.user, pk)
+    dependant = selectors.dependant_for(request.user, pk)
     if request.method == "POST":
         action = request.POST.get("action")
         try:
@@ -369,9 +263,8 @@ def dependant(request, pk):
         "coverage/dependant.html",
         {
             "dependant": dependant,
-            "missing": [
-                DependantDocument.Kind(k).label for k in services.missing_documents(dependant)
-            ],
+            "missing": _missing_labels(dependant),
+            "actions": policy.DependantActions.of(request.user, dependant),
             "document_form": DocumentForm(),
             "refuse_form": RefuseForm(),
         },
@@ -385,16 +278,16 @@ def document_file(request, pk, doc_id):
         DependantDocument.objects.select_related("dependant"), pk=doc_id, dependant_id=pk
     )
     user = request.user
-    if user.role != Role.ARTISAN and not has_capability(user, Capability.FILE_ASSISTED):
+    if not policy.may_see_documents(user):
         raise PermissionDenied
-    _dependant_in_scope(user, pk)
+    selectors.dependant_for(user, pk)
     return inline_file_response(document)
 
 
 @_staff
 def schedule(request):
     """The contribution schedule; national administrators add a row from a month on."""
-    may_edit = services.may_edit_schedule(request.user)
+    may_edit = policy.may_edit_schedule(request.user)
     form = RateForm(request.POST or None)
     status = 200
     if request.method == "POST":

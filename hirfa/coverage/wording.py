@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from hirfa.coverage import services
+from hirfa.coverage import policy, services
 from hirfa.coverage.models import State
 from hirfa.register.models import Registration
 
@@ -43,7 +43,7 @@ def status_of(registration: Registration | None, enrolment, statement) -> Status
             "act",
         )
     state = enrolment.state if enrolment else State.NOT_ENROLLED
-    if state == State.NOT_ENROLLED and enrolment and enrolment.rejected_at:
+    if policy.awaits_sending_again(enrolment):
         return Status(
             _("The CNSS could not register you"),
             _("The CNSS said: %(reason)s") % {"reason": enrolment.rejection_reason},

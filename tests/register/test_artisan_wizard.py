@@ -4,7 +4,6 @@ from django.utils import translation
 
 from hirfa.accounts.models import User
 from hirfa.crafts.models import Activity
-from hirfa.register import services
 from hirfa.register.models import Document, Dossier, Person
 from hirfa.territory.models import Commune
 from tests.factories import officer_of
