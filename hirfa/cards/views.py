@@ -298,7 +298,7 @@ def my_card(request):
     user = request.user
     if user.role != Role.ARTISAN:
         raise PermissionDenied
-    registration = register_selectors.registrations_for(user).order_by("-created_at", "-id").first()
+    registration = register_selectors.current_registration_of(user)
     if registration is None:
         raise Http404
     card = selectors.current_card(registration)

@@ -17,7 +17,7 @@ from hirfa.coverage import policy, selectors, services
 from hirfa.coverage.models import Dependant, State
 from hirfa.coverage.wording import status_of
 from hirfa.register.models import Registration
-from hirfa.register.selectors import registrations_for
+from hirfa.register.selectors import current_registration_of
 
 router = Router(tags=["coverage"], auth=authenticated)
 
@@ -165,11 +165,7 @@ def _registration(user, number: str) -> Registration:
 
 
 def _own(user) -> Registration:
-    registration = (
-        registrations_for(user).filter(person__isnull=False).order_by("-created_at").first()
-        if policy.holds_own_file(user)
-        else None
-    )
+    registration = current_registration_of(user) if policy.holds_own_file(user) else None
     if registration is None:
         raise NotFound()
     return registration

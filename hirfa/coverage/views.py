@@ -21,14 +21,9 @@ from hirfa.coverage import policy, selectors, services
 from hirfa.coverage.forms import CloseForm, DependantForm, DocumentForm, RateForm, RefuseForm
 from hirfa.coverage.models import Dependant, DependantDocument, State
 from hirfa.coverage.wording import status_of
-from hirfa.register.models import Registration
-from hirfa.register.selectors import registrations_for
+from hirfa.register.selectors import current_registration_of
 
 RECENT_MONTHS = 6
-
-
-def _own_registration(user) -> Registration | None:
-    return registrations_for(user).order_by("-created_at", "-id").first()
 
 
 def _artisan(view):
@@ -72,7 +67,7 @@ def _coverage_context(user, registration):
 
 @_artisan
 def mine(request):
-    registration = _own_registration(request.user)
+    registration = current_registration_of(request.user)
     context = _coverage_context(request.user, registration)
     context["document_form"] = DocumentForm()
     return render(request, "coverage/mine.html", context)
@@ -102,7 +97,7 @@ def _declare(request, registration, *, done):
 
 @_artisan
 def mine_declare(request):
-    registration = _own_registration(request.user)
+    registration = current_registration_of(request.user)
     if registration is None:
         raise Http404
     return _declare(request, registration, done="coverage:mine")
@@ -130,7 +125,7 @@ def _attach(request, dependant, done):
 @_artisan
 @require_POST
 def mine_attach(request, pk):
-    registration = _own_registration(request.user)
+    registration = current_registration_of(request.user)
     dependant = get_object_or_404(Dependant, pk=pk, registration=registration)
     return _attach(request, dependant, redirect("coverage:mine"))
 
