@@ -102,7 +102,7 @@ SIGNUP_PHONE = "signup_phone"
 
 
 def _start_page(user) -> str:
-    return reverse("artisan:space") if user.role == Role.ARTISAN else reverse("core:home")
+    return reverse("artisan:space") if user.role == Role.ARTISAN else reverse("site:home")
 
 
 @sensitive_post_parameters("password", "password2")

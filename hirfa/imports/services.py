@@ -27,6 +27,7 @@ from hirfa.accounts.selectors import restrict
 from hirfa.audit.services import record
 from hirfa.cards import services as cards
 from hirfa.core.errors import DomainError
+from hirfa.core.names import name_keys
 from hirfa.crafts.models import Activity
 from hirfa.imports.columns import (
     FileProblem,
@@ -41,7 +42,6 @@ from hirfa.register.bulk import PERSON_COLUMNS, PERSON_FIELDS, REGISTRATION_COLU
 from hirfa.register.models import Person, Registration
 from hirfa.register.numbers import make_number
 from hirfa.register.services import clean_craft, clean_person, reserve_serials
-from hirfa.search.normalize import name_keys
 from hirfa.territory.models import Commune, Province
 
 CHUNK_SIZE = 2_000
