@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from openpyxl import Workbook
 
 from hirfa.accounts.roles import Capability, Role, has_capability
 from hirfa.accounts.selectors import provinces_for, regions_for
@@ -169,8 +170,6 @@ def csv_chunks(queryset) -> Iterator[str]:
 
 def xlsx_file(queryset):
     """A temporary file holding the workbook, positioned at its start."""
-    from openpyxl import Workbook
-
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("Registrations")[:31])
     sheet.append(_headers())

@@ -10,6 +10,7 @@ Rows are committed in chunks, each chunk with the run's `last_row`: a run killed
 any point resumes after its last committed chunk.
 """
 
+import csv
 import hashlib
 import time
 from collections.abc import Callable
@@ -364,8 +365,6 @@ REPORT_HEADER = ("row", "column", "kind", "message")
 
 def write_report(run: ImportRun, target) -> int:
     """The per-row report of a run (CSV) into the text stream `target`; returns its lines."""
-    import csv
-
     writer = csv.writer(target)
     with translation.override(run.language):
         writer.writerow([_("row"), _("column"), _("kind"), _("message")])

@@ -2,7 +2,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from hirfa.accounts.roles import Capability, has_capability
-from hirfa.cards.services import may_manage_cards
+from hirfa.cards.policy import may_manage_cards
 
 
 def navigation(request):
