@@ -11,6 +11,8 @@ from django.db.models import Q, QuerySet
 
 from hirfa.accounts.models import ApiToken, User
 from hirfa.accounts.roles import Capability, Role, has_capability
+from hirfa.audit.models import AuditEntry
+from hirfa.audit.selectors import entries_about
 from hirfa.core.errors import NotFound
 from hirfa.territory.models import Organisation, Province, Region
 
@@ -122,3 +124,16 @@ def staff_member_for(user, username: str) -> User:
 
 def active_tokens_of(user) -> QuerySet[ApiToken]:
     return ApiToken.objects.filter(user=user, revoked_at__isnull=True)
+
+
+def history_for(user, *, object_type: str, object_id) -> QuerySet[AuditEntry]:
+    """The audit entries about one object, oldest first, that `user` may read.
+
+    Holders of `READ_AUDIT` (auditors, national administrators) read every entry;
+    other staff read the entries whose province is in their territorial scope;
+    everybody else reads nothing.
+    """
+    entries = entries_about(object_type=object_type, object_id=object_id)
+    if has_capability(user, Capability.READ_AUDIT):
+        return entries
+    return entries.filter(province_code__in=provinces_for(user).values("code"))

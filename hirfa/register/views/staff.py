@@ -24,8 +24,7 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from hirfa.accounts.roles import Capability, has_capability
-from hirfa.accounts.selectors import provinces_for
-from hirfa.audit.selectors import history_for
+from hirfa.accounts.selectors import history_for, provinces_for
 from hirfa.audit.services import record_access
 from hirfa.core import validators
 from hirfa.core.errors import Conflict, DomainError, Forbidden, NotFound
