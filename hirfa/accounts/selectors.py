@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 
 from hirfa.accounts.models import ApiToken, User
-from hirfa.accounts.roles import Capability, Role, has_capability
+from hirfa.accounts.roles import Capability, has_capability, roles_with
 from hirfa.audit.models import AuditEntry
 from hirfa.audit.selectors import entries_about
 from hirfa.core.errors import NotFound
@@ -102,7 +102,7 @@ def staff_for(user) -> QuerySet[User]:
     """Staff accounts whose own scope lies inside the user's scope."""
     if not has_capability(user, Capability.VIEW_STAFF):
         return User.objects.none()
-    staff = User.objects.exclude(role=Role.ARTISAN).select_related(
+    staff = User.objects.exclude(role__in=roles_with(Capability.HOLD_OWN_FILE)).select_related(
         "scope_region", "scope_province", "organisation"
     )
     scope = scope_of(user)

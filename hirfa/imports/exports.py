@@ -17,11 +17,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
-from hirfa.accounts.roles import Capability, Role, has_capability
 from hirfa.accounts.selectors import provinces_for, regions_for
 from hirfa.audit.services import record
 from hirfa.core.errors import DomainError, Forbidden
 from hirfa.crafts.models import Activity
+from hirfa.imports.policy import may_export
 from hirfa.register import selectors
 from hirfa.register.models import Category, Registration
 
@@ -89,7 +89,7 @@ _LOOKS_LIKE_A_CODE = re.compile(r"[\w.-]+", re.ASCII)
 
 def clean_filters(user, params) -> Filters:
     """The filters asked, checked against the user's territory and the reference lists."""
-    if not has_capability(user, Capability.VIEW_WORKSPACE) or user.role == Role.ARTISAN:
+    if not may_export(user):
         raise Forbidden()
     filters = Filters(
         **{field: str(params.get(field) or "").strip()[:40] for field in Filters.__annotations__}
