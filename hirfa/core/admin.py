@@ -30,6 +30,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         response = super().change_view(request, object_id, form_url, extra_context)
+        # Fetching the object again costs a query: only for the admins that log.
         logs = type(self).log_access is not ReadOnlyAdmin.log_access
         if logs and request.method == "GET" and response.status_code == 200:
             obj = self.get_object(request, unquote(object_id))
