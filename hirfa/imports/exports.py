@@ -15,12 +15,13 @@ from dataclasses import asdict, dataclass
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from openpyxl import Workbook
 
-from hirfa.accounts.roles import Capability, Role, has_capability
 from hirfa.accounts.selectors import provinces_for, regions_for
 from hirfa.audit.services import record
 from hirfa.core.errors import DomainError, Forbidden
 from hirfa.crafts.models import Activity
+from hirfa.imports.policy import may_export
 from hirfa.register import selectors
 from hirfa.register.models import Category, Registration
 
@@ -88,7 +89,7 @@ _LOOKS_LIKE_A_CODE = re.compile(r"[\w.-]+", re.ASCII)
 
 def clean_filters(user, params) -> Filters:
     """The filters asked, checked against the user's territory and the reference lists."""
-    if not has_capability(user, Capability.VIEW_WORKSPACE) or user.role == Role.ARTISAN:
+    if not may_export(user):
         raise Forbidden()
     filters = Filters(
         **{field: str(params.get(field) or "").strip()[:40] for field in Filters.__annotations__}
@@ -169,8 +170,6 @@ def csv_chunks(queryset) -> Iterator[str]:
 
 def xlsx_file(queryset):
     """A temporary file holding the workbook, positioned at its start."""
-    from openpyxl import Workbook
-
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("Registrations")[:31])
     sheet.append(_headers())

@@ -4,11 +4,11 @@ from collections import Counter
 import pytest
 from django.core.management import CommandError, call_command
 
+from hirfa.core.names import name_keys
 from hirfa.register import services
 from hirfa.register.models import NumberCounter, Person, Registration
 from hirfa.register.numbers import is_valid
 from hirfa.search.names import FAMILY_NAMES
-from hirfa.search.normalize import name_keys
 from hirfa.search.selectors import search
 from tests.factories import agent_of, national, officer_of, submitted_dossier
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from hirfa.accounts.roles import Capability
-from hirfa.audit.selectors import history_for
+from hirfa.accounts.selectors import history_for
 from hirfa.audit.services import record_access
 from hirfa.core import validators
 from hirfa.core.errors import Conflict, DomainError, Forbidden
