@@ -21,6 +21,7 @@ from rapidfuzz import fuzz
 from hirfa.core import validators
 from hirfa.core.names import fold_latin, name_text, query_keys
 from hirfa.register import numbers
+from hirfa.register.filters import RegistrationFilters
 from hirfa.register.models import Dossier, LegalEntity, Person, Registration
 from hirfa.register.rules import OPEN_STATES
 from hirfa.register.selectors import dossiers_for, registrations_for
@@ -41,14 +42,8 @@ _REGISTRANTS = (("person_id", "register_person"), ("entity_id", "register_legale
 _DIGITS_ONLY = re.compile(r"[\d\s.\-+()\u0660-\u0669\u06f0-\u06f9]+")
 
 
-@dataclass(frozen=True)
-class Filters:
-    region: str = ""
-    province: str = ""
-    commune: str = ""
-    activity: str = ""
-    category: str = ""
-    status: str = ""
+# The filters of a search: those of every list of registrations (`register/filters.py`).
+Filters = RegistrationFilters
 
 
 @dataclass
