@@ -31,7 +31,7 @@ def test_a_value_that_cannot_be_a_code_is_dropped_without_asking_the_database(
 ):
     user = officer_of("09.581")
     with django_assert_num_queries(0):
-        filters, problems = clean_filters(user, {"activity": "09\u0130581"})
+        _filters, problems = clean_filters(user, {"activity": "09\u0130581"})
     assert list(problems) == ["activity"]
 
 
@@ -42,7 +42,7 @@ def test_open_file_states_are_statuses_only_where_asked():
 
 
 def test_only_the_filters_a_list_offers_are_read():
-    filters, problems = clean_filters(
+    _filters, problems = clean_filters(
         officer_of("09.581"), {"status": "nope", "category": "x"}, only=("category",)
     )
     assert list(problems) == ["category"]
