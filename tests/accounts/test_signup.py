@@ -10,7 +10,7 @@ from hirfa.accounts.models import PhoneVerification, User
 from hirfa.accounts.roles import Role
 from hirfa.core.errors import DomainError
 from hirfa.notifications import backends
-from tests.register.test_artisan_support import (
+from tests.register.helpers import (
     ARABIC_PAGE,
     PASSWORD,
     PHONE,

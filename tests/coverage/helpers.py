@@ -1,20 +1,11 @@
-"""Building blocks of the coverage tests: an approved artisan, and the CNSS's answers."""
+"""Building blocks of the coverage tests: the CNSS's answers (an approved artisan is
+`tests.factories.approved_registration`)."""
 
 from datetime import date
 
 from hirfa.coverage import services
-from hirfa.register import services as register
-from tests.factories import agent_of, officer_of, submitted_dossier
 
 SOURCE = "cnss:batch:TEST"
-
-
-def approved_registration(cnie="JK123456", phone="0612345678", **overrides):
-    """A natural person's registration, approved in Tiznit."""
-    officer = officer_of("09.581")
-    agent = agent_of("09")
-    dossier = submitted_dossier(agent, cnie=cnie, phone=phone, **overrides)
-    return register.approve(officer=officer, dossier=dossier).registration
 
 
 def immatriculated(registration, *, cnss_number="123456789", on=date(2026, 1, 10)):

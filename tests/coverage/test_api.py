@@ -6,8 +6,8 @@ import pytest
 
 from hirfa.coverage.models import ContributionRate, Dependant
 from hirfa.coverage.money import add_months
-from tests.coverage.helpers import approved_registration, immatriculated
-from tests.factories import UserFactory, agent_of, national, pdf_upload
+from tests.coverage.helpers import immatriculated
+from tests.factories import UserFactory, agent_of, approved_registration, national, pdf_upload
 
 pytestmark = pytest.mark.django_db
 

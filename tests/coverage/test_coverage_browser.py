@@ -7,8 +7,8 @@ import pytest
 from django.apps import apps
 from django.test import Client
 
-from tests.coverage.helpers import approved_registration, immatriculated
-from tests.factories import UserFactory
+from tests.coverage.helpers import immatriculated
+from tests.factories import UserFactory, approved_registration
 
 pytestmark = pytest.mark.browser
 

@@ -9,8 +9,8 @@ from hirfa.core.errors import DomainError, Forbidden, NotFound
 from hirfa.coverage import selectors, services
 from hirfa.coverage.models import Dependant, EligibilityRule
 from hirfa.register.models import Person
-from tests.coverage.helpers import SOURCE, approved_registration, immatriculated
-from tests.factories import UserFactory, agent_of, pdf_upload
+from tests.coverage.helpers import SOURCE, immatriculated
+from tests.factories import UserFactory, agent_of, approved_registration, pdf_upload
 
 pytestmark = pytest.mark.django_db
 

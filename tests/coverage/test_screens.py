@@ -7,8 +7,15 @@ import pytest
 
 from hirfa.coverage.models import ContributionRate, Dependant
 from hirfa.coverage.money import add_months
-from tests.coverage.helpers import approved_registration, immatriculated, pay
-from tests.factories import UserFactory, agent_of, national, officer_of, pdf_upload
+from tests.coverage.helpers import immatriculated, pay
+from tests.factories import (
+    UserFactory,
+    agent_of,
+    approved_registration,
+    national,
+    officer_of,
+    pdf_upload,
+)
 
 pytestmark = pytest.mark.django_db
 

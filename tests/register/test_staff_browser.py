@@ -6,7 +6,7 @@ from django.test import Client
 from hirfa.register import services
 from hirfa.register.models import Dossier
 from tests.factories import TIZNIT_CITY, agent_of, officer_of
-from tests.register.test_staff_support import submitted
+from tests.register.helpers import submitted
 
 pytestmark = pytest.mark.browser
 
