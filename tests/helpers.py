@@ -1,0 +1,22 @@
+"""Helpers shared by the whole suite (factories of the domain's objects are in
+`tests/factories.py`)."""
+
+import signal
+from contextlib import contextmanager
+
+# The signals whose handlers the background-job worker (`db_worker`) replaces with its own.
+WORKER_SIGNALS = tuple(
+    getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGQUIT") if hasattr(signal, name)
+)
+
+
+@contextmanager
+def signal_handlers_kept(signals=WORKER_SIGNALS):
+    """Put back, on leaving, the handlers these signals had on entering."""
+    saved = {number: signal.getsignal(number) for number in signals}
+    try:
+        yield
+    finally:
+        for number, handler in saved.items():
+            if handler is not None:  # None: a handler not installed from Python
+                signal.signal(number, handler)
