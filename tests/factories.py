@@ -34,6 +34,15 @@ class UserFactory(DjangoModelFactory):
             obj.save()
 
 
+def account_for(person, **kwargs) -> User:
+    """An artisan's account (`UserFactory(**kwargs)`) that holds `person`'s file: their
+    own space at /me/."""
+    user = UserFactory(**kwargs)
+    person.user = user
+    person.save()
+    return user
+
+
 def officer_of(province_code: str, **kwargs) -> User:
     return UserFactory(role=Role.OFFICER, scope_province=province(province_code), **kwargs)
 

@@ -1,11 +1,24 @@
-"""Building blocks of the coverage tests: the CNSS's answers (an approved artisan is
-`tests.factories.approved_registration`)."""
+"""Building blocks of the coverage tests: a dependant's data and the CNSS's answers (an
+approved artisan is `tests.factories.approved_registration`)."""
 
 from datetime import date
 
 from hirfa.coverage import services
 
 SOURCE = "cnss:batch:TEST"
+
+
+def child(**overrides) -> dict:
+    """A child as declared by the artisan or an agent (born in 2015)."""
+    return {
+        "relation": "child",
+        "first_name_ar": "يوسف",
+        "last_name_ar": "أيت لحسن",
+        "first_name_latin": "Youssef",
+        "last_name_latin": "Ait Lahcen",
+        "sex": "M",
+        "birth_date": "2015-05-02",
+    } | overrides
 
 
 def immatriculated(registration, *, cnss_number="123456789", on=date(2026, 1, 10)):

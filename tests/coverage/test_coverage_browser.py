@@ -8,7 +8,7 @@ from django.apps import apps
 from django.test import Client
 
 from tests.coverage.helpers import immatriculated
-from tests.factories import UserFactory, approved_registration
+from tests.factories import account_for, approved_registration
 
 pytestmark = pytest.mark.browser
 
@@ -18,10 +18,8 @@ def test_the_artisan_reads_their_coverage_on_a_phone_without_scrolling_sideways(
     importlib.import_module("hirfa.coverage.migrations.0002_seed_rules_and_schedule").seed(
         apps, None
     )
-    user = UserFactory(phone="+212612345678")
     registration = approved_registration()
-    registration.person.user = user
-    registration.person.save()
+    user = account_for(registration.person, phone="+212612345678")
     immatriculated(registration, cnss_number="123456789", on=date(2026, 1, 10))
     client = Client()
     client.force_login(user)
