@@ -6,6 +6,7 @@ from django.core.management import call_command
 
 from hirfa.crafts.services import load_nomenclature
 from hirfa.territory.services import load_territory
+from tests.factories import agent_of, officer_of
 from tests.helpers import signal_handlers_kept
 
 
@@ -30,6 +31,18 @@ def reference_data():
     importlib.import_module("hirfa.register.migrations.0002_seed_counter_and_documents").seed(
         apps, None
     )
+
+
+@pytest.fixture
+def agent():
+    """An agent of the Souss-Massa chamber of crafts (region 09)."""
+    return agent_of("09", username="agent")
+
+
+@pytest.fixture
+def officer():
+    """An officer of the Tiznit directorate (province 09.581)."""
+    return officer_of("09.581", username="officer")
 
 
 @pytest.fixture(autouse=True)

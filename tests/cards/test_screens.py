@@ -17,11 +17,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def agent():
-    return agent_of("09")
-
-
-@pytest.fixture
 def card(run_jobs, agent):
     return issued_card(run_jobs, agent=agent)
 

@@ -25,11 +25,6 @@ def registration():
     return approved_registration()
 
 
-@pytest.fixture
-def agent():
-    return agent_of("09")
-
-
 def test_an_agent_declares_a_child_who_is_eligible_until_the_day_before_22(registration, agent):
     dependant = services.declare_dependant(actor=agent, registration=registration, data=child())
     assert dependant.state == Dependant.State.DECLARED

@@ -9,7 +9,6 @@ from hirfa.duplicates.models import Candidate, Merge
 from hirfa.register import services as register
 from hirfa.register.models import Dossier, Person, Registration
 from tests.factories import (
-    agent_of,
     approved_dossier,
     complete_dossier,
     officer_of,
@@ -17,16 +16,6 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def agent():
-    return agent_of("09", username="agent")
-
-
-@pytest.fixture
-def officer():
-    return officer_of("09.581", username="officer")
 
 
 def test_a_respelled_artisan_with_the_same_birth_date_is_flagged_with_reasons(agent, officer):
