@@ -20,3 +20,15 @@ def signal_handlers_kept(signals=WORKER_SIGNALS):
         for number, handler in saved.items():
             if handler is not None:  # None: a handler not installed from Python
                 signal.signal(number, handler)
+
+
+def database_url() -> str:
+    """The DATABASE_URL of the test database, for a command run in another process."""
+    from django.db import connection
+
+    s = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{s['NAME']}"
+    password = f":{s['PASSWORD']}" if s.get("PASSWORD") else ""
+    host = s.get("HOST") or "127.0.0.1"
+    return f"postgres://{s['USER']}{password}@{host}:{s.get('PORT') or 5432}/{s['NAME']}"
