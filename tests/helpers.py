@@ -1,8 +1,13 @@
 """Helpers shared by the whole suite (factories of the domain's objects are in
 `tests/factories.py`)."""
 
+import re
 import signal
 from contextlib import contextmanager
+from functools import cache
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
 
 # The signals whose handlers the background-job worker (`db_worker`) replaces with its own.
 WORKER_SIGNALS = tuple(
@@ -32,3 +37,16 @@ def database_url() -> str:
     password = f":{s['PASSWORD']}" if s.get("PASSWORD") else ""
     host = s.get("HOST") or "127.0.0.1"
     return f"postgres://{s['USER']}{password}@{host}:{s.get('PORT') or 5432}/{s['NAME']}"
+
+
+@cache
+def card_qr_doc() -> str:
+    """docs/card-qr.md, the specification other verifiers of the card's QR are written from."""
+    return (ROOT / "docs" / "card-qr.md").read_text()
+
+
+def block_after(title: str) -> str:
+    """The code block that follows `title` in docs/card-qr.md, on one line."""
+    match = re.search(re.escape(title) + r".*?\n```\n(.*?)\n```", card_qr_doc(), re.S)
+    assert match, title
+    return match.group(1).replace("\n", "")
