@@ -34,6 +34,11 @@ class UserFactory(DjangoModelFactory):
             obj.save()
 
 
+def artisan_account(phone: str = "+212612345678", **kwargs) -> User:
+    """An artisan's account as signing up opens it: their phone number is their username."""
+    return UserFactory(role=Role.ARTISAN, username=phone, phone=phone, **kwargs)
+
+
 def account_for(person, **kwargs) -> User:
     """An artisan's account (`UserFactory(**kwargs)`) that holds `person`'s file: their
     own space at /me/."""

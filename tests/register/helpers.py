@@ -10,7 +10,6 @@ from django.utils import timezone
 from PIL import Image
 
 from hirfa.accounts.models import User
-from hirfa.accounts.roles import Role
 from hirfa.crafts.models import Activity
 from hirfa.notifications.models import Notification
 from hirfa.register import services
@@ -19,7 +18,7 @@ from hirfa.territory.models import Commune
 from tests.factories import (
     AGADIR_CITY,
     TIZNIT_CITY,
-    UserFactory,
+    artisan_account,
     attach_required_documents,
     complete_dossier,
     craft_data,
@@ -114,12 +113,8 @@ def last_code(phone: str = PHONE) -> str:
     return re.search(r"\b(\d{6})\b", body).group(1)
 
 
-def artisan(phone: str = PHONE, **kwargs) -> User:
-    return UserFactory(role=Role.ARTISAN, username=phone, phone=phone, **kwargs)
-
-
 def logged_in_artisan(client, phone: str = PHONE) -> User:
-    user = artisan(phone)
+    user = artisan_account(phone)
     client.force_login(user)
     return user
 

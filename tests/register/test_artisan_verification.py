@@ -2,12 +2,11 @@ import pytest
 
 from hirfa.register import services
 from hirfa.register.numbers import format_number, make_number
-from tests.factories import officer_of
+from tests.factories import artisan_account, officer_of
 from tests.register.helpers import (
     ARABIC_PAGE,
     TIZNIT,
     approved_registration_of,
-    artisan,
 )
 
 pytestmark = pytest.mark.django_db
@@ -15,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def registration():
-    return approved_registration_of(artisan())
+    return approved_registration_of(artisan_account())
 
 
 def verify(client, number, code):

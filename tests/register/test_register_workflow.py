@@ -9,7 +9,7 @@ from hirfa.register.models import Dossier, Person, Registration
 from hirfa.register.numbers import parse_number
 from tests.factories import (
     AGADIR_CITY,
-    UserFactory,
+    artisan_account,
     complete_dossier,
     craft_data,
     officer_of,
@@ -362,7 +362,7 @@ class TestLifecycle:
 
 def test_an_artisan_claims_the_file_an_agent_filed_with_phone_and_cnie(agent):
     complete_dossier(agent)
-    artisan = UserFactory(role="artisan", phone="+212612345678", username="+212612345678")
+    artisan = artisan_account()
     with pytest.raises(DomainError):
         services.claim_person(user=artisan, cnie="ZZ999999")
     person = services.claim_person(user=artisan, cnie="jk 123456")
@@ -370,7 +370,7 @@ def test_an_artisan_claims_the_file_an_agent_filed_with_phone_and_cnie(agent):
 
 
 def test_a_self_service_applicant_files_their_own_dossier():
-    artisan = UserFactory(role="artisan", phone="+212612345678", username="+212612345678")
+    artisan = artisan_account()
     dossier = services.start_dossier(
         applicant=artisan, person_data=person_data(), craft_data=craft_data()
     )
