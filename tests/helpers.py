@@ -50,3 +50,15 @@ def block_after(title: str) -> str:
     match = re.search(re.escape(title) + r".*?\n```\n(.*?)\n```", card_qr_doc(), re.S)
     assert match, title
     return match.group(1).replace("\n", "")
+
+
+def log_in_page(page, user, url: str) -> None:
+    """Sign `user` in for a browser page of the live server at `url`, without the login form:
+    the session cookie of Django's test client."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    page.context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": url}]
+    )
