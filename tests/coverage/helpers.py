@@ -4,6 +4,7 @@ approved artisan is `tests.factories.approved_registration`)."""
 from datetime import date
 
 from hirfa.coverage import services
+from tests.factories import agent_of, pdf_upload
 
 SOURCE = "cnss:batch:TEST"
 
@@ -19,6 +20,20 @@ def child(**overrides) -> dict:
         "sex": "M",
         "birth_date": "2015-05-02",
     } | overrides
+
+
+def confirmed_child(registration, agent=None, **overrides):
+    """A `child` declared by an agent (of Souss-Massa unless told), every document it needs
+    attached, and confirmed: ready to go to the CNSS."""
+    agent = agent or agent_of("09")
+    dependant = services.declare_dependant(
+        actor=agent, registration=registration, data=child(**overrides)
+    )
+    for kind in services.required_documents(dependant):
+        services.attach_dependant_document(
+            actor=agent, dependant=dependant, kind=kind, uploaded=pdf_upload()
+        )
+    return services.confirm_dependant(agent=agent, dependant=dependant)
 
 
 def immatriculated(registration, *, cnss_number="123456789", on=date(2026, 1, 10)):

@@ -9,7 +9,7 @@ from hirfa.core.errors import DomainError, Forbidden, NotFound
 from hirfa.coverage import selectors, services
 from hirfa.coverage.models import Dependant, EligibilityRule
 from hirfa.register.models import Person
-from tests.coverage.helpers import SOURCE, child, immatriculated
+from tests.coverage.helpers import SOURCE, child, confirmed_child, immatriculated
 from tests.factories import UserFactory, account_for, agent_of, approved_registration, pdf_upload
 
 pytestmark = pytest.mark.django_db
@@ -98,16 +98,6 @@ def test_an_agent_confirms_only_with_the_documents(registration, agent):
     )
     dependant = services.confirm_dependant(agent=agent, dependant=dependant)
     assert dependant.state == Dependant.State.CONFIRMED
-
-
-def confirmed_child(registration, agent, **overrides):
-    dependant = services.declare_dependant(
-        actor=agent, registration=registration, data=child(**overrides)
-    )
-    services.attach_dependant_document(
-        actor=agent, dependant=dependant, kind="birth_certificate", uploaded=pdf_upload()
-    )
-    return services.confirm_dependant(agent=agent, dependant=dependant)
 
 
 def test_confirmed_dependants_are_sent_once_the_artisan_is_immatriculated(registration, agent):
