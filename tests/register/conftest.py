@@ -1,4 +1,5 @@
-"""Fixtures shared by the register's tests."""
+"""Fixtures shared by the register's tests (their `agent` and `officer` stand in for those
+of tests/conftest.py: the register's screens speak of agent.souss and officer.tiznit)."""
 
 import pytest
 
