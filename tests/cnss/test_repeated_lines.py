@@ -6,7 +6,8 @@ import pytest
 from hirfa.cnss import exchange_format as fmt
 from hirfa.cnss import services
 from hirfa.coverage.models import Dependant
-from tests.cnss.test_exchange_more import confirmed_child, immatriculated
+from tests.cnss.test_exchange_more import immatriculated
+from tests.coverage.helpers import confirmed_child
 
 pytestmark = pytest.mark.django_db
 
@@ -16,7 +17,7 @@ def decision_lines(approve, answer):
     from datetime import date
 
     registration = immatriculated(approve, answer)
-    child = confirmed_child(registration, date(date.today().year - 8, 3, 1))
+    child = confirmed_child(registration, birth_date=date(date.today().year - 8, 3, 1).isoformat())
     services.export_batches()  # the dependant goes out; the CNSS decides it
     line = fmt.dumps(
         {
