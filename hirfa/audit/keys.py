@@ -12,6 +12,7 @@ entries a missing key is an error (restore the file from its backup), never a re
 to start a second key silently.
 """
 
+import contextlib
 import hashlib
 import hmac
 import os
@@ -66,10 +67,8 @@ def load_or_create(path: Path) -> bytes:
             with os.fdopen(descriptor, "w") as file:
                 file.write(secrets.token_hex(KEY_BYTES) + "\n")
             os.chmod(temporary, 0o600)  # whatever the umask
-            try:
+            with contextlib.suppress(FileExistsError):  # another process won
                 os.link(temporary, path)
-            except FileExistsError:
-                pass
         finally:
             temporary.unlink(missing_ok=True)
     text = path.read_text().strip()
