@@ -3,6 +3,7 @@
 from ninja import NinjaAPI
 
 from hirfa.core.api_errors import install_error_handlers
+from hirfa.core.api_parser import ObjectBodyParser
 
 api = NinjaAPI(
     title="hirfa — National Register of Traditional Crafts",
@@ -13,6 +14,7 @@ api = NinjaAPI(
         "the Accept-Language header (ar, zgh, fr, en)."
     ),
     urls_namespace="api",
+    parser=ObjectBodyParser(),
 )
 install_error_handlers(api)
 

@@ -75,12 +75,14 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "hirfa.core.privacy.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "hirfa.core.middleware.LanguageMiddleware",
     "hirfa.core.middleware.RefuseNulBytesMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "hirfa.accounts.sessions.SessionTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "hirfa.core.middleware.DomainErrorMiddleware",
@@ -164,6 +166,13 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600, minimum=60)
+# Signed out after this long without a request (staff; everyone else), and this long
+# after signing in whatever the activity (docs/decisions/0033).
+SESSION_IDLE_SECONDS_STAFF = env_int("SESSION_IDLE_SECONDS_STAFF", 30 * 60, minimum=60)
+SESSION_IDLE_SECONDS = env_int("SESSION_IDLE_SECONDS", 2 * 3600, minimum=60)
+SESSION_MAX_SECONDS = env_int("SESSION_MAX_SECONDS", 12 * 3600, minimum=60)
+# API tokens stop working this many days after they were created.
+API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 90, minimum=1)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -252,6 +261,14 @@ TASKS = {
 # How many times a job is attempted before it is left failed for administrators.
 JOB_MAX_ATTEMPTS = env_int("JOB_MAX_ATTEMPTS", 5, minimum=1)
 JOB_RETRY_BASE_SECONDS = env_int("JOB_RETRY_BASE_SECONDS", 30, minimum=0)
+# A worker writes a heartbeat this often; a job whose worker has been silent for the
+# lease (or whose process is gone, on the same host) is put back to be run again.
+JOB_WORKER_HEARTBEAT_SECONDS = env_int("JOB_WORKER_HEARTBEAT_SECONDS", 15, minimum=1)
+JOB_WORKER_LEASE_SECONDS = env_int("JOB_WORKER_LEASE_SECONDS", 120, minimum=2)
+if JOB_WORKER_LEASE_SECONDS <= 2 * JOB_WORKER_HEARTBEAT_SECONDS:
+    raise ImproperlyConfigured(
+        "JOB_WORKER_LEASE_SECONDS must exceed twice JOB_WORKER_HEARTBEAT_SECONDS"
+    )
 
 # The register's rules that the law leaves to configuration (docs/decisions/0009).
 REGISTRATION_MIN_AGE = env_int("REGISTRATION_MIN_AGE", 15, minimum=0)
@@ -284,6 +301,11 @@ CNSS_PUBLIC_KEYS = env_list("CNSS_PUBLIC_KEYS", [])
 CNSS_ANSWER_DAYS = env_int("CNSS_ANSWER_DAYS", 30, minimum=1)
 CNSS_SANDBOX = env_bool("CNSS_SANDBOX", False)
 CNSS_SANDBOX_DIR = Path(env_str("CNSS_SANDBOX_DIR", str(VAR_DIR / "cnss-sandbox")))
+
+# The audit trail (docs/audit.md): the HMAC key of its entries, and the file of
+# checkpoints of its head. Both outside the database; empty means under HIRFA_VAR_DIR.
+AUDIT_KEY_FILE = env_str("AUDIT_KEY_FILE", "")
+AUDIT_CHECKPOINT_FILE = env_str("AUDIT_CHECKPOINT_FILE", "")
 
 LOGGING = {
     "version": 1,

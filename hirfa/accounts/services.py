@@ -46,14 +46,19 @@ def user_for_token(secret: str) -> User | None:
     """The active user a bearer secret belongs to, or None."""
     if not secret.startswith(f"{TOKEN_PREFIX}_") or len(secret) > 200:
         return None
+    now = timezone.now()
     token = (
         ApiToken.objects.select_related("user")
-        .filter(digest=ApiToken.digest_of(secret), revoked_at__isnull=True)
+        .filter(
+            digest=ApiToken.digest_of(secret),
+            revoked_at__isnull=True,
+            # Tokens expire API_TOKEN_DAYS after their creation (docs/decisions/0033).
+            created_at__gt=now - timedelta(days=settings.API_TOKEN_DAYS),
+        )
         .first()
     )
     if token is None or not token.user.is_active:
         return None
-    now = timezone.now()
     # Record use at most once a minute: a busy client must not write on every call.
     if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)

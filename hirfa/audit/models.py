@@ -3,7 +3,9 @@
 Each entry's `hash` is the SHA-256 of its canonical serialisation (see
 `canonical_bytes` and docs/audit.md), which includes the previous entry's hash, so
 changing, removing or reordering an entry breaks the chain that `verify_chain`
-walks. Entries are written only by `hirfa.audit.services.record`.
+walks. Its `mac` is the HMAC of that hash under the audit key, kept outside the
+database (`hirfa.audit.keys`), so that a rewrite with recomputed hashes shows too.
+Entries are written only by `hirfa.audit.services.record`.
 """
 
 import hashlib
@@ -69,6 +71,9 @@ class AuditEntry(models.Model):
     data = models.JSONField(_("details"), default=dict, blank=True, encoder=DjangoJSONEncoder)
     previous_hash = models.CharField(_("previous hash"), max_length=64, unique=True)
     hash = models.CharField(_("hash"), max_length=64, unique=True)
+    # HMAC-SHA256 of `hash` under the audit key (hirfa.audit.keys). Null only while
+    # migration audit.0002 runs.
+    mac = models.CharField("MAC", max_length=64, null=True, editable=False)
 
     objects = AuditEntryQuerySet.as_manager()
 
@@ -85,7 +90,7 @@ class AuditEntry(models.Model):
     def save(self, *args, **kwargs):
         if not self._state.adding or kwargs.get("force_update") or kwargs.get("update_fields"):
             raise AppendOnlyError()
-        if not self.hash or self.hash != compute_hash(self):
+        if not self.hash or self.hash != compute_hash(self) or not self.mac:
             raise ValueError("audit entries are created by hirfa.audit.services.record")
         kwargs["force_insert"] = True
         super().save(*args, **kwargs)
@@ -102,7 +107,7 @@ def _timestamp(value) -> str:
 
 
 def canonical_fields(entry: AuditEntry) -> dict:
-    """Every field but `id` and `hash`, as hashed. The keys are the column names."""
+    """Every field but `id`, `hash` and `mac`, as hashed. The keys are the column names."""
     return {
         "action": entry.action,
         "actor_id": entry.actor_id,

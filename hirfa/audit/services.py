@@ -18,6 +18,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connections, router, transaction
 from django.utils import timezone
 
+from hirfa.audit.keys import audit_key, entry_mac
 from hirfa.audit.models import GENESIS_HASH, AuditEntry, compute_hash
 
 # Key of the PostgreSQL transaction-level advisory lock that serialises writers of
@@ -70,6 +71,7 @@ def record(
         data=_normalised(data),
     )
     using = router.db_for_write(AuditEntry)
+    key = audit_key()  # read once per process, before the chain's lock is taken
     # No savepoint of its own: the entry commits or rolls back with the caller's change.
     with transaction.atomic(using=using, savepoint=False):
         entry.previous_hash = _lock_and_read_head(using)
@@ -77,6 +79,7 @@ def record(
         # (on one clock).
         entry.at = timezone.now()
         entry.hash = compute_hash(entry)
+        entry.mac = entry_mac(key, entry.hash)
         entry.save(using=using)
     return entry
 

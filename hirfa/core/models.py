@@ -49,3 +49,21 @@ class IdempotentRequest(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class JobWorker(models.Model):
+    """A background-job worker that is running: where, and when it last said so.
+
+    A job RUNNING under a worker that is no longer here (no row, a heartbeat older than
+    JOB_WORKER_LEASE_SECONDS, or a process gone from this host) is put back to be run
+    again (`hirfa.core.workers`).
+    """
+
+    worker_id = models.CharField(max_length=64, primary_key=True)
+    host = models.CharField(max_length=255)
+    pid = models.PositiveIntegerField()
+    started_at = models.DateTimeField()
+    heartbeat_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.worker_id} ({self.host}:{self.pid})"

@@ -14,6 +14,7 @@ def drop_append_only_triggers():
             cursor.execute("DROP TRIGGER audit_auditentry_append_only ON audit_auditentry")
         else:
             cursor.execute("DROP TRIGGER audit_auditentry_no_update")
+            cursor.execute("DROP TRIGGER audit_auditentry_no_delete")
 
 
 def raw_update(entry_id: int, column: str, value):

@@ -4,7 +4,7 @@ from django.core.management.base import CommandError
 
 from hirfa.audit import services
 from hirfa.audit.management.commands.verify_audit import Command
-from hirfa.audit.selectors import ALTERED, BROKEN_LINK, verify_chain
+from hirfa.audit.selectors import ALTERED, BROKEN_LINK, FORGED, verify_chain
 from tests.audit.helpers import drop_append_only_triggers, raw_delete, raw_update
 
 pytestmark = pytest.mark.django_db
@@ -66,14 +66,14 @@ def test_an_entry_altered_in_the_database_is_reported(chain):
     assert problem.startswith(ALTERED)
 
 
-def test_an_entry_rewritten_with_a_fresh_hash_breaks_the_link_of_the_next_one(chain):
+def test_an_entry_rewritten_with_a_fresh_hash_is_not_authentic(chain):
     drop_append_only_triggers()
     raw_update(chain[2].pk, "reason", "quietly rewritten")
     forged = type(chain[2]).objects.get(pk=chain[2].pk)
     raw_update(chain[2].pk, "hash", forged.compute_hash())
     report = verify_chain()
-    assert report.first_broken.pk == chain[3].pk
-    assert report.problem.startswith(BROKEN_LINK)
+    assert report.first_broken.pk == chain[2].pk
+    assert report.problem.startswith(FORGED)
 
 
 def test_an_entry_deleted_from_the_middle_breaks_the_link_of_the_next_one(chain):

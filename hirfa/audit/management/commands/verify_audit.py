@@ -1,13 +1,14 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from hirfa.audit.models import AuditEntry
-from hirfa.audit.selectors import verify_chain
+from hirfa.audit import checkpoints
+from hirfa.audit.selectors import check_chain
 
 
 class Command(BaseCommand):
     help = (
-        "Check the whole audit trail: recompute every entry's hash and every link. "
-        "Exits non-zero at the first broken link."
+        "Check the whole audit trail: recompute every entry's hash and MAC, every link, "
+        "and the checkpoints kept outside the database; then append a new checkpoint. "
+        "Exits non-zero at the first problem."
     )
 
     def add_arguments(self, parser):
@@ -17,20 +18,30 @@ class Command(BaseCommand):
             default=5000,
             help="Entries read from the database at a time (default 5000).",
         )
+        parser.add_argument(
+            "--no-checkpoint",
+            action="store_true",
+            help="Check only: do not append a checkpoint of the head (AUDIT_CHECKPOINT_FILE).",
+        )
 
-    def handle(self, *args, batch_size, **options):
+    def handle(self, *args, batch_size, no_checkpoint, **options):
         if batch_size < 1:
             raise CommandError("--batch-size must be at least 1")
-        ok, checked, broken, problem = verify_chain(batch_size=batch_size)
+        (ok, checked, broken, problem), last = check_chain(batch_size=batch_size)
         if not ok:
-            raise CommandError(
-                f"Audit chain broken at entry #{broken.pk} "
-                f"({broken.at.isoformat()}, {broken.action}): {problem}. "
-                f"{checked} entries checked."
+            where = (
+                f"at entry #{broken.pk} ({broken.at.isoformat()}, {broken.action})"
+                if broken is not None
+                else "at its end"
             )
+            raise CommandError(f"Audit chain broken {where}: {problem}. {checked} entries checked.")
         self.stdout.write(f"{checked} entries checked, chain intact")
-        head = AuditEntry.objects.order_by("-id").only("id", "hash").first()
-        if head is not None:
-            # Kept outside the database (e.g. in the operations log), this detects a
-            # later removal of the newest entries, which the chain alone cannot.
-            self.stdout.write(f"Latest entry #{head.pk}, hash {head.hash}")
+        if last is not None:
+            self.stdout.write(f"Latest entry #{last.pk}, hash {last.hash}")
+        if not no_checkpoint:
+            path = checkpoints.append(
+                count=checked,
+                last_id=last.pk if last else None,
+                head=last.hash if last else None,
+            )
+            self.stdout.write(f"Checkpoint appended to {path}")
