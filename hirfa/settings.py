@@ -86,6 +86,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "hirfa.core.middleware.DomainErrorMiddleware",
+    "hirfa.audit.access.PersonalDataAccessMiddleware",
 ]
 
 ROOT_URLCONF = "hirfa.urls"

@@ -44,7 +44,14 @@ class AuditEntryQuerySet(models.QuerySet):
         raise AppendOnlyError()
 
     def bulk_create(self, *args, **kwargs):
-        raise AppendOnlyError("audit entries are written one by one by hirfa.audit.services.record")
+        raise AppendOnlyError(
+            "audit entries are written by hirfa.audit.services.record or record_many"
+        )
+
+    def append_chained(self, entries: list) -> list:
+        """For `hirfa.audit.services.record_many` only: entries already chained to the head
+        and keyed under the chain's lock, inserted in one statement."""
+        return super().bulk_create(entries)
 
 
 class AuditEntry(models.Model):

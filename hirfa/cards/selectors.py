@@ -8,6 +8,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from hirfa.accounts.selectors import restrict
+from hirfa.audit.access import seen
 from hirfa.cards.models import Card
 from hirfa.cards.policy import may_manage_cards
 from hirfa.core.errors import NotFound
@@ -30,10 +31,14 @@ def cards_for(user) -> QuerySet[Card]:
 
 
 def card_for(user, pk) -> Card:
+    """A card of the user's territory; the holder's data on it is read (and logged)."""
     try:
-        return cards_for(user).get(pk=int(pk))
+        card = cards_for(user).get(pk=int(pk))
     except (Card.DoesNotExist, ValueError, TypeError, OverflowError):
         raise NotFound() from None
+    registration = card.registration
+    seen(registration.person or registration.entity, province_code=card.province.code)
+    return card
 
 
 def print_queue(user, *, province: str | None = None, state: str = Card.PrintState.TO_PRINT):

@@ -8,6 +8,7 @@ from django.db.models import Count, F, Q, QuerySet, Sum
 
 from hirfa.accounts.roles import Capability, has_capability
 from hirfa.accounts.selectors import restrict
+from hirfa.audit.access import seen
 from hirfa.core.errors import NotFound
 from hirfa.coverage import policy
 from hirfa.coverage.models import ContributionRate, Dependant, Enrolment, State
@@ -171,6 +172,7 @@ def artisan_registration_for(user, number) -> Registration:
     )
     if registration is None:
         raise NotFound()
+    seen(registration.person, province_code=registration.province.code)
     return registration
 
 
@@ -181,11 +183,13 @@ def dependant_for(user, pk) -> Dependant:
     else:
         dependants = restrict(Dependant.objects.all(), user, via="registration__province")
     try:
-        return dependants.select_related("registration__person", "registration__province").get(
+        dependant = dependants.select_related("registration__person", "registration__province").get(
             pk=int(pk)
         )
     except (Dependant.DoesNotExist, ValueError, TypeError, OverflowError):
         raise NotFound() from None
+    seen(dependant, province_code=dependant.registration.province.code)
+    return dependant
 
 
 def dependants_to_confirm(user) -> QuerySet[Dependant]:

@@ -13,7 +13,6 @@ from django.views.decorators.http import require_POST
 
 from hirfa.accounts.roles import Capability, has_capability
 from hirfa.accounts.selectors import province_for, provinces_for
-from hirfa.audit.services import record_access
 from hirfa.core.errors import DomainError
 from hirfa.core.files import inline_file_response
 from hirfa.core.forms import show_domain_error
@@ -184,12 +183,6 @@ def find_artisan(request):
 def artisan(request, number):
     """An artisan's coverage as an agent sees it: declare, check and close from here."""
     registration = selectors.artisan_registration_for(request.user, number)
-    record_access(
-        actor=request.user,
-        obj=registration.person,
-        province_code=registration.province.code,
-        reason="coverage",
-    )
     context = _coverage_context(request.user, registration)
     context.update(close_form=CloseForm(initial={"on": timezone.localdate()}))
     return render(request, "coverage/artisan.html", context)

@@ -306,12 +306,13 @@ def file_entity(request, payload: EntityDossierIn):
 @router.get("/dossiers", response={200: list[DossierSummaryOut], **ERRORS}, summary="Dossiers")
 @paginate(Pages, page_size=50)
 def list_dossiers(request, filters: Query[QueueFilters]):
-    return [
-        _summary(d)
-        for d in selectors.dossiers_for(request.auth)
+    dossiers = list(
+        selectors.dossiers_for(request.auth)
         .filter(**({"state": filters.state} if filters.state else {}))
         .order_by("-id")
-    ]
+    )
+    selectors.registrants_shown(dossiers)
+    return [_summary(d) for d in dossiers]
 
 
 def _summary(dossier) -> dict:
@@ -408,7 +409,9 @@ _dossier_action("reject", "Reject (officer)", RejectIn)
 )
 @paginate(Pages, page_size=50)
 def review_queue(request, filters: Query[QueueFilters]):
-    return [_summary(d) for d in selectors.review_queue(request.auth, **filters.dict())]
+    dossiers = list(selectors.review_queue(request.auth, **filters.dict()))
+    selectors.registrants_shown(dossiers)
+    return [_summary(d) for d in dossiers]
 
 
 @router.get("/review/counts", response={200: dict[str, int], **ERRORS}, summary="Counts by state")
@@ -424,7 +427,9 @@ def review_counts(request):
 )
 @paginate(Pages, page_size=50)
 def list_registrations(request):
-    return [_registration_out(r) for r in selectors.registrations_for(request.auth).order_by("id")]
+    registrations = list(selectors.registrations_for(request.auth).order_by("id"))
+    selectors.registrants_shown(registrations)
+    return [_registration_out(r) for r in registrations]
 
 
 @router.get(

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from hirfa.accounts.roles import Capability, has_capability
 from hirfa.accounts.selectors import provinces_for, restrict, scope_of
+from hirfa.audit.access import seen
 from hirfa.core.errors import NotFound
 from hirfa.register.models import DocumentRequirement, Dossier, Registration
 from hirfa.register.rules import OPEN_STATES
@@ -33,10 +34,19 @@ def dossiers_for(user) -> QuerySet[Dossier]:
 
 
 def dossier_for(user, pk) -> Dossier:
+    """A dossier in the user's scope; its registrant's data is read (and logged as read)."""
     try:
-        return dossiers_for(user).get(pk=int(pk))
+        dossier = dossiers_for(user).get(pk=int(pk))
     except (Dossier.DoesNotExist, ValueError, TypeError, OverflowError):
         raise NotFound() from None
+    seen(dossier.person or dossier.entity, province_code=dossier.province.code)
+    return dossier
+
+
+def registrants_shown(rows) -> None:
+    """The rows of a list page (dossiers or registrations): their registrants are read."""
+    for row in rows:
+        seen(row.person or row.entity, province_code=row.province.code)
 
 
 # The dossier's own columns, and of its applicant and province only what a decision
@@ -110,10 +120,13 @@ def registrations_for(user) -> QuerySet[Registration]:
 
 
 def registration_for(user, number: str) -> Registration:
+    """A registration in the user's scope; its registrant's data is read (and logged)."""
     try:
-        return registrations_for(user).get(number=str(number))
+        registration = registrations_for(user).get(number=str(number))
     except Registration.DoesNotExist:
         raise NotFound() from None
+    seen(registration.person or registration.entity, province_code=registration.province.code)
+    return registration
 
 
 def registration_by_number(number: str) -> Registration | None:

@@ -24,7 +24,7 @@ from hirfa.register import numbers
 from hirfa.register.filters import RegistrationFilters
 from hirfa.register.models import Dossier, LegalEntity, Person, Registration
 from hirfa.register.rules import OPEN_STATES
-from hirfa.register.selectors import dossiers_for, registrations_for
+from hirfa.register.selectors import dossiers_for, registrants_shown, registrations_for
 from hirfa.search.backends import EXACT, PREFIX, backend
 
 PAGE_SIZE = 20
@@ -293,8 +293,10 @@ def search(user, query: str, filters: Filters | None = None, page: int = 1) -> R
     pages = max(1, -(-len(keys) // PAGE_SIZE))
     page = min(max(1, page), pages)
     start = (page - 1) * PAGE_SIZE
+    hits = _rows(sources, keys[start : start + PAGE_SIZE])
+    registrants_shown(hits)  # a search by CNIE or name reads whoever it finds
     return Results(
-        hits=_rows(sources, keys[start : start + PAGE_SIZE]),
+        hits=hits,
         total=len(keys),
         page=page,
         pages=pages,

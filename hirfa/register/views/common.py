@@ -12,7 +12,6 @@ from django.utils import timezone
 
 from hirfa.accounts.roles import has_capability
 from hirfa.accounts.selectors import provinces_for
-from hirfa.audit.services import record_access
 from hirfa.register.models import Dossier
 from hirfa.register.numbers import format_number
 from hirfa.territory import selectors as territory
@@ -30,16 +29,6 @@ def is_htmx(request) -> bool:
     # A history restore (Back after a cache miss) wants the whole page.
     return request.headers.get("HX-Request") == "true" and not request.headers.get(
         "HX-History-Restore-Request"
-    )
-
-
-def log_access(user, dossier: Dossier) -> None:
-    """Law 09-08: every opening of a person's file by staff is in the audit trail."""
-    record_access(
-        actor=user,
-        obj=dossier.person or dossier.entity,
-        province_code=dossier.province.code,
-        reason=f"dossier #{dossier.pk}",
     )
 
 

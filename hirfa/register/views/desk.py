@@ -36,7 +36,6 @@ from hirfa.register.views.common import (
     PAGE_SIZE,
     in_scope_communes,
     in_scope_provinces,
-    log_access,
     require,
     sorted_by_name,
 )
@@ -91,6 +90,7 @@ def desk(request):
     page = Paginator(selectors.pending_for_agent(request.user), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
+    selectors.registrants_shown(page)
     return render(request, "register/staff/desk.html", {"page": page})
 
 
@@ -297,7 +297,6 @@ def _desk_dossier_page(request, dossier: Dossier, *, failed=None, status=200):
 def desk_dossier(request, pk):
     require(request.user, Capability.FILE_ASSISTED)
     dossier = selectors.dossier_for(request.user, pk)
-    log_access(request.user, dossier)
     return _desk_dossier_page(request, dossier)
 
 

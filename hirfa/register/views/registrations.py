@@ -12,7 +12,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from hirfa.accounts.roles import Capability
 from hirfa.accounts.selectors import history_for
-from hirfa.audit.services import record_access
 from hirfa.core import validators
 from hirfa.core.errors import Conflict, DomainError, Forbidden
 from hirfa.core.forms import show_domain_error
@@ -73,6 +72,7 @@ def registrations(request):
         else:
             queryset = found
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    selectors.registrants_shown(page)
     for registration in page:
         registration.formatted_number = formatted(registration.number)
     return render(
@@ -116,13 +116,6 @@ def _registration_page(request, registration: Registration, *, status=200, **for
 def registration(request, number):
     require(request.user, Capability.VIEW_WORKSPACE)
     registration = selectors.registration_for(request.user, number)
-    if registration.person is not None:
-        record_access(
-            actor=request.user,
-            obj=registration.person,
-            province_code=registration.province.code,
-            reason=f"registration {registration.number}",
-        )
     return _registration_page(request, registration)
 
 

@@ -29,7 +29,6 @@ from hirfa.register.views.common import (
     formatted,
     in_scope_communes,
     is_htmx,
-    log_access,
     require,
 )
 
@@ -99,6 +98,7 @@ def review_queue(request):
     today = timezone.localdate()
     for dossier in page:
         dossier.age_days = age_in_days(dossier, today)
+    selectors.registrants_shown(page)
     counts = selectors.counts_by_state(user)
     context = {
         "page": page,
@@ -163,7 +163,6 @@ def _decision_page(request, dossier: Dossier, *, status=200, **forms_):
 def decision(request, pk):
     require(request.user, Capability.REVIEW)
     dossier = selectors.dossier_for(request.user, pk)
-    log_access(request.user, dossier)
     return _decision_page(request, dossier)
 
 
