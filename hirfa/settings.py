@@ -153,6 +153,18 @@ LOGIN_MAX_FAILURES = env_int("LOGIN_MAX_FAILURES", 5, minimum=1)
 LOGIN_FAILURE_WINDOW_SECONDS = env_int("LOGIN_FAILURE_WINDOW_SECONDS", 900, minimum=1)
 # Files one address may send to the public QR reader (/verify/read/) in a minute.
 VERIFY_READS_PER_MINUTE = env_int("VERIFY_READS_PER_MINUTE", 20, minimum=1)
+# Proxies in front of hirfa whose X-Forwarded-For is believed (addresses or networks,
+# comma-separated). None by default: the client is REMOTE_ADDR (docs/decisions/0032).
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", [])
+
+# Bounds on what a file may cost to decode (docs/decisions/0032): pixels of any bitmap
+# drawn from a PDF page or decoded from an image (Pillow's own guard is set to it too),
+# and the declared uncompressed size and compression ratio of an XLSX import's parts.
+IMAGE_MAX_PIXELS = env_int("IMAGE_MAX_PIXELS", 25_000_000, minimum=1_000_000)
+IMPORT_XLSX_MAX_UNCOMPRESSED_BYTES = env_int(
+    "IMPORT_XLSX_MAX_UNCOMPRESSED_BYTES", 256 * 1024 * 1024, minimum=1024 * 1024
+)
+IMPORT_XLSX_MAX_RATIO = env_int("IMPORT_XLSX_MAX_RATIO", 100, minimum=10)
 
 # Sessions and cookies
 SECURE_COOKIES = env_bool("SECURE_COOKIES", False)

@@ -233,6 +233,8 @@ def read_code(request):
     try:
         read = reading.texts_in_pdf if data[:5] == b"%PDF-" else reading.texts_in_image
         texts = read(data)
+    except reading.TooLarge:
+        return _refused(_("This file is too large to be read: send a card or a photo of it."))
     except reading.Unreadable:
         return _refused(_("The file could not be read: is it a PDF or a photo?"))
     if not texts:
