@@ -30,6 +30,7 @@ from hirfa.core.errors import DomainError
 from hirfa.crafts.models import Activity
 from hirfa.imports.columns import (
     FileProblem,
+    check_file,
     file_format,
     header_of,
     map_header,
@@ -315,10 +316,50 @@ def import_file(
     path = Path(path)
     fmt = file_format(path)
     language = language or settings.LANGUAGE_CODE
+    with translation.override(language):
+        # Nothing is written for a file that cannot be read (issue 11, finding 8).
+        check_file(path, fmt)
     digest, lines = file_digest(path)
     run = _run_for(path, digest, fmt, actor, language)
     if run.status == ImportRun.Status.DONE:
         return run
+    if run.status == ImportRun.Status.FAILED:
+        run.status = ImportRun.Status.RUNNING
+        run.save(update_fields=["status", "updated_at"])
+    try:
+        _import_rows(run, path, fmt, lines, chunk_size, progress)
+    except FileProblem as problem:
+        # Found only past the check (a workbook damaged further down): said, not left running.
+        with transaction.atomic():
+            run.status = ImportRun.Status.FAILED
+            run.save(update_fields=["status", "updated_at"])
+            record(
+                actor=run.actor,
+                actor_label=None if run.actor_id else SYSTEM_LABEL,
+                action="import.failed",
+                obj=run,
+                data={"problem": str(problem)},
+            )
+        raise
+    with transaction.atomic():
+        run.status, run.finished_at = ImportRun.Status.DONE, timezone.now()
+        run.save(update_fields=["status", "finished_at", "updated_at"])
+        record(
+            actor=run.actor,
+            actor_label=None if run.actor_id else SYSTEM_LABEL,
+            action="import.finished",
+            obj=run,
+            data={"imported": run.imported, "skipped": run.skipped, "rejected": run.rejected},
+        )
+        if run.imported:
+            # Imported artisans are registered: their first cards, like an approval's.
+            transaction.on_commit(cards.queue_first_cards)
+    if progress:
+        progress(run.last_row, run.last_row)
+    return run
+
+
+def _import_rows(run: ImportRun, path: Path, fmt: str, lines: int, chunk_size, progress) -> None:
     tables = _Tables.load(run.actor)
     with translation.override(run.language):
         rows = read_rows(path, fmt)
@@ -341,22 +382,6 @@ def import_file(
                     progress(number, total)
         if chunk.last_row >= chunk.first_row:
             _commit(run, chunk, header, positions)
-    with transaction.atomic():
-        run.status, run.finished_at = ImportRun.Status.DONE, timezone.now()
-        run.save(update_fields=["status", "finished_at", "updated_at"])
-        record(
-            actor=run.actor,
-            actor_label=None if run.actor_id else SYSTEM_LABEL,
-            action="import.finished",
-            obj=run,
-            data={"imported": run.imported, "skipped": run.skipped, "rejected": run.rejected},
-        )
-        if run.imported:
-            # Imported artisans are registered: their first cards, like an approval's.
-            transaction.on_commit(cards.queue_first_cards)
-    if progress:
-        progress(run.last_row, run.last_row)
-    return run
 
 
 REPORT_HEADER = ("row", "column", "kind", "message")
