@@ -16,7 +16,7 @@ from hirfa.accounts.models import ApiToken, LoginFailure, PhoneVerification, Use
 from hirfa.accounts.roles import Role
 from hirfa.audit.services import record
 from hirfa.core.errors import DomainError
-from hirfa.core.validators import normalise_phone
+from hirfa.core.validators import normalise_phone, validate_not_formula
 from hirfa.notifications.services import notify
 
 TOKEN_PREFIX = "hirfa"
@@ -147,6 +147,12 @@ def _name(value, field: str) -> str:
             _("Some information is missing or not valid."),
             fields={field: [_("This field is required.")]},
         )
+    try:
+        validate_not_formula(text)
+    except ValidationError as error:
+        raise DomainError(
+            _("Some information is missing or not valid."), fields={field: error.messages}
+        ) from None
     return text[:NAME_MAX_LENGTH]
 
 

@@ -391,12 +391,16 @@ def write_report(run: ImportRun, target) -> int:
     """The per-row report of a run (CSV) into the text stream `target`; returns its lines."""
     import csv
 
+    from hirfa.imports.exports import safe_cell
+
     writer = csv.writer(target)
     with translation.override(run.language):
         writer.writerow([_("row"), _("column"), _("kind"), _("message")])
         count = 0
         for issue in run.issues.order_by("row", "id").iterator(chunk_size=2000):
-            writer.writerow([issue.row, issue.column, issue.get_kind_display(), issue.message])
+            # The column's name and the message quote the file: written as text.
+            line = [issue.row, issue.column, issue.get_kind_display(), issue.message]
+            writer.writerow([safe_cell(value) for value in line])
             count += 1
     return count
 
