@@ -3,6 +3,7 @@
 Every variable is listed and explained in `.env.example`.
 """
 
+import ipaddress
 import os
 import secrets
 from pathlib import Path
@@ -156,6 +157,13 @@ VERIFY_READS_PER_MINUTE = env_int("VERIFY_READS_PER_MINUTE", 20, minimum=1)
 # Proxies in front of hirfa whose X-Forwarded-For is believed (addresses or networks,
 # comma-separated). None by default: the client is REMOTE_ADDR (docs/decisions/0032).
 TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", [])
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"TRUSTED_PROXIES must list addresses or networks, got {_proxy!r}"
+        ) from None
 
 # Bounds on what a file may cost to decode (docs/decisions/0032): pixels of any bitmap
 # drawn from a PDF page or decoded from an image (Pillow's own guard is set to it too),

@@ -6,3 +6,12 @@ class AccountsConfig(AppConfig):
     name = "hirfa.accounts"
     label = "accounts"
     verbose_name = _("Accounts and roles")
+
+    def ready(self):
+        from django.contrib import admin
+
+        from hirfa.accounts.forms import ThrottledAdminLoginForm
+
+        # One login, one throttle: the admin site's login counts and refuses as
+        # /accounts/login/ does (issue 11, finding 3; docs/decisions/0032).
+        admin.site.login_form = ThrottledAdminLoginForm

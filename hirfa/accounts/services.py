@@ -65,23 +65,55 @@ def _recent_failures(now):
     return LoginFailure.objects.filter(at__gte=now - window)
 
 
-def login_is_throttled(username: str, address: str | None) -> bool:
-    """Too many recent failures for this account, or from this address."""
+# Per account and address, LOGIN_MAX_FAILURES; per account from every address, and per
+# address across accounts (a shared phone at a fair), four times as many (ADR 0032).
+ACCOUNT_AND_ADDRESS_FACTOR = 4
+
+
+def _is_throttled(username: str, address: str | None, *, counting_this_one: bool) -> bool:
     recent = _recent_failures(timezone.now())
     limit = settings.LOGIN_MAX_FAILURES
-    if recent.filter(username=username.strip().lower()).count() >= limit:
+    wider = limit * ACCOUNT_AND_ADDRESS_FACTOR
+    if counting_this_one:  # this attempt's own row is among those counted
+        limit, wider = limit + 1, wider + 1
+    account = recent.filter(username=username)
+    from_here = account.filter(address=address) if address else account.filter(address=None)
+    if from_here.count() >= limit or account.count() >= wider:
         return True
-    # An address may try a few accounts (a shared phone at a fair), not dozens.
-    return bool(address) and recent.filter(address=address).count() >= limit * 4
+    return bool(address) and recent.filter(address=address).count() >= wider
+
+
+def _key(username: str) -> str:
+    return username.strip().lower()[:150]
+
+
+def begin_login_attempt(username: str, address: str | None) -> LoginFailure | None:
+    """Count an attempt as failed BEFORE its password is checked; None when throttled.
+
+    The row is inserted (and, outside a transaction, committed) before the count is read,
+    so that of attempts sent at once, each sees those inserted before it: at most
+    LOGIN_MAX_FAILURES reach the password check. A refused attempt's row is deleted (it
+    does not prolong the lock); a success clears the account's failures."""
+    attempt = LoginFailure.objects.create(username=_key(username), address=address)
+    if _is_throttled(attempt.username, address, counting_this_one=True):
+        attempt.delete()
+        return None
+    return attempt
+
+
+def login_is_throttled(username: str, address: str | None) -> bool:
+    """Too many recent failures for this account from this address, for this account
+    from everywhere, or from this address."""
+    return _is_throttled(_key(username), address, counting_this_one=False)
 
 
 def record_login_failure(username: str, address: str | None) -> None:
-    LoginFailure.objects.create(username=username.strip().lower()[:150], address=address)
+    LoginFailure.objects.create(username=_key(username), address=address)
 
 
 @transaction.atomic
 def clear_login_failures(username: str) -> None:
-    LoginFailure.objects.filter(username=username.strip().lower()).delete()
+    LoginFailure.objects.filter(username=_key(username)).delete()
 
 
 @transaction.atomic

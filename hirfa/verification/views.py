@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
-from hirfa.accounts.forms import client_address
+from hirfa.accounts.addresses import client_address
 from hirfa.cards import reading
 from hirfa.cards.qr import PREFIX
 from hirfa.core.languages import is_supported, supported_codes
