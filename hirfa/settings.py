@@ -148,8 +148,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-# Failed logins allowed per account (and per address) within the window before
-# further attempts are refused until the window has passed.
+# Failed logins allowed per account from one address within the window before further
+# attempts are refused until it has passed; four times as many per account from every
+# address, and per address across accounts (docs/decisions/0032).
 LOGIN_MAX_FAILURES = env_int("LOGIN_MAX_FAILURES", 5, minimum=1)
 LOGIN_FAILURE_WINDOW_SECONDS = env_int("LOGIN_FAILURE_WINDOW_SECONDS", 900, minimum=1)
 # Files one address may send to the public QR reader (/verify/read/) in a minute.
