@@ -59,6 +59,10 @@ class FileProblem(Exception):
     """The file cannot be imported at all (format, header)."""
 
 
+class Unreadable(FileProblem):
+    """Reading the file failed (encoding, damaged content)."""
+
+
 def _folded_header(text) -> str:
     text = unicodedata.normalize("NFKD", str(text or "").strip().lower())
     text = "".join(c for c in text if not unicodedata.combining(c))
@@ -194,7 +198,7 @@ def _csv_rows(path: Path) -> Iterator[list[str]]:
         try:
             sample = handle.read(65536)
         except UnicodeDecodeError:
-            raise FileProblem(_("The file is not in UTF-8.") + " " + _SAVE_AS_CSV_UTF8) from None
+            raise Unreadable(_("The file is not in UTF-8.") + " " + _SAVE_AS_CSV_UTF8) from None
         handle.seek(0)
         try:
             dialect = csv.Sniffer().sniff(sample.split("\n", 1)[0], delimiters=",;\t")
@@ -204,7 +208,7 @@ def _csv_rows(path: Path) -> Iterator[list[str]]:
         try:
             yield from reader
         except csv.Error:
-            raise FileProblem(
+            raise Unreadable(
                 _(
                     "Line %(line)s: a cell is longer than %(limit)s characters, "
                     "or a quote is not closed."
@@ -212,7 +216,7 @@ def _csv_rows(path: Path) -> Iterator[list[str]]:
                 % {"line": reader.line_num, "limit": csv.field_size_limit()}
             ) from None
         except UnicodeDecodeError:
-            raise FileProblem(
+            raise Unreadable(
                 _("The file is not in UTF-8 (line %(line)s).") % {"line": reader.line_num + 1}
                 + " "
                 + _SAVE_AS_CSV_UTF8
@@ -226,7 +230,7 @@ def _xlsx_rows(path: Path) -> Iterator[list[str]]:
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except Exception:  # openpyxl raises whatever its zip and XML readers raise
-        raise FileProblem(_("The file is not an XLSX workbook.") + " " + _CSV_OR_XLSX) from None
+        raise Unreadable(_("The file is not an XLSX workbook.") + " " + _CSV_OR_XLSX) from None
     try:
         sheet = workbook.worksheets[0]
         sheet.reset_dimensions()  # do not pad rows to the width the file declares
@@ -234,7 +238,7 @@ def _xlsx_rows(path: Path) -> Iterator[list[str]]:
             number += 1
             yield [_text(value) for value in row]
     except Exception:
-        raise FileProblem(
+        raise Unreadable(
             # Rows are numbered as in the report: the header is not counted.
             _("The XLSX workbook is damaged after row %(row)s.") % {"row": max(number - 1, 0)}
         ) from None

@@ -30,6 +30,7 @@ from hirfa.core.errors import DomainError
 from hirfa.crafts.models import Activity
 from hirfa.imports.columns import (
     FileProblem,
+    Unreadable,
     check_file,
     file_format,
     header_of,
@@ -328,7 +329,7 @@ def import_file(
         run.save(update_fields=["status", "updated_at"])
     try:
         _import_rows(run, path, fmt, lines, chunk_size, progress)
-    except FileProblem as problem:
+    except Unreadable as problem:
         # Found only past the check (a workbook damaged further down): said, not left running.
         with transaction.atomic():
             run.status = ImportRun.Status.FAILED
