@@ -70,21 +70,21 @@ def _recent_failures(now):
 ACCOUNT_AND_ADDRESS_FACTOR = 4
 
 
-def _is_throttled(username: str, address: str | None, *, counting_this_one: bool) -> bool:
+def _key(username: str) -> str:
+    return username.strip().lower()[:150]
+
+
+def _over_the_limits(attempt: LoginFailure) -> bool:
+    """Counting `attempt` itself: too many recent failures for this account from this
+    address, for this account from everywhere, or from this address."""
     recent = _recent_failures(timezone.now())
     limit = settings.LOGIN_MAX_FAILURES
     wider = limit * ACCOUNT_AND_ADDRESS_FACTOR
-    if counting_this_one:  # this attempt's own row is among those counted
-        limit, wider = limit + 1, wider + 1
-    account = recent.filter(username=username)
-    from_here = account.filter(address=address) if address else account.filter(address=None)
-    if from_here.count() >= limit or account.count() >= wider:
+    account = recent.filter(username=attempt.username)
+    from_here = account.filter(address=attempt.address)  # None: the attempts without one
+    if from_here.count() > limit or account.count() > wider:
         return True
-    return bool(address) and recent.filter(address=address).count() >= wider
-
-
-def _key(username: str) -> str:
-    return username.strip().lower()[:150]
+    return bool(attempt.address) and recent.filter(address=attempt.address).count() > wider
 
 
 def begin_login_attempt(username: str, address: str | None) -> LoginFailure | None:
@@ -95,20 +95,10 @@ def begin_login_attempt(username: str, address: str | None) -> LoginFailure | No
     LOGIN_MAX_FAILURES reach the password check. A refused attempt's row is deleted (it
     does not prolong the lock); a success clears the account's failures."""
     attempt = LoginFailure.objects.create(username=_key(username), address=address)
-    if _is_throttled(attempt.username, address, counting_this_one=True):
+    if _over_the_limits(attempt):
         attempt.delete()
         return None
     return attempt
-
-
-def login_is_throttled(username: str, address: str | None) -> bool:
-    """Too many recent failures for this account from this address, for this account
-    from everywhere, or from this address."""
-    return _is_throttled(_key(username), address, counting_this_one=False)
-
-
-def record_login_failure(username: str, address: str | None) -> None:
-    LoginFailure.objects.create(username=_key(username), address=address)
 
 
 @transaction.atomic
