@@ -3,6 +3,7 @@
 Every variable is listed and explained in `.env.example`.
 """
 
+import ipaddress
 import os
 import secrets
 from pathlib import Path
@@ -152,12 +153,32 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-# Failed logins allowed per account (and per address) within the window before
-# further attempts are refused until the window has passed.
+# Failed logins allowed per account from one address within the window before further
+# attempts are refused until it has passed; four times as many per account from every
+# address, and per address across accounts (docs/decisions/0032).
 LOGIN_MAX_FAILURES = env_int("LOGIN_MAX_FAILURES", 5, minimum=1)
 LOGIN_FAILURE_WINDOW_SECONDS = env_int("LOGIN_FAILURE_WINDOW_SECONDS", 900, minimum=1)
 # Files one address may send to the public QR reader (/verify/read/) in a minute.
 VERIFY_READS_PER_MINUTE = env_int("VERIFY_READS_PER_MINUTE", 20, minimum=1)
+# Proxies in front of hirfa whose X-Forwarded-For is believed (addresses or networks,
+# comma-separated). None by default: the client is REMOTE_ADDR (docs/decisions/0032).
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", [])
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"TRUSTED_PROXIES must list addresses or networks, got {_proxy!r}"
+        ) from None
+
+# Bounds on what a file may cost to decode (docs/decisions/0032): pixels of any bitmap
+# drawn from a PDF page or decoded from an image (Pillow's own guard is set to it too),
+# and the declared uncompressed size and compression ratio of an XLSX import's parts.
+IMAGE_MAX_PIXELS = env_int("IMAGE_MAX_PIXELS", 25_000_000, minimum=1_000_000)
+IMPORT_XLSX_MAX_UNCOMPRESSED_BYTES = env_int(
+    "IMPORT_XLSX_MAX_UNCOMPRESSED_BYTES", 256 * 1024 * 1024, minimum=1024 * 1024
+)
+IMPORT_XLSX_MAX_RATIO = env_int("IMPORT_XLSX_MAX_RATIO", 100, minimum=10)
 
 # Sessions and cookies
 SECURE_COOKIES = env_bool("SECURE_COOKIES", False)

@@ -1,6 +1,7 @@
 import re
 
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.exceptions import ValidationError
 from django.template import loader
@@ -8,6 +9,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from hirfa.accounts import services
+from hirfa.accounts.addresses import client_address
 from hirfa.core.tasks import send_email
 from hirfa.core.validators import normalise_phone
 
@@ -26,34 +28,39 @@ def phone_or_username(value: str) -> str:
         return value
 
 
-def client_address(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") if request else None
+class ThrottledLogin:
+    """Login that refuses further attempts after repeated failures (ADR 0006, 0032).
 
+    The attempt is counted before the password is checked: parallel guesses cannot all
+    be checked. Used by the staff login and the admin site's login alike."""
 
-class ThrottledLoginForm(AuthenticationForm):
-    """Login that refuses further attempts after repeated failures."""
-
-    error_messages = {
-        **AuthenticationForm.error_messages,
-        "throttled": _("Too many failed attempts. For your safety, wait 15 minutes and try again."),
-    }
+    throttled_message = _(
+        "Too many failed attempts. For your safety, wait 15 minutes and try again."
+    )
 
     def clean_username(self):
         return phone_or_username(self.cleaned_data.get("username") or "")
 
     def clean(self):
         username = self.cleaned_data.get("username") or ""
-        address = client_address(self.request)
-        if username and services.login_is_throttled(username, address):
-            raise forms.ValidationError(self.error_messages["throttled"], code="throttled")
-        try:
-            cleaned = super().clean()
-        except forms.ValidationError:
-            if username:
-                services.record_login_failure(username, address)
-            raise
+        if not username:
+            return super().clean()
+        if services.begin_login_attempt(username, client_address(self.request)) is None:
+            raise forms.ValidationError(self.throttled_message, code="throttled")
+        cleaned = super().clean()  # a failure keeps the attempt counted
         services.clear_login_failures(username)
         return cleaned
+
+
+class ThrottledLoginForm(ThrottledLogin, AuthenticationForm):
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "throttled": ThrottledLogin.throttled_message,
+    }
+
+
+class ThrottledAdminLoginForm(ThrottledLogin, AdminAuthenticationForm):
+    """The admin site's login (the national administrator is a superuser): same throttle."""
 
 
 class QueuedPasswordResetForm(PasswordResetForm):

@@ -16,7 +16,7 @@ from hirfa.accounts.models import ApiToken, LoginFailure, PhoneVerification, Use
 from hirfa.accounts.roles import Role
 from hirfa.audit.services import record
 from hirfa.core.errors import DomainError
-from hirfa.core.validators import normalise_phone
+from hirfa.core.validators import normalise_phone, validate_not_formula
 from hirfa.notifications.services import notify
 
 TOKEN_PREFIX = "hirfa"
@@ -70,23 +70,45 @@ def _recent_failures(now):
     return LoginFailure.objects.filter(at__gte=now - window)
 
 
-def login_is_throttled(username: str, address: str | None) -> bool:
-    """Too many recent failures for this account, or from this address."""
+# Per account and address, LOGIN_MAX_FAILURES; per account from every address, and per
+# address across accounts (a shared phone at a fair), four times as many (ADR 0032).
+ACCOUNT_AND_ADDRESS_FACTOR = 4
+
+
+def _key(username: str) -> str:
+    return username.strip().lower()[:150]
+
+
+def _over_the_limits(attempt: LoginFailure) -> bool:
+    """Counting `attempt` itself: too many recent failures for this account from this
+    address, for this account from everywhere, or from this address."""
     recent = _recent_failures(timezone.now())
     limit = settings.LOGIN_MAX_FAILURES
-    if recent.filter(username=username.strip().lower()).count() >= limit:
+    wider = limit * ACCOUNT_AND_ADDRESS_FACTOR
+    account = recent.filter(username=attempt.username)
+    from_here = account.filter(address=attempt.address)  # None: the attempts without one
+    if from_here.count() > limit or account.count() > wider:
         return True
-    # An address may try a few accounts (a shared phone at a fair), not dozens.
-    return bool(address) and recent.filter(address=address).count() >= limit * 4
+    return bool(attempt.address) and recent.filter(address=attempt.address).count() > wider
 
 
-def record_login_failure(username: str, address: str | None) -> None:
-    LoginFailure.objects.create(username=username.strip().lower()[:150], address=address)
+def begin_login_attempt(username: str, address: str | None) -> LoginFailure | None:
+    """Count an attempt as failed BEFORE its password is checked; None when throttled.
+
+    The row is inserted (and, outside a transaction, committed) before the count is read,
+    so that of attempts sent at once, each sees those inserted before it: at most
+    LOGIN_MAX_FAILURES reach the password check. A refused attempt's row is deleted (it
+    does not prolong the lock); a success clears the account's failures."""
+    attempt = LoginFailure.objects.create(username=_key(username), address=address)
+    if _over_the_limits(attempt):
+        attempt.delete()
+        return None
+    return attempt
 
 
 @transaction.atomic
 def clear_login_failures(username: str) -> None:
-    LoginFailure.objects.filter(username=username.strip().lower()).delete()
+    LoginFailure.objects.filter(username=_key(username)).delete()
 
 
 @transaction.atomic
@@ -152,6 +174,12 @@ def _name(value, field: str) -> str:
             _("Some information is missing or not valid."),
             fields={field: [_("This field is required.")]},
         )
+    try:
+        validate_not_formula(text)
+    except ValidationError as error:
+        raise DomainError(
+            _("Some information is missing or not valid."), fields={field: error.messages}
+        ) from None
     return text[:NAME_MAX_LENGTH]
 
 

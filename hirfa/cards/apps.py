@@ -10,3 +10,7 @@ class CardsConfig(AppConfig):
         from hirfa.cards import receivers
 
         receivers.connect()
+
+        from hirfa.cards.reading import limit_pillow
+
+        limit_pillow()

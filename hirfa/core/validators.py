@@ -384,6 +384,19 @@ def validate_tifinagh_script(
     _validate_script(Script.TIFINAGH, text, punctuation)
 
 
+# Text a spreadsheet would run (issue 11): "=", "+", "-" or "@" first makes a cell a
+# formula (=HYPERLINK(…) sends the sheet's data away). No name or address starts so.
+
+FORMULA_STARTS = "=+-@"
+
+
+def validate_not_formula(value: object) -> None:
+    """Refuse a name, an address or a label that starts like a spreadsheet formula."""
+    text = str(value or "").lstrip()
+    if text and text[0] in FORMULA_STARTS:
+        raise ValidationError(_("This cannot start with =, +, - or @."), code="formula")
+
+
 # Names of persons
 
 PERSON_NAME_MAX_LENGTH = 100
@@ -393,7 +406,8 @@ _WHITESPACE = re.compile(r"\s+")
 def clean_person_name(text: object, script: Script | str) -> str:
     """A person's name as stored: NFC, whitespace collapsed, in the given script.
 
-    Refused: an empty name, more than 100 characters, control or invisible
+    Refused: an empty name, more than 100 characters, a first character a spreadsheet
+    reads as a formula (= + - @), control or invisible
     characters (the zero-width joiners excepted in Arabic), digits, and letters of
     another script (a mixed-script name included). `script` is a `Script` or its
     value; an unknown one is a programming error (ValueError).
@@ -414,6 +428,7 @@ def clean_person_name(text: object, script: Script | str) -> str:
             code="max_length",
             params={"limit": PERSON_NAME_MAX_LENGTH},
         )
+    validate_not_formula(text)
     if has_invisible_characters(text, allow_joiners=script is Script.ARABIC):
         raise ValidationError(
             _("This name contains invisible or control characters."),

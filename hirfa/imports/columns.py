@@ -6,10 +6,12 @@ stays flat whatever the size of the file.
 
 import csv
 import unicodedata
+import zipfile
 from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
 
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from openpyxl import load_workbook
 
@@ -59,6 +61,10 @@ class FileProblem(Exception):
     """The file cannot be imported at all (format, header)."""
 
 
+class Unreadable(FileProblem):
+    """Reading the file failed (encoding, damaged content)."""
+
+
 def _folded_header(text) -> str:
     text = unicodedata.normalize("NFKD", str(text or "").strip().lower())
     text = "".join(c for c in text if not unicodedata.combining(c))
@@ -102,25 +108,146 @@ def _text(value) -> str:
     return str(value).strip()
 
 
-def read_rows(path: Path, fmt: str) -> Iterator[list[str]]:
-    """The header, then each row, as lists of text; blank rows are kept (numbering)."""
-    if fmt == "csv":
-        with open(path, encoding="utf-8-sig", newline="") as handle:
-            sample = handle.read(65536)
-            handle.seek(0)
+# A legacy list has about twenty columns; a workbook may declare 16,384 (its `dimension`),
+# which openpyxl would pad every row to.
+MAX_COLUMNS = 256
+# Parts of a workbook smaller than this are not judged by their compression ratio.
+_RATIO_FLOOR = 1024 * 1024
+_UTF16_MARKS = (b"\xff\xfe", b"\xfe\xff")
+_SAVE_AS_CSV_UTF8 = _("Save it as “CSV UTF-8” and import it again.")
+_CSV_OR_XLSX = _("Import a CSV or an XLSX file.")
+
+
+def _check_text(path: Path) -> None:
+    """FileProblem unless the file is UTF-8 text, naming the first line at fault."""
+    with open(path, "rb") as handle:
+        if handle.read(2) in _UTF16_MARKS:
+            raise FileProblem(_("The file is in UTF-16.") + " " + _SAVE_AS_CSV_UTF8)
+        handle.seek(0)
+        for number, line in enumerate(handle, start=1):
+            if b"\x00" in line:
+                raise FileProblem(
+                    _("The file is not a text file (line %(line)s).") % {"line": number}
+                    + " "
+                    + _CSV_OR_XLSX
+                )
             try:
-                dialect = csv.Sniffer().sniff(sample.split("\n", 1)[0], delimiters=",;\t")
-            except csv.Error:
-                dialect = csv.excel
-            for row in csv.reader(handle, dialect):
-                yield row
-        return
-    workbook = load_workbook(path, read_only=True, data_only=True)
+                line.decode("utf-8")
+            except UnicodeDecodeError:
+                raise FileProblem(
+                    _("The file is not in UTF-8 (line %(line)s).") % {"line": number}
+                    + " "
+                    + _SAVE_AS_CSV_UTF8
+                ) from None
+
+
+def _check_workbook(path: Path) -> None:
+    """FileProblem unless the file is a zip holding a workbook whose parts, as the zip
+    declares them (Python's zip reader never decompresses past the declared size), stay
+    within IMPORT_XLSX_MAX_UNCOMPRESSED_BYTES and IMPORT_XLSX_MAX_RATIO."""
+    not_a_workbook = FileProblem(_("The file is not an XLSX workbook.") + " " + _CSV_OR_XLSX)
     try:
-        for row in workbook.worksheets[0].iter_rows(values_only=True):
+        with zipfile.ZipFile(path) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError):
+        raise not_a_workbook from None
+    if "xl/workbook.xml" not in {part.filename for part in parts}:
+        raise not_a_workbook
+    limit = settings.IMPORT_XLSX_MAX_UNCOMPRESSED_BYTES
+    if sum(part.file_size for part in parts) > limit:
+        raise FileProblem(
+            _(
+                "The XLSX file is too large once uncompressed (more than %(size)s MB). "
+                "Split it or import a CSV file."
+            )
+            % {"size": round(limit / 1_048_576)}
+        )
+    for part in parts:
+        ratio = part.file_size / max(part.compress_size, 1)
+        if part.file_size > _RATIO_FLOOR and ratio > settings.IMPORT_XLSX_MAX_RATIO:
+            raise FileProblem(
+                _(
+                    "The XLSX file is compressed suspiciously much (%(part)s). "
+                    "Save it again or import a CSV file."
+                )
+                % {"part": part.filename[:100]}
+            )
+
+
+def check_file(path: Path, fmt: str) -> None:
+    """FileProblem unless the file can be imported: run before anything is written.
+
+    A CSV is read through once (encoding, cells within the csv module's limit, header); a
+    workbook is measured from its zip directory, then its header read."""
+    if fmt == "csv":
+        _check_text(path)
+    else:
+        _check_workbook(path)
+    rows = read_rows(path, fmt)
+    header = next(rows, None)
+    if header is None:
+        raise FileProblem(_("The file is empty."))
+    map_header(header)
+    if fmt == "csv":
+        for _row in rows:
+            pass
+
+
+def _csv_rows(path: Path) -> Iterator[list[str]]:
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        try:
+            sample = handle.read(65536)
+        except UnicodeDecodeError:
+            raise Unreadable(_("The file is not in UTF-8.") + " " + _SAVE_AS_CSV_UTF8) from None
+        handle.seek(0)
+        try:
+            dialect = csv.Sniffer().sniff(sample.split("\n", 1)[0], delimiters=",;\t")
+        except csv.Error:
+            dialect = csv.excel
+        reader = csv.reader(handle, dialect)
+        try:
+            yield from reader
+        except csv.Error:
+            raise Unreadable(
+                _(
+                    "Line %(line)s: a cell is longer than %(limit)s characters, "
+                    "or a quote is not closed."
+                )
+                % {"line": reader.line_num, "limit": csv.field_size_limit()}
+            ) from None
+        except UnicodeDecodeError:
+            raise Unreadable(
+                _("The file is not in UTF-8 (line %(line)s).") % {"line": reader.line_num + 1}
+                + " "
+                + _SAVE_AS_CSV_UTF8
+            ) from None
+
+
+def _xlsx_rows(path: Path) -> Iterator[list[str]]:
+    number = 0
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except Exception:  # openpyxl raises whatever its zip and XML readers raise
+        raise Unreadable(_("The file is not an XLSX workbook.") + " " + _CSV_OR_XLSX) from None
+    try:
+        sheet = workbook.worksheets[0]
+        sheet.reset_dimensions()  # do not pad rows to the width the file declares
+        for row in sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True):
+            number += 1
             yield [_text(value) for value in row]
+    except Exception:
+        raise Unreadable(
+            # Rows are numbered as in the report: the header is not counted.
+            _("The XLSX workbook is damaged after row %(row)s.") % {"row": max(number - 1, 0)}
+        ) from None
     finally:
         workbook.close()
+
+
+def read_rows(path: Path, fmt: str) -> Iterator[list[str]]:
+    """The header, then each row, as lists of text; blank rows are kept (numbering).
+    FileProblem when the file turns out unreadable (check_file finds it first)."""
+    return _csv_rows(path) if fmt == "csv" else _xlsx_rows(path)
 
 
 def _date_text(value: str) -> str:

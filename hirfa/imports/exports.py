@@ -7,6 +7,7 @@ filters and its number of rows (ADR 0024).
 """
 
 import csv
+import re
 import tempfile
 from collections.abc import Iterator
 
@@ -106,6 +107,36 @@ def registrations_to_export(user, filters: RegistrationFilters):
     return queryset.order_by("id")
 
 
+# A spreadsheet runs a cell that starts with one of these (=HYPERLINK(…) sends data away,
+# =cmd|… runs a program): written as text, in every export (docs/decisions/0032).
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# …except a plain signed number (an E.164 phone): nothing to run, and kept as it is.
+_PLAIN_NUMBER = re.compile(r"[+-][0-9]+", re.ASCII)
+
+
+def safe_cell(value):
+    """`value` as a CSV cell no spreadsheet will run: a formula-like text gets a leading
+    apostrophe, which spreadsheets read as "this is text"."""
+    formula = isinstance(value, str) and value.startswith(_FORMULA_STARTS)
+    return "'" + value if formula and not _PLAIN_NUMBER.fullmatch(value) else value
+
+
+def xlsx_cells(sheet, values) -> list:
+    """`values` as cells of a write-only `sheet`: text is stored as text, never as a
+    formula (openpyxl makes a formula of any text that starts with "=")."""
+    from openpyxl.cell import WriteOnlyCell
+
+    cells = []
+    for value in values:
+        if isinstance(value, str) and value.startswith("="):
+            cell = WriteOnlyCell(sheet, value)
+            cell.data_type = "s"
+            cells.append(cell)
+        else:
+            cells.append(value)
+    return cells
+
+
 def _rows(queryset) -> Iterator[list]:
     for values in queryset.values_list(*FIELDS).iterator(chunk_size=2000):
         yield ["" if value is None else value for value in values]
@@ -140,7 +171,7 @@ def csv_chunks(queryset) -> Iterator[str]:
     yield "\ufeff"  # so that spreadsheet programs read UTF-8
     yield writer.writerow(_headers())
     for row in _rows(queryset):
-        yield writer.writerow(row)
+        yield writer.writerow([safe_cell(value) for value in row])
 
 
 def xlsx_file(queryset):
@@ -149,7 +180,7 @@ def xlsx_file(queryset):
     sheet = workbook.create_sheet(_("Registrations")[:31])
     sheet.append(_headers())
     for row in _rows(queryset):
-        sheet.append(row)
+        sheet.append(xlsx_cells(sheet, row))
     target = tempfile.TemporaryFile()  # noqa: SIM115 (closed by the FileResponse)
     workbook.save(target)
     target.seek(0)

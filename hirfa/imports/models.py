@@ -15,6 +15,8 @@ class ImportRun(models.Model):
     class Status(models.TextChoices):
         RUNNING = "running", _("Running")
         DONE = "done", _("Done")
+        # The file proved unreadable past its first check; running it again resumes.
+        FAILED = "failed", _("Failed")
 
     file_name = models.CharField(_("file name"), max_length=255)
     file_sha256 = models.CharField(_("SHA-256 of the file"), max_length=64, db_index=True)

@@ -32,12 +32,15 @@ from hirfa.core.names import name_keys
 from hirfa.crafts.models import Activity
 from hirfa.imports.columns import (
     FileProblem,
+    Unreadable,
+    check_file,
     file_format,
     header_of,
     map_header,
     read_rows,
     row_data,
 )
+from hirfa.imports.exports import safe_cell
 from hirfa.imports.models import ImportedRow, ImportIssue, ImportRun
 from hirfa.register.bulk import PERSON_COLUMNS, PERSON_FIELDS, REGISTRATION_COLUMNS, insert_rows
 from hirfa.register.models import Person, Registration
@@ -316,10 +319,50 @@ def import_file(
     path = Path(path)
     fmt = file_format(path)
     language = language or settings.LANGUAGE_CODE
+    with translation.override(language):
+        # Nothing is written for a file that cannot be read (issue 11, finding 8).
+        check_file(path, fmt)
     digest, lines = file_digest(path)
     run = _run_for(path, digest, fmt, actor, language)
     if run.status == ImportRun.Status.DONE:
         return run
+    if run.status == ImportRun.Status.FAILED:
+        run.status = ImportRun.Status.RUNNING
+        run.save(update_fields=["status", "updated_at"])
+    try:
+        _import_rows(run, path, fmt, lines, chunk_size, progress)
+    except Unreadable as problem:
+        # Found only past the check (a workbook damaged further down): said, not left running.
+        with transaction.atomic():
+            run.status = ImportRun.Status.FAILED
+            run.save(update_fields=["status", "updated_at"])
+            record(
+                actor=run.actor,
+                actor_label=None if run.actor_id else SYSTEM_LABEL,
+                action="import.failed",
+                obj=run,
+                data={"problem": str(problem)},
+            )
+        raise
+    with transaction.atomic():
+        run.status, run.finished_at = ImportRun.Status.DONE, timezone.now()
+        run.save(update_fields=["status", "finished_at", "updated_at"])
+        record(
+            actor=run.actor,
+            actor_label=None if run.actor_id else SYSTEM_LABEL,
+            action="import.finished",
+            obj=run,
+            data={"imported": run.imported, "skipped": run.skipped, "rejected": run.rejected},
+        )
+        if run.imported:
+            # Imported artisans are registered: their first cards, like an approval's.
+            transaction.on_commit(cards.queue_first_cards)
+    if progress:
+        progress(run.last_row, run.last_row)
+    return run
+
+
+def _import_rows(run: ImportRun, path: Path, fmt: str, lines: int, chunk_size, progress) -> None:
     tables = _Tables.load(run.actor)
     with translation.override(run.language):
         rows = read_rows(path, fmt)
@@ -342,22 +385,6 @@ def import_file(
                     progress(number, total)
         if chunk.last_row >= chunk.first_row:
             _commit(run, chunk, header, positions)
-    with transaction.atomic():
-        run.status, run.finished_at = ImportRun.Status.DONE, timezone.now()
-        run.save(update_fields=["status", "finished_at", "updated_at"])
-        record(
-            actor=run.actor,
-            actor_label=None if run.actor_id else SYSTEM_LABEL,
-            action="import.finished",
-            obj=run,
-            data={"imported": run.imported, "skipped": run.skipped, "rejected": run.rejected},
-        )
-        if run.imported:
-            # Imported artisans are registered: their first cards, like an approval's.
-            transaction.on_commit(cards.queue_first_cards)
-    if progress:
-        progress(run.last_row, run.last_row)
-    return run
 
 
 REPORT_HEADER = ("row", "column", "kind", "message")
@@ -370,7 +397,9 @@ def write_report(run: ImportRun, target) -> int:
         writer.writerow([_("row"), _("column"), _("kind"), _("message")])
         count = 0
         for issue in run.issues.order_by("row", "id").iterator(chunk_size=2000):
-            writer.writerow([issue.row, issue.column, issue.get_kind_display(), issue.message])
+            # The column's name and the message quote the file: written as text.
+            line = [issue.row, issue.column, issue.get_kind_display(), issue.message]
+            writer.writerow([safe_cell(value) for value in line])
             count += 1
     return count
 

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
-from hirfa.accounts.forms import client_address
+from hirfa.accounts.addresses import client_address
 from hirfa.cards import reading
 from hirfa.cards.qr import PREFIX
 from hirfa.core.languages import is_supported, supported_codes
@@ -232,6 +232,8 @@ def read_code(request):
     try:
         read = reading.texts_in_pdf if data[:5] == b"%PDF-" else reading.texts_in_image
         texts = read(data)
+    except reading.TooLarge:
+        return _refused(_("This file is too large to be read: send a card or a photo of it."))
     except reading.Unreadable:
         return _refused(_("The file could not be read: is it a PDF or a photo?"))
     if not texts:

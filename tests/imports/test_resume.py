@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from hirfa.audit.keys import key_path as audit_key_path
 from hirfa.imports import services
 from hirfa.imports.models import ImportedRow, ImportIssue, ImportRun
 from hirfa.register.models import Person, Registration
@@ -34,7 +35,12 @@ def test_an_import_killed_half_way_resumes_without_duplicates_or_losses(referenc
     process = subprocess.Popen(
         [*command, "--chunk-size", "100", "--no-progress"],
         cwd=ROOT,
-        env={"DATABASE_URL": database_url(), "PATH": "/usr/bin:/bin"},
+        # The same database and audit key as this test's process (its var/ is a tmp dir).
+        env={
+            "DATABASE_URL": database_url(),
+            "AUDIT_KEY_FILE": str(audit_key_path()),
+            "PATH": "/usr/bin:/bin",
+        },
         stderr=subprocess.PIPE,
     )
     deadline = time.monotonic() + 120

@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from hirfa.cards import qr
-from hirfa.cards.reading import Unreadable, card_texts
+from hirfa.cards.reading import TooLarge, Unreadable, card_texts
 from hirfa.cards.verification import verify_text
 
 
@@ -18,6 +18,10 @@ class Command(BaseCommand):
     def handle(self, *args, source, **options):
         try:
             texts = card_texts(source)
+        except TooLarge:
+            raise CommandError(
+                _("This file is too large to be read: send a card or a photo of it.")
+            ) from None
         except Unreadable:
             raise CommandError(_("The file cannot be read as an image or a PDF.")) from None
         if not texts:
