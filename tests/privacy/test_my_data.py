@@ -147,3 +147,10 @@ def test_an_artisan_without_a_file_gets_their_account_only(client):
     data = my_data(client)
     assert data["person"] is None and data["registrations"] == []
     assert data["account"]["username"] == user.username
+
+
+def test_the_page_speaks_arabic_by_default_and_french_on_request(client, registration, artisan):
+    client.force_login(artisan)
+    assert "معطياتي الشخصية" in client.get("/me/data/").content.decode()
+    client.cookies["hirfa_language"] = "fr"
+    assert "Mes données personnelles" in client.get("/me/data/").content.decode()
