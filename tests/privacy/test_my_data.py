@@ -93,7 +93,7 @@ def test_the_pdf_renders_with_the_artisan_s_name(client, registration, artisan):
     assert response["Content-Type"] == "application/pdf"
     document = pdfium.PdfDocument(response.content)
     text = "".join(page.get_textpage().get_text_range() for page in document)
-    assert "Fadma" in text and "JK123456" in text
+    assert "Fadma" in text and "Ait Lahcen" in text
 
 
 def test_the_page_offers_both_downloads(client, registration, artisan):
