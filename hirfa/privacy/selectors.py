@@ -8,7 +8,7 @@ JSON download and the API return it as is, and the PDF prints it.
 from datetime import date, datetime
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Exists, Max, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -393,8 +393,9 @@ def persons_past_retention(cutoff: datetime) -> QuerySet[Person]:
     A struck-off registration never changes status again, so its `updated_at` is the day of
     the striking-off (a later save could only move it later: data kept longer, never less).
     """
-    live_registration = Registration.objects.filter(person=OuterRef("pk")).exclude(
-        status=Registration.Status.STRUCK_OFF
+    registrations = Registration.objects.filter(person=OuterRef("pk"))
+    kept = registrations.filter(
+        ~Q(status=Registration.Status.STRUCK_OFF) | Q(updated_at__gte=cutoff)
     )
     open_dossier = Dossier.objects.filter(person=OuterRef("pk"), state__in=OPEN_STATES)
     live_entity = LegalEntity.objects.filter(
@@ -409,8 +410,6 @@ def persons_past_retention(cutoff: datetime) -> QuerySet[Person]:
     )
     return (
         Person.objects.exclude(cnie__startswith=policy.PURGED_CNIE_PREFIX)
-        .annotate(last_struck_off=Max("registrations__updated_at"))
-        .filter(last_struck_off__isnull=False, last_struck_off__lt=cutoff)
-        .filter(~Exists(live_registration), ~Exists(open_dossier), ~Exists(live_entity))
+        .filter(Exists(registrations), ~Exists(kept), ~Exists(open_dossier), ~Exists(live_entity))
         .order_by("pk")
     )

@@ -181,6 +181,32 @@ def test_a_person_with_an_open_file_is_kept(long_gone, agent):
     assert purge_personal_data().persons == 0
 
 
+def test_a_member_of_a_cooperative_still_in_the_register_is_kept(long_gone, agent):
+    from hirfa.register.models import LegalEntity
+
+    cooperative = LegalEntity.objects.create(
+        kind="cooperative",
+        name_ar="تعاونية",
+        name_fr="Coopérative",
+        ice="001234567000089",
+        address="Souk",
+        commune=long_gone.workplace_commune,
+    )
+    cooperative.members.add(person_of(long_gone))
+    Dossier.objects.create(
+        entity=cooperative,
+        filed_by=agent,
+        category="cooperative",
+        principal_activity=long_gone.principal_activity,
+        workplace_kind="workshop",
+        workplace_commune=long_gone.workplace_commune,
+        workplace_address="Souk",
+        province=long_gone.province,
+        state=Dossier.State.SUBMITTED,
+    )
+    assert purge_personal_data().persons == 0
+
+
 def test_the_dry_run_changes_nothing_and_says_which_numbers(long_gone):
     out = io.StringIO()
     entries = AuditEntry.objects.count()
