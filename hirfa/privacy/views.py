@@ -64,6 +64,16 @@ def _route(user) -> CorrectionRoute:
     )
 
 
+def _current_identity(user, person, route) -> dict:
+    """The identity as held, with the corrections already proposed on the request being
+    prepared, if any."""
+    initial = person_initial(person)
+    if route == CorrectionRoute.OPEN_REQUEST:
+        dossier = register_selectors.current_dossier_of(user)
+        initial |= {field: change["to"] for field, change in dossier.person_changes.items()}
+    return initial
+
+
 @own_data_required
 @require_http_methods(["GET", "POST"])
 def mine(request):
@@ -96,7 +106,7 @@ def mine(request):
         elif request.method == "POST":
             form = _correction_form(initial=request.POST.dict())
         else:
-            form = _correction_form(initial=person_initial(person))
+            form = _correction_form(initial=_current_identity(user, person, route))
     elif request.method == "POST":
         messages.error(request, _("Your details cannot be corrected here now."))
         return redirect("privacy:mine")

@@ -93,6 +93,12 @@ def test_a_correction_goes_into_the_modification_being_prepared(registration, ar
     assert Dossier.objects.get(pk=first.pk).person_changes["address"]["to"] == "2 Rue"
 
 
+def test_the_form_shows_the_correction_already_proposed(client, registration, artisan):
+    services.request_correction(actor=artisan, person_data=form_data(address="1 Rue"))
+    client.force_login(artisan)
+    assert 'value="1 Rue"' in client.get("/me/data/").content.decode()
+
+
 def test_while_a_request_is_with_the_register_the_correction_waits(registration, artisan):
     dossier = services.request_correction(actor=artisan, person_data=form_data(address="1 Rue"))
     send(artisan, dossier)
