@@ -30,6 +30,7 @@ run: $(VENV)/.installed
 	$(BIN)/hirfa load_demo
 	$(BIN)/hirfa expire_registrations
 	$(BIN)/hirfa coverage_rules
+	$(BIN)/hirfa purge_personal_data
 	$(BIN)/hirfa issue_cards
 	CNSS_SANDBOX=$${CNSS_SANDBOX:-true} scripts/serve
 

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "hirfa.search",
     "hirfa.imports",
     "hirfa.duplicates",
+    "hirfa.privacy",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -298,6 +299,10 @@ REGISTRATION_VALIDITY_DAYS = env_int("REGISTRATION_VALIDITY_DAYS", 5 * 365, mini
 RENEWAL_REMINDER_DAYS = env_int("RENEWAL_REMINDER_DAYS", 60, minimum=0)
 DOCUMENT_MAX_BYTES = env_int("DOCUMENT_MAX_BYTES", 5 * 1024 * 1024, minimum=1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = DOCUMENT_MAX_BYTES + 1024 * 1024
+# Law 09-08 (docs/privacy.md, docs/decisions/0036): personal data of a person whose
+# registrations are all struck off is anonymised this many days after the striking-off.
+# UNCONFIRMED: the period the CNDP declaration will state; 10 years by default.
+PERSONAL_DATA_RETENTION_DAYS = env_int("PERSONAL_DATA_RETENTION_DAYS", 3650, minimum=1)
 PUBLIC_URL = env_str("PUBLIC_URL", "http://127.0.0.1:8000")
 
 # Professional cards (docs/card-qr.md, docs/decisions/0010): the Ed25519 signing keys live

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("hirfa.core.urls")),
     path("accounts/", include("hirfa.accounts.urls")),
     path("crafts/", include("hirfa.crafts.urls")),
+    path("me/data/", include("hirfa.privacy.urls")),
     path("me/", include("hirfa.register.urls_artisan")),
     path("verify/", include("hirfa.verification.urls")),
     path("verify/", include("hirfa.register.urls_public")),
