@@ -40,8 +40,8 @@ class RequireSecondFactorMiddleware:
         if (
             user is not None
             and user.is_authenticated
-            and not _verified(user)
             and second_factor.second_factor_due(user, request.session)
+            and not _verified(user)
         ):
             if request.path.startswith(API_PREFIX):
                 request.user = AnonymousUser()

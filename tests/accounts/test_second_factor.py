@@ -389,3 +389,31 @@ def test_new_recovery_codes_replace_the_old_ones(admin, clock):
     assert logged_in(admin).post(VERIFY, {"code": old[0]}).status_code == 200
     seconds_pass()
     assert logged_in(admin).post(VERIFY, {"code": new[0]}).status_code == 302
+
+
+def verified(user, clock) -> Client:
+    """A browser that has given the password and the app's code."""
+    client = logged_in(user)
+    code = code_of(TOTPDevice.objects.get(user=user, confirmed=True), clock)
+    assert client.post(VERIFY, {"code": code}).status_code == 302
+    clock.advance()
+    return client
+
+
+def test_an_administrator_resets_a_second_factor_from_the_admin_site(admin, officer, clock):
+    enrol(officer, clock)
+    enrol(admin, clock)
+    response = verified(admin, clock).post(
+        "/admin/accounts/user/",
+        {"action": "reset_second_factor", "_selected_action": [officer.pk]},
+    )
+    assert response.status_code == 302
+    assert not second_factor.has_second_factor(officer)
+    assert AuditEntry.objects.filter(action="account.second_factor_reset").count() == 1
+
+
+def test_the_admin_site_shows_no_device_keys(admin, clock):
+    enrol(admin, clock)
+    client = verified(admin, clock)
+    assert client.get("/admin/otp_totp/totpdevice/").status_code == 404
+    assert client.get("/admin/otp_static/staticdevice/").status_code == 404
