@@ -72,6 +72,10 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "ninja",
+    # Second factor for staff (docs/decisions/0038).
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
 ]
 
 MIDDLEWARE = [
@@ -85,6 +89,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "hirfa.accounts.sessions.SessionTimeoutMiddleware",
+    # Second factor (docs/decisions/0038): who is verified, then who must be first.
+    "django_otp.middleware.OTPMiddleware",
+    "hirfa.accounts.middleware.RequireSecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "hirfa.core.middleware.DomainErrorMiddleware",
@@ -159,6 +166,11 @@ AUTH_PASSWORD_VALIDATORS = [
 # address, and per address across accounts (docs/decisions/0032).
 LOGIN_MAX_FAILURES = env_int("LOGIN_MAX_FAILURES", 5, minimum=1)
 LOGIN_FAILURE_WINDOW_SECONDS = env_int("LOGIN_FAILURE_WINDOW_SECONDS", 900, minimum=1)
+# Second factor (docs/decisions/0038): the staff roles that must use one (TOTP app, with
+# recovery codes); other staff may enrol. Artisans never use one. Empty: nobody must.
+SECOND_FACTOR_REQUIRED_ROLES = env_list("SECOND_FACTOR_REQUIRED_ROLES", ["admin", "auditor"])
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "hirfa")
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # Files one address may send to the public QR reader (/verify/read/) in a minute.
 VERIFY_READS_PER_MINUTE = env_int("VERIFY_READS_PER_MINUTE", 20, minimum=1)
 # Proxies in front of hirfa whose X-Forwarded-For is believed (addresses or networks,

@@ -66,6 +66,13 @@ def fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def no_second_factor_required(settings):
+    # Tests log in national staff with `force_login`; the second factor has its own tests
+    # (tests/accounts/test_second_factor.py), which set the roles that require it.
+    settings.SECOND_FACTOR_REQUIRED_ROLES = []
+
+
+@pytest.fixture(autouse=True)
 def plain_static_files(settings):
     # The manifest storage needs `collectstatic`; tests serve files from the apps.
     settings.STORAGES = {

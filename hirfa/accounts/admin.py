@@ -1,12 +1,23 @@
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_static import admin as _static_admin  # noqa: F401 (registers)
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp import admin as _totp_admin  # noqa: F401 (registers)
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from hirfa.accounts import second_factor
 from hirfa.accounts.models import ApiToken, User
 from hirfa.accounts.roles import Capability, has_capability
 from hirfa.accounts.services import create_api_token, revoke_api_token
 from hirfa.audit.admin import AuditEntryAdmin
 from hirfa.audit.models import AuditEntry
+
+# django-otp's own admin pages would show the keys and delete devices unaudited: an
+# account's second factor is reset only by the audited action below.
+for _device_model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(_device_model):
+        admin.site.unregister(_device_model)
 
 
 @admin.register(User)
@@ -36,6 +47,15 @@ class UserAdmin(BaseUserAdmin):
             {"fields": ["role", "organisation", "scope_region", "scope_province"]},
         ),
     ]
+    actions = ["reset_second_factor"]
+
+    @admin.action(description=_("Reset the second factor of the selected accounts"))
+    def reset_second_factor(self, request, queryset):
+        for user in queryset:
+            second_factor.reset(user=user, by=request.user)
+        messages.success(
+            request, _("Their second factor is reset: each sets up an app at the next login.")
+        )
 
 
 @admin.register(ApiToken)

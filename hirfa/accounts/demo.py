@@ -1,7 +1,11 @@
 """Demo accounts, one per role, for `make run`. Never used outside demo mode."""
 
-from django.utils.translation import gettext_lazy as _
+from base64 import b32encode
 
+from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from hirfa.accounts.policy import second_factor_required
 from hirfa.accounts.roles import Role
 from hirfa.accounts.services import save_staff_member
 from hirfa.territory.models import Organisation, Province, Region
@@ -18,11 +22,21 @@ DEMO_STAFF = [
 ]
 
 
+# The demo accounts whose role requires a second factor share this authenticator key. It is
+# PUBLIC (printed by `load_demo`, written in README): demo accounts only, never elsewhere.
+DEMO_TOTP_KEY = b"hirfa-demo-2fa-key!!"
+DEMO_TOTP_SECRET = b32encode(DEMO_TOTP_KEY).decode()
+
+
 def ensure_demo_accounts(password: str) -> list[tuple[str, str]]:
-    """Create or refresh the demo accounts; returns (username, role label) pairs."""
+    """Create or refresh the demo accounts; returns (username, role label) pairs.
+
+    The accounts whose role requires a second factor get an authenticator app with the
+    public demo key (docs/decisions/0038), so that `make run` shows the real login.
+    """
     accounts = []
     for username, role, first, last, org, region, province in DEMO_STAFF:
-        save_staff_member(
+        user, _created = save_staff_member(
             username=username,
             role=role,
             password=password,
@@ -33,8 +47,27 @@ def ensure_demo_accounts(password: str) -> list[tuple[str, str]]:
             scope_region=Region.objects.get(code=region) if region else None,
             scope_province=Province.objects.get(code=province) if province else None,
         )
+        if second_factor_required(user):
+            TOTPDevice.objects.update_or_create(
+                user=user,
+                name="demo",
+                defaults={"key": DEMO_TOTP_KEY.hex(), "confirmed": True},
+            )
         accounts.append((username, str(Role(role).label)))
     return accounts
 
 
+def demo_second_factor_accounts() -> list[str]:
+    """The demo accounts that log in with the demo authenticator key."""
+    return sorted(
+        TOTPDevice.objects.filter(name="demo", key=DEMO_TOTP_KEY.hex()).values_list(
+            "user__username", flat=True
+        )
+    )
+
+
 DEMO_NOTICE = _("Demo accounts (password: %(password)s):")
+DEMO_SECOND_FACTOR_NOTICE = _(
+    "%(accounts)s also ask a code: add the key %(key)s to an authenticator app "
+    "(or run: oathtool --totp -b %(key)s)."
+)

@@ -54,6 +54,9 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     Role.AUDITOR: frozenset(_STAFF_READ | {Capability.READ_AUDIT, Capability.SEE_NATION}),
 }
 
+# The administration's staff (everyone but artisans): they may use a second factor.
+STAFF_ROLES = frozenset(Role) - {Role.ARTISAN}
+
 # Roles whose accounts must be tied to a region or a province.
 TERRITORIAL_ROLES = frozenset({Role.AGENT, Role.OFFICER})
 

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from hirfa.accounts import views
+from hirfa.accounts import views, views_otp
 
 app_name = "accounts"
 
@@ -34,4 +34,19 @@ urlpatterns = [
     path("workspace/organisations/<slug:code>/", views.organisation, name="organisation"),
     path("workspace/staff/", views.staff, name="staff"),
     path("workspace/staff/<str:username>/", views.staff_member, name="staff_member"),
+    # The second factor (docs/decisions/0038).
+    path("2fa/", views_otp.overview, name="second_factor"),
+    path("2fa/verify/", views_otp.verify, name="second_factor_verify"),
+    path("2fa/enrol/", views_otp.enrol, name="second_factor_enrol"),
+    path(
+        "2fa/recovery-codes/",
+        views_otp.recovery_codes,
+        name="second_factor_recovery_codes",
+    ),
+    path(
+        "2fa/recovery-codes/new/",
+        views_otp.new_recovery_codes,
+        name="second_factor_new_recovery_codes",
+    ),
+    path("2fa/turn-off/", views_otp.turn_off, name="second_factor_turn_off"),
 ]

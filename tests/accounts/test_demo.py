@@ -41,3 +41,22 @@ def test_the_demo_officers_have_files_of_their_own_province():
     for username in ("officer.tiznit", "officer.agadir"):
         officer = User.objects.get(username=username)
         assert dossiers_for(officer).filter(province=officer.scope_province).count() >= 5
+
+
+def test_the_demo_administrator_and_auditor_log_in_with_the_published_demo_key(
+    client, settings, capsys
+):
+    from django_otp.oath import TOTP
+
+    from hirfa.accounts.demo import DEMO_TOTP_KEY, DEMO_TOTP_SECRET
+
+    settings.SECOND_FACTOR_REQUIRED_ROLES = ["admin", "auditor"]
+    call_command("load_demo", artisans=0)
+    out = capsys.readouterr().out
+    assert DEMO_TOTP_SECRET in out
+    assert "admin, auditor" in out
+    client.post("/accounts/login/", {"username": "admin", "password": "hirfa-demo"})
+    assert client.get("/admin/").status_code == 302
+    code = f"{TOTP(DEMO_TOTP_KEY).token():06d}"
+    assert client.post("/accounts/2fa/verify/", {"code": code}).status_code == 302
+    assert client.get("/admin/").status_code == 200

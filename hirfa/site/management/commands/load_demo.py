@@ -2,7 +2,13 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from hirfa.accounts.demo import DEMO_NOTICE, ensure_demo_accounts
+from hirfa.accounts.demo import (
+    DEMO_NOTICE,
+    DEMO_SECOND_FACTOR_NOTICE,
+    DEMO_TOTP_SECRET,
+    demo_second_factor_accounts,
+    ensure_demo_accounts,
+)
 from hirfa.cards.demo import load_demo_cards
 from hirfa.coverage.demo import load_demo_coverage
 from hirfa.env import env_str
@@ -28,6 +34,11 @@ class Command(BaseCommand):
         self.stdout.write(str(DEMO_NOTICE) % {"password": password})
         for username, role in accounts:
             self.stdout.write(f"  {username:<20} {role}")
+        if second_factor_accounts := demo_second_factor_accounts():
+            self.stdout.write(
+                str(DEMO_SECOND_FACTOR_NOTICE)
+                % {"accounts": ", ".join(second_factor_accounts), "key": DEMO_TOTP_SECRET}
+            )
         self.stdout.write(
             _("Open http://127.0.0.1:%(port)s/ and log in.") % {"port": env_str("PORT", "8000")}
         )
