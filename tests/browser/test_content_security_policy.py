@@ -4,6 +4,7 @@ service worker) and the staff screens included."""
 
 import pytest
 
+from tests.browser.waiting import wait_until
 from tests.factories import DEFAULT_PASSWORD, UserFactory, agent_of, officer_of
 from tests.register.test_staff_support import submitted
 
@@ -73,7 +74,7 @@ def test_public_pages_work_under_the_policy(register, watched):
 def test_the_verifier_and_its_service_worker_work_under_the_policy(register, watched):
     page, messages = watched
     visit(page, messages, register.url + "/verify/")
-    page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=15000)
+    wait_until(page, "navigator.serviceWorker.controller !== null", timeout=15000)
     page.reload()
     page.wait_for_load_state("networkidle")
     assert page.evaluate("window.__violations") == []
