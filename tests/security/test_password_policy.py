@@ -104,3 +104,31 @@ def test_a_password_reset_refuses_the_persons_own_name():
         user, data={"new_password1": "FatimaZahra1", "new_password2": "FatimaZahra1"}
     )
     assert not form.is_valid()
+
+
+def test_a_larger_offline_list_of_breached_passwords_can_be_configured(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    listed = tmp_path / "breached.txt"
+    listed.write_text("tapis-de-tiznit-2026\n")
+    code = (
+        "import django; django.setup()\n"
+        "from django.contrib.auth.password_validation import validate_password\n"
+        "try:\n    validate_password('tapis-de-tiznit-2026')\n"
+        "except Exception as error:\n    print(error.error_list[0].code)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        env={
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "hirfa.settings",
+            "HIRFA_VAR_DIR": str(tmp_path),
+            "PASSWORD_LIST_FILE": str(listed),
+        },
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.stdout.strip() == "password_too_common", result.stderr
