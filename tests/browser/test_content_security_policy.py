@@ -101,3 +101,23 @@ def test_staff_and_artisan_pages_work_under_the_policy(register, watched):
     log_in(page, register.url, "artisan.one")
     for path in ["/me/", "/me/apply/"]:
         visit(page, messages, register.url + path)
+
+
+def test_the_admin_site_works_under_the_policy(register, watched):
+    from hirfa.accounts.roles import Role
+
+    page, messages = watched
+    admin = UserFactory(username="nadia", role=Role.ADMIN, is_staff=True, is_superuser=True)
+    page.goto(register.url + "/admin/login/")
+    page.locator("input[name=username]").fill("nadia")
+    page.locator("input[name=password]").fill(DEFAULT_PASSWORD)
+    page.locator("input[type=submit]").click()
+    page.wait_for_load_state("networkidle")
+    for path in [
+        "/admin/",
+        "/admin/accounts/user/",
+        "/admin/accounts/user/add/",
+        f"/admin/accounts/user/{admin.pk}/change/",
+        "/admin/audit/auditentry/",
+    ]:
+        visit(page, messages, register.url + path)
