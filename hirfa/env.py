@@ -10,7 +10,7 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 _TRUE = {"1", "true", "yes", "on"}
-_FALSE = {"0", "false", "no", "off", ""}
+_FALSE = {"0", "false", "no", "off"}
 
 
 def _raw(name: str) -> str | None:
@@ -25,7 +25,9 @@ def env_str(name: str, default: str) -> str:
 
 def env_bool(name: str, default: bool) -> bool:
     value = _raw(name)
-    if value is None:
+    # Empty is unset, as for the other readers: a blank line copied from .env.example
+    # must not turn off what the production profile turns on.
+    if value is None or value == "":
         return default
     lowered = value.lower()
     if lowered in _TRUE:

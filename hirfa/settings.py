@@ -9,6 +9,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 from django.conf.locale import LANG_INFO
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -19,7 +20,14 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("HIRFA_VAR_DIR", str(BASE_DIR / "var"))).resolve()
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
+# The deployment profile: "development" (the default, what `make run` serves on a laptop)
+# or "production", which refuses to start without a real SECRET_KEY and ALLOWED_HOSTS and
+# turns on HTTPS only, HSTS and secure cookies unless told otherwise (docs/security.md).
+PROFILE = env_choice("HIRFA_PROFILE", "development", {"development", "production"})
+PRODUCTION = PROFILE == "production"
 DEBUG = env_bool("DEBUG", False)
+if PRODUCTION and DEBUG:
+    raise ImproperlyConfigured("DEBUG must be false when HIRFA_PROFILE is production")
 
 
 def _secret_key() -> str:
@@ -30,9 +38,14 @@ def _secret_key() -> str:
     """
     configured = env_str("SECRET_KEY", "")
     if configured:
-        if len(configured) < 32:
-            raise ImproperlyConfigured("SECRET_KEY must be at least 32 characters long")
+        minimum = 50 if PRODUCTION else 32
+        if len(configured) < minimum or len(set(configured)) < 5:
+            raise ImproperlyConfigured(
+                f"SECRET_KEY must be at least {minimum} random characters long"
+            )
         return configured
+    if PRODUCTION:
+        raise ImproperlyConfigured("SECRET_KEY must be set when HIRFA_PROFILE is production")
     key_file = VAR_DIR / "secret-key"
     if not key_file.exists():
         key_file.touch(mode=0o600)
@@ -41,7 +54,11 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
+# Earlier keys, still accepted for signatures and sessions while a new key is rolled out.
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS", [])
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]"])
+if PRODUCTION and not ALLOWED_HOSTS:
+    raise ImproperlyConfigured("ALLOWED_HOSTS must be set when HIRFA_PROFILE is production")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
@@ -69,6 +86,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "csp",
     "django_tasks",
     "django_tasks_db",
     "ninja",
@@ -80,6 +98,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "hirfa.core.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "hirfa.core.privacy.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -152,13 +171,36 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
+# Passwords (docs/security.md, V2): at least PASSWORD_MIN_LENGTH characters that are not
+# only spaces, unlike the account's names, username and phone, not one of the known
+# common or breached passwords (Django's offline list, or a larger one in
+# PASSWORD_LIST_FILE), not all digits.
+PASSWORD_MIN_LENGTH = env_int("PASSWORD_MIN_LENGTH", 10, minimum=8)
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+        "OPTIONS": {"user_attributes": ("username", "first_name", "last_name", "email", "phone")},
+    },
     {
         "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-        "OPTIONS": {"min_length": 8},
+        "OPTIONS": {"min_length": PASSWORD_MIN_LENGTH},
     },
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {
+        "NAME": "hirfa.accounts.passwords.NotOnlySpacesValidator",
+        "OPTIONS": {"min_length": PASSWORD_MIN_LENGTH},
+    },
+    {
+        "NAME": "hirfa.accounts.passwords.PersonalInformationValidator",
+        "OPTIONS": {"min_length": PASSWORD_MIN_LENGTH},
+    },
+    {
+        "NAME": "django.contrib.auth.password_validation.CommonPasswordValidator",
+        **(
+            {"OPTIONS": {"password_list_path": env_str("PASSWORD_LIST_FILE", "")}}
+            if env_str("PASSWORD_LIST_FILE", "")
+            else {}
+        ),
+    },
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 # Failed logins allowed per account from one address within the window before further
@@ -193,8 +235,10 @@ IMPORT_XLSX_MAX_UNCOMPRESSED_BYTES = env_int(
 )
 IMPORT_XLSX_MAX_RATIO = env_int("IMPORT_XLSX_MAX_RATIO", 100, minimum=10)
 
-# Sessions and cookies
-SECURE_COOKIES = env_bool("SECURE_COOKIES", False)
+# Sessions and cookies. The production profile turns every HTTPS-only setting on by
+# default; each can still be set from the environment (a deployment still on plain HTTP
+# behind a VPN, say), and `hirfa check --deploy` then says what is missing.
+SECURE_COOKIES = env_bool("SECURE_COOKIES", PRODUCTION)
 SESSION_COOKIE_SECURE = SECURE_COOKIES
 CSRF_COOKIE_SECURE = SECURE_COOKIES
 SESSION_COOKIE_HTTPONLY = True
@@ -210,11 +254,39 @@ SESSION_MAX_SECONDS = env_int("SESSION_MAX_SECONDS", 12 * 3600, minimum=60)
 API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 90, minimum=1)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
-SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0, minimum=0)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", PRODUCTION)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 365 * 86400 if PRODUCTION else 0, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", PRODUCTION)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", PRODUCTION)
+# Trust X-Forwarded-Proto only when a TLS-terminating proxy is declared: anyone could
+# send the header straight to the application otherwise.
 if env_bool("BEHIND_TLS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Content Security Policy (docs/decisions/0037): scripts, styles, fonts and connections
+# from this origin only, no inline script unless it carries the request's nonce
+# (`{{ request.csp_nonce }}`), no plugins. Images may also be data: and blob: URLs (the
+# card verifier draws photos and camera frames). Pages may be framed by this origin only
+# when they allow it (X-Frame-Options SAMEORIGIN, the documents shown on the decision
+# screen); otherwise by nobody (hirfa.core.middleware.ContentSecurityPolicyMiddleware).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:", "blob:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "worker-src": [SELF],
+        "frame-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 
 # Languages: Arabic first. Tamazight (Standard Moroccan Tamazight, Tifinagh script)
 # is not among Django's built-in languages, so it is declared here.
@@ -316,6 +388,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = DOCUMENT_MAX_BYTES + 1024 * 1024
 # UNCONFIRMED: the period the CNDP declaration will state; 10 years by default.
 PERSONAL_DATA_RETENTION_DAYS = env_int("PERSONAL_DATA_RETENTION_DAYS", 3650, minimum=1)
 PUBLIC_URL = env_str("PUBLIC_URL", "http://127.0.0.1:8000")
+if PRODUCTION and not PUBLIC_URL.startswith("https://"):
+    # Printed in every card's QR code and on attestations: it must be the HTTPS address.
+    raise ImproperlyConfigured("PUBLIC_URL must be an https:// address in production")
 
 # Professional cards (docs/card-qr.md, docs/decisions/0010): the Ed25519 signing keys live
 # in files outside the database, or whole in the CARD_SIGNING_KEYS secret.

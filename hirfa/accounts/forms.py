@@ -114,7 +114,9 @@ class SignupForm(_PlainLabels, forms.Form):
     password = forms.CharField(
         label=_("Choose a password"),
         strip=False,
-        help_text=_("At least 8 characters, not only digits."),
+        help_text=_(
+            "At least 10 characters, not only digits, and not just your name or phone number."
+        ),
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
     password2 = forms.CharField(

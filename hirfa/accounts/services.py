@@ -16,7 +16,7 @@ from hirfa.accounts.models import ApiToken, LoginFailure, PhoneVerification, Use
 from hirfa.accounts.roles import Role
 from hirfa.audit.services import record
 from hirfa.core.errors import DomainError
-from hirfa.core.validators import normalise_phone, validate_not_formula
+from hirfa.core.validators import normalise_phone, refuse_bidi_controls, validate_not_formula
 from hirfa.notifications.services import notify
 
 TOKEN_PREFIX = "hirfa"
@@ -111,6 +111,15 @@ def clear_login_failures(username: str) -> None:
     LoginFailure.objects.filter(username=_key(username)).delete()
 
 
+def _check_password(password: str, user: User) -> None:
+    """Every path that sets a password runs the validators of AUTH_PASSWORD_VALIDATORS
+    (the admin's and the password-reset forms run them themselves)."""
+    try:
+        validate_password(password, user=user)
+    except ValidationError as error:
+        raise DomainError(error.messages[0], fields={"password": error.messages}) from None
+
+
 @transaction.atomic
 def save_staff_member(
     *,
@@ -145,6 +154,7 @@ def save_staff_member(
         if password is None:
             user.set_unusable_password()
         else:
+            _check_password(password, user)
             user.set_password(password)
     user.full_clean(exclude=["password"])
     user.save()
@@ -176,10 +186,9 @@ def _name(value, field: str) -> str:
         )
     try:
         validate_not_formula(text)
+        refuse_bidi_controls(text)
     except ValidationError as error:
-        raise DomainError(
-            _("Some information is missing or not valid."), fields={field: error.messages}
-        ) from None
+        raise DomainError(error.messages[0], fields={field: error.messages}) from None
     return text[:NAME_MAX_LENGTH]
 
 
@@ -269,10 +278,7 @@ def start_phone_signup(phone, password, first_name, last_name) -> User:
     if user is None:
         user = User(username=phone, phone=phone, role=Role.ARTISAN, is_active=False)
     user.first_name, user.last_name = first_name, last_name
-    try:
-        validate_password(password or "", user=user)
-    except ValidationError as error:
-        raise DomainError(error.messages[0], fields={"password": error.messages}) from None
+    _check_password(password or "", user)
     user.set_password(password)
     user.save()
     _send_phone_code(phone, PhoneVerification.Purpose.SIGNUP)

@@ -1,3 +1,5 @@
+from csp.constants import SELF
+from csp.middleware import CSPMiddleware
 from django.conf import settings
 from django.utils import translation
 
@@ -80,3 +82,17 @@ class DomainErrorMiddleware:
         if not isinstance(exception, DomainError) or request.path.startswith("/api/"):
             return None
         return domain_error_page(request, exception)
+
+
+class ContentSecurityPolicyMiddleware(CSPMiddleware):
+    """django-csp's middleware (docs/decisions/0037), with `frame-ancestors` following the
+    response's X-Frame-Options: `'self'` for the views that allow same-origin framing
+    (`xframe_options_sameorigin`, the documents embedded in the decision screen), the
+    settings' `'none'` otherwise. Listed before XFrameOptionsMiddleware, so that it sees the
+    header that middleware sets."""
+
+    def get_policy_parts(self, request, response, report_only=False):
+        parts = super().get_policy_parts(request, response, report_only=report_only)
+        if response.get("X-Frame-Options", "").upper() == "SAMEORIGIN":
+            parts.replace = {**(parts.replace or {}), "frame-ancestors": [SELF]}
+        return parts

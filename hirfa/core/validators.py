@@ -244,6 +244,26 @@ def has_invisible_characters(text: str, *, allow_joiners: bool) -> bool:
     )
 
 
+# Bidirectional controls: embeddings and overrides (U+202A-202E), isolates (U+2066-2069),
+# the left-to-right, right-to-left and Arabic letter marks (U+200E, U+200F, U+061C). A
+# right-to-left override turns "ahmed.exe" into what reads as another name on screen;
+# nothing a person types into a name, an address or a remark needs them (the pages set
+# the direction of each text themselves).
+BIDI_CONTROLS = frozenset(
+    "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
+)
+_BIDI_CONTROL = re.compile(f"[{''.join(sorted(BIDI_CONTROLS))}]")
+
+
+def refuse_bidi_controls(text: object) -> None:
+    """Refuse (ValidationError, code "bidi_control") a text holding a bidirectional control."""
+    if isinstance(text, str) and _BIDI_CONTROL.search(text):
+        raise ValidationError(
+            _("Remove the hidden direction marks from this text (copied from elsewhere?)."),
+            code="bidi_control",
+        )
+
+
 # The script rules, written as sets of code points and compiled into regular
 # expressions once per process: a bulk import checks millions of names, and a
 # character-by-character loop in Python was most of its validation time.

@@ -10,6 +10,7 @@ import pytest
 from hirfa.notifications.models import Notification
 from hirfa.register.models import Dossier, Registration
 from hirfa.register.numbers import format_number
+from tests.browser.waiting import wait_until
 from tests.factories import DEFAULT_PASSWORD, TIZNIT_CITY, agent_of, officer_of
 
 pytestmark = pytest.mark.browser
@@ -26,7 +27,8 @@ def pick_commune(page, province_select, commune_select, province, commune):
         f"{commune_select} option", "options => options.forEach(o => o.dataset.stale = '1')"
     )
     page.locator(province_select).select_option(province)
-    page.wait_for_function(
+    wait_until(
+        page,
         """([select, province, commune]) => {
             const options = [...document.querySelectorAll(select + " option")];
             return options.some((o) => o.value === commune)

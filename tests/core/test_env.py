@@ -19,6 +19,12 @@ def test_an_unset_variable_gives_the_default(monkeypatch):
     assert env_list("HIRFA_TEST_VAR", ["a"]) == ["a"]
 
 
+@pytest.mark.parametrize("default", [True, False])
+def test_an_empty_boolean_gives_the_default(monkeypatch, default):
+    monkeypatch.setenv("HIRFA_TEST_VAR", " ")
+    assert env_bool("HIRFA_TEST_VAR", default) is default
+
+
 @pytest.mark.parametrize("value", ["1", "true", "YES", "on", " True "])
 def test_true_spellings_read_as_true(monkeypatch, value):
     monkeypatch.setenv("HIRFA_TEST_VAR", value)

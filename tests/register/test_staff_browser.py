@@ -4,6 +4,7 @@ import pytest
 
 from hirfa.register import services
 from hirfa.register.models import Dossier
+from tests.browser.waiting import wait_until
 from tests.factories import TIZNIT_CITY, agent_of, officer_of
 from tests.helpers import log_in_page
 from tests.register.helpers import submitted
@@ -38,14 +39,14 @@ def test_an_agent_files_at_a_fair_picking_the_commune_after_the_province(tablet)
     page.locator("#id_birth_place").fill("Tiznit")
     page.locator("#id_address").fill("12 Derb Idzikri")
     page.locator("#id_home_province").select_option("09.581")
-    page.wait_for_function("document.querySelectorAll('#id_commune option').length < 40")
+    wait_until(page, "document.querySelectorAll('#id_commune option').length < 40")
     page.wait_for_load_state("networkidle")
     page.locator("#id_commune").select_option(TIZNIT_CITY)
     page.locator("input[name=category][value=artisan_experience]").check()
     page.locator("#id_principal_activity").select_option(index=1)
     page.locator("input[name=workplace_kind][value=workshop]").check()
     page.locator("#id_work_province").select_option("09.581")
-    page.wait_for_function("document.querySelectorAll('#id_workplace_commune option').length < 40")
+    wait_until(page, "document.querySelectorAll('#id_workplace_commune option').length < 40")
     page.wait_for_load_state("networkidle")
     page.locator("#id_workplace_commune").select_option(TIZNIT_CITY)
     page.locator("#id_workplace_address").fill("Souk des bijoutiers, 4")
@@ -68,6 +69,6 @@ def test_an_officer_filters_the_queue_without_reloading_the_page(tablet):
     assert page.locator(f"a[href='/review/{first.pk}/']").count() == 2
     page.locator("select[name=state]").select_option("in_review")
     page.wait_for_url("**/review/?state=in_review*")
-    page.wait_for_function(f"!document.querySelector(\"a[href='/review/{first.pk}/']\")")
+    wait_until(page, f"!document.querySelector(\"a[href='/review/{first.pk}/']\")")
     assert page.locator(f"a[href='/review/{second.pk}/']").count() == 2
     assert page.evaluate("window.notReloaded") is True

@@ -6,6 +6,7 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from hirfa.cards import services as cards
+from tests.browser.waiting import wait_until
 from tests.factories import agent_of
 
 from . import helpers
@@ -24,13 +25,13 @@ def visitor(browser, register, language="en", **options):
     context.add_cookies([{"name": "hirfa_language", "value": language, "url": register.url}])
     page = context.new_page()
     page.goto(register.url + "/verify/")
-    page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=30_000)
+    wait_until(page, "navigator.serviceWorker.controller !== null", timeout=30_000)
     wait_for_the_list(page)
     return context, page
 
 
 def wait_for_the_list(page):
-    page.wait_for_function("document.getElementById('verify-list').textContent.length > 0")
+    wait_until(page, "document.getElementById('verify-list').textContent.length > 0")
 
 
 def go_offline(context, page):
@@ -176,9 +177,10 @@ def test_bad_input_gets_a_verdict_or_a_clear_message_never_a_crash(
     not_a_picture = tmp_path / "card.jpg"
     not_a_picture.write_bytes(b"\xff\xd8 not really a picture")
     page.set_input_files("#verify-file", str(not_a_picture))
-    page.wait_for_function(
+    wait_until(
+        page,
         "document.getElementById('verify-message').textContent !== "
-        f"{said('Reading the file…', 'en')!r}"
+        f"{said('Reading the file…', 'en')!r}",
     )
     unreadable = "The image could not be read: is it a photo of the card?"
     assert page.text_content("#verify-message") == said(unreadable, "en")
@@ -186,10 +188,11 @@ def test_bad_input_gets_a_verdict_or_a_clear_message_never_a_crash(
     pdf = tmp_path / "card.pdf"
     pdf.write_bytes(b"%PDF-1.4 offline")
     page.set_input_files("#verify-file", str(pdf))
-    page.wait_for_function(
+    wait_until(
+        page,
         "document.getElementById('verify-message').textContent.length > 0 && "
         "document.getElementById('verify-message').textContent !== "
-        f"{said('Reading the file…', 'en')!r}"
+        f"{said('Reading the file…', 'en')!r}",
     )
     assert "PDF" in page.text_content("#verify-message")
     assert errors == []

@@ -53,6 +53,7 @@ def _required_text(value, max_length: int) -> str:
     text = " ".join(str(value or "").split())
     if not text:
         raise ValidationError(gettext_lazy("This field is required."), code="required")
+    validators.refuse_bidi_controls(text)
     if len(text) > max_length:
         raise ValidationError(
             gettext_lazy("Ensure this value has at most %(limit)s characters.")
