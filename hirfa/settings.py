@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "hirfa.search",
     "hirfa.imports",
     "hirfa.duplicates",
+    "hirfa.backups",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
