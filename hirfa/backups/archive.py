@@ -144,11 +144,27 @@ def members(path: Path, *, passphrase: str | None = None) -> Iterator[tuple[str,
                         if not member.isfile():
                             raise BackupError(f"{member.name}: a backup holds only files.")
                         _check_name(member.name)
-                        yield member.name, tar.extractfile(member)
+                        yield member.name, _Guarded(tar.extractfile(member), path)
                 while unzipped.read(CHUNK):
                     pass
-    except (tarfile.TarError, EOFError, zlib.error, OSError) as error:
+    except READ_ERRORS as error:
         raise BackupError(f"{path} is corrupt or truncated ({error}).") from error
+
+
+READ_ERRORS = (tarfile.TarError, EOFError, zlib.error, OSError)
+
+
+class _Guarded:
+    """A member's stream whose read errors say the archive is corrupt."""
+
+    def __init__(self, stream: BinaryIO, path: Path):
+        self.stream, self.path = stream, path
+
+    def read(self, size: int = -1) -> bytes:
+        try:
+            return self.stream.read(size)
+        except READ_ERRORS as error:
+            raise BackupError(f"{self.path} is corrupt or truncated ({error}).") from error
 
 
 def _check_name(name: str) -> None:
