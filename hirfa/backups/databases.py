@@ -60,8 +60,7 @@ def vendor() -> str:
 
 def snapshot(target: Path) -> Snapshot:
     """A consistent copy of the whole database written to `target`."""
-    if connection.in_atomic_block:
-        raise BackupError("A backup cannot be taken from inside a transaction.")
+    check_outside_transaction()
     if vendor() == "sqlite":
         return _sqlite_snapshot(target)
     return _postgresql_snapshot(target)
@@ -69,6 +68,7 @@ def snapshot(target: Path) -> Snapshot:
 
 def restore(source: Path, *, tool_version: str) -> None:
     """Replace the whole current database by the snapshot in `source`."""
+    check_outside_transaction()
     connection.close()  # holds no lock, and re-reads everything afterwards
     if vendor() == "sqlite":
         _sqlite_restore(source)
@@ -78,6 +78,13 @@ def restore(source: Path, *, tool_version: str) -> None:
     from django.contrib.contenttypes.models import ContentType
 
     ContentType.objects.clear_cache()
+
+
+def check_outside_transaction() -> None:
+    # Inside one, the snapshot would see its uncommitted writes, and a restore would wait
+    # for its locks forever.
+    if connection.in_atomic_block:
+        raise BackupError("Backups and restores cannot run inside a database transaction.")
 
 
 def current_rows(tables) -> dict[str, int]:
@@ -170,6 +177,7 @@ END $$;
 RESTORE_SCRIPT = ["pg_restore", "--clean", "--if-exists", "--no-owner", "--no-privileges"]
 RESTORE_SCRIPT += ["--file=-"]
 # …replayed after dropping every table, all in one transaction.
+LOCK_TIMEOUT_MS = 30_000
 REPLAY = ["psql", "--no-psqlrc", "--quiet", "--single-transaction", "-v", "ON_ERROR_STOP=1"]
 
 
@@ -235,7 +243,8 @@ def _postgresql_restore(source: Path, *, tool_version: str) -> None:
         [*REPLAY, f"--dbname={name}", "--command", DROP_TABLES, "--file=-"],
         stdin=script.stdout,
         capture_output=True,
-        env=_pg_env(),
+        # A restore waits for no one: a running hirfa holding locks makes it fail clearly.
+        env=_pg_env(options=f"-c lock_timeout={LOCK_TIMEOUT_MS}"),
         check=False,
     )
     script.stdout.close()
@@ -248,8 +257,10 @@ def _postgresql_restore(source: Path, *, tool_version: str) -> None:
         raise BackupError(f"The dump could not be replayed (nothing was changed): {message}")
 
 
-def _pg_env() -> dict[str, str]:
+def _pg_env(*, options: str = "") -> dict[str, str]:
     env = dict(os.environ)
+    if options:
+        env["PGOPTIONS"] = f"{env.get('PGOPTIONS', '')} {options}".strip()
     options = connection.settings_dict
     for key, variable in (
         ("HOST", "PGHOST"),

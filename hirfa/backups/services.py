@@ -171,6 +171,7 @@ def restore(*, archive_path: Path, force: bool = False, passphrase: str | None =
 
 
 def _check_restorable(manifest: dict, *, force: bool) -> None:
+    databases.check_outside_transaction()
     vendor = databases.vendor()
     if manifest["database"]["vendor"] != vendor:
         raise BackupError(
