@@ -38,6 +38,7 @@ FORMAT_VERSION = 1
 MAGIC = b"hirfa-backup-aes256gcm-v1\n"
 GZIP_MAGIC = b"\x1f\x8b"
 CHUNK = 1024 * 1024
+COMPRESS_LEVEL = 6
 
 
 class ArchiveWriter:
@@ -50,8 +51,12 @@ class ArchiveWriter:
         os.fchmod(descriptor, 0o600)  # whatever the umask, or a stale partial file
         self.file = os.fdopen(descriptor, "wb")
         self.sink = _Encrypting(self.file, passphrase) if passphrase else self.file
-        self.tar = tarfile.open(  # noqa: SIM115 - closed by close() or abandon()
-            fileobj=self.sink, mode="w|gz", format=tarfile.PAX_FORMAT
+        # gzip's usual level 6: level 9 (tarfile's "w|gz") costs much time for little.
+        self.gzip = gzip.GzipFile(
+            fileobj=self.sink, mode="wb", compresslevel=COMPRESS_LEVEL, mtime=0
+        )
+        self.tar = tarfile.open(  # noqa: SIM115 - closed by close()
+            fileobj=self.gzip, mode="w|", format=tarfile.PAX_FORMAT
         )
         self.members: dict[str, dict] = {}
         self.now = int(time.time())
@@ -77,6 +82,7 @@ class ArchiveWriter:
         info.size, info.mode, info.mtime = len(body), 0o600, self.now
         self.tar.addfile(info, io.BytesIO(body))
         self.tar.close()
+        self.gzip.close()  # leaves the file open
         if self.sink is not self.file:
             self.sink.close()
         self.file.flush()
