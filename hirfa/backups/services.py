@@ -23,10 +23,9 @@ from django.utils import timezone
 import hirfa
 from hirfa.backups import archive, databases
 from hirfa.backups.databases import BackupError
+from hirfa.env import env_str
 
 __all__ = ["BackupError", "RestoreReport", "backup", "key_locations", "restore"]
-
-PASSPHRASE_VARIABLE = "HIRFA_BACKUP_PASSPHRASE"
 
 
 def key_locations() -> dict[str, Path]:
@@ -47,7 +46,7 @@ def key_locations() -> dict[str, Path]:
 
 
 def passphrase_from_environment() -> str | None:
-    return os.environ.get(PASSPHRASE_VARIABLE) or None
+    return env_str("HIRFA_BACKUP_PASSPHRASE", "") or None
 
 
 # --- Backup -------------------------------------------------------------------------------
@@ -105,11 +104,17 @@ def media_names(storage=default_storage, folder: str = "") -> list[str]:
 
 
 def _add_media(writer: archive.ArchiveWriter) -> int:
-    names = media_names()
-    for name in names:
-        with default_storage.open(name, "rb") as stream:
-            writer.add(f"media/{name}", stream, default_storage.size(name))
-    return len(names)
+    added = 0
+    for name in media_names():
+        try:
+            size = default_storage.size(name)
+            stream = default_storage.open(name, "rb")
+        except FileNotFoundError:  # deleted since it was listed
+            continue
+        with stream:
+            writer.add(f"media/{name}", stream, size)
+        added += 1
+    return added
 
 
 def _add_keys(writer: archive.ArchiveWriter) -> dict[str, str]:

@@ -124,3 +124,17 @@ def test_the_restore_command_refuses_a_database_in_use(small_register, archive_p
     call_command("backup", str(archive_path))
     with pytest.raises(CommandError, match="--force"):
         call_command("restore", str(archive_path))
+
+
+def test_the_commands_take_the_passphrase_from_the_environment(
+    small_register, settings, archive_path, monkeypatch, capsys
+):
+    monkeypatch.setenv("HIRFA_BACKUP_PASSPHRASE", "correct horse")
+    call_command("backup", str(archive_path))
+    assert archive_path.read_bytes().startswith(b"hirfa-backup-aes256gcm-v1\n")
+    wipe(settings)
+    call_command("restore", str(archive_path))
+    assert "Audit chain intact" in capsys.readouterr().out
+    monkeypatch.delenv("HIRFA_BACKUP_PASSPHRASE")
+    with pytest.raises(CommandError, match="HIRFA_BACKUP_PASSPHRASE"):
+        call_command("restore", str(archive_path), force=True)
