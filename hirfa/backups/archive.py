@@ -39,6 +39,7 @@ MAGIC = b"hirfa-backup-aes256gcm-v1\n"
 GZIP_MAGIC = b"\x1f\x8b"
 CHUNK = 1024 * 1024
 COMPRESS_LEVEL = 6
+REQUIRED = ("hirfa_version", "database", "migrations", "rows", "keys", "members")
 
 
 class ArchiveWriter:
@@ -101,6 +102,8 @@ def verify(path: Path, *, passphrase: str | None = None) -> dict:
     found: dict[str, dict] = {}
     body = None
     for name, stream in members(path, passphrase=passphrase):
+        if name in found or (name == MANIFEST and body is not None):
+            raise BackupError(f"{name} appears twice in {path}: not a hirfa backup.")
         if name == MANIFEST:
             body = stream.read()
             continue
@@ -114,7 +117,12 @@ def verify(path: Path, *, passphrase: str | None = None) -> dict:
         manifest = json.loads(body)
     except ValueError as error:
         raise BackupError(f"The manifest of {path} is unreadable: {error}") from error
-    if manifest.get("format") != FORMAT or manifest.get("format_version") != FORMAT_VERSION:
+    if (
+        not isinstance(manifest, dict)
+        or manifest.get("format") != FORMAT
+        or manifest.get("format_version") != FORMAT_VERSION
+        or not all(key in manifest for key in REQUIRED)
+    ):
         raise BackupError(f"{path} is not a hirfa backup of format version {FORMAT_VERSION}.")
     expected = manifest.get("members", {})
     for name in sorted(set(expected) | set(found)):

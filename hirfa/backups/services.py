@@ -21,6 +21,7 @@ from django.db.migrations.loader import MigrationLoader
 from django.utils import timezone
 
 import hirfa
+from hirfa.audit.selectors import verify_chain
 from hirfa.backups import archive, databases
 from hirfa.backups.databases import BackupError
 from hirfa.env import env_str
@@ -150,7 +151,9 @@ class RestoreReport:
         return not self.row_mismatches and self.audit_ok
 
 
-def restore(*, archive_path: Path, force: bool = False, passphrase: str | None = None):
+def restore(
+    *, archive_path: Path, force: bool = False, passphrase: str | None = None
+) -> RestoreReport:
     """Check `archive_path` whole, then restore it over this installation."""
     manifest = archive.verify(Path(archive_path), passphrase=passphrase)
     _check_restorable(manifest, force=force)
@@ -196,6 +199,12 @@ def _check_restorable(manifest: dict, *, force: bool) -> None:
             f"version does not know ({', '.join(unknown[:5])}). Install hirfa "
             f"{manifest['hirfa_version']} or newer to restore it."
         )
+    unplaced = set(manifest["keys"]) - set(key_locations())
+    if unplaced:
+        raise BackupError(
+            f"The backup holds keys ({', '.join(sorted(unplaced))}) that this installation "
+            "has no setting for: configure them, then restore."
+        )
     if not force and databases.holds_data():
         raise BackupError(
             "The database is in use (it holds accounts or audit entries): restoring would "
@@ -226,8 +235,6 @@ def _restore_key(name: str, content: bytes, kinds: dict[str, str]) -> None:
 
 
 def _verify_restored(report: RestoreReport) -> None:
-    from hirfa.audit.selectors import verify_chain
-
     expected = report.manifest["rows"]
     found = databases.current_rows(expected)
     report.row_mismatches = {
