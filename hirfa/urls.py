@@ -5,6 +5,7 @@ from django.views.generic import RedirectView
 from hirfa.api import api
 
 urlpatterns = [
+    path("", include("hirfa.site.urls")),
     path("", include("hirfa.core.urls")),
     path("accounts/", include("hirfa.accounts.urls")),
     path("crafts/", include("hirfa.crafts.urls")),

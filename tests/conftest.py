@@ -6,6 +6,8 @@ from django.core.management import call_command
 
 from hirfa.crafts.services import load_nomenclature
 from hirfa.territory.services import load_territory
+from tests.factories import agent_of, officer_of
+from tests.helpers import signal_handlers_kept
 
 
 @pytest.fixture(scope="session")
@@ -29,6 +31,18 @@ def reference_data():
     importlib.import_module("hirfa.register.migrations.0002_seed_counter_and_documents").seed(
         apps, None
     )
+
+
+@pytest.fixture
+def agent():
+    """An agent of the Souss-Massa chamber of crafts (region 09)."""
+    return agent_of("09", username="agent")
+
+
+@pytest.fixture
+def officer():
+    """An officer of the Tiznit directorate (province 09.581)."""
+    return officer_of("09.581", username="officer")
 
 
 @pytest.fixture(autouse=True)
@@ -70,9 +84,20 @@ def run_jobs(monkeypatch):
     )
 
     def run():
-        call_command("db_worker", batch=True, startup_delay=False, reload=False, verbosity=0)
+        # The worker installs its own SIGTERM, SIGINT and SIGQUIT handlers: put the test
+        # run's back, or a SIGTERM to the run would fail the running test with SystemExit.
+        with signal_handlers_kept():
+            call_command("db_worker", batch=True, startup_delay=False, reload=False, verbosity=0)
 
     return run
+
+
+@pytest.fixture(autouse=True)
+def signal_handlers_restored():
+    """Whatever a test installed as SIGTERM, SIGINT or SIGQUIT handler (a worker run
+    in-process without `run_jobs`, say) is put back after it."""
+    with signal_handlers_kept():
+        yield
 
 
 # --- Browser tests (Debian's Chromium through Playwright; never a browser download) ---

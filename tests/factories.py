@@ -34,6 +34,20 @@ class UserFactory(DjangoModelFactory):
             obj.save()
 
 
+def artisan_account(phone: str = "+212612345678", **kwargs) -> User:
+    """An artisan's account as signing up opens it: their phone number is their username."""
+    return UserFactory(role=Role.ARTISAN, username=phone, phone=phone, **kwargs)
+
+
+def account_for(person, **kwargs) -> User:
+    """An artisan's account (`UserFactory(**kwargs)`) that holds `person`'s file: their
+    own space at /me/."""
+    user = UserFactory(**kwargs)
+    person.user = user
+    person.save()
+    return user
+
+
 def officer_of(province_code: str, **kwargs) -> User:
     return UserFactory(role=Role.OFFICER, scope_province=province(province_code), **kwargs)
 
@@ -104,27 +118,55 @@ def pdf_upload(name: str = "attestation.pdf"):
     return SimpleUploadedFile(name, body, content_type="application/pdf")
 
 
-def complete_dossier(agent, **person_overrides):
-    """A dossier filed by an agent with every required document attached (still a draft)."""
+def attach_required_documents(actor, dossier, *, upload=None):
+    """Attach every document the dossier's category requires. `upload(index, requirement)`
+    gives each file; a PNG picture by default."""
     from hirfa.register import selectors, services
 
-    dossier = services.file_assisted(
-        agent=agent,
-        person_data=person_data(**person_overrides),
-        craft_data=craft_data(),
-        consent=True,
-    )
-    for requirement in selectors.required_documents(dossier.category):
+    for index, requirement in enumerate(selectors.required_documents(dossier.category)):
         services.attach_document(
-            actor=agent, dossier=dossier, kind=requirement.code, uploaded=png_upload()
+            actor=actor,
+            dossier=dossier,
+            kind=requirement.code,
+            uploaded=upload(index, requirement) if upload else png_upload(),
         )
     return dossier
 
 
-def submitted_dossier(agent, **person_overrides):
+def complete_dossier(agent, *, craft=None, upload=None, **person_overrides):
+    """A dossier filed by an agent with every required document attached (still a draft).
+    `craft` overrides `craft_data`; `upload` is `attach_required_documents`'s."""
     from hirfa.register import services
 
-    return services.submit(actor=agent, dossier=complete_dossier(agent, **person_overrides))
+    dossier = services.file_assisted(
+        agent=agent,
+        person_data=person_data(**person_overrides),
+        craft_data=craft_data(**(craft or {})),
+        consent=True,
+    )
+    return attach_required_documents(agent, dossier, upload=upload)
+
+
+def submitted_dossier(agent, **kwargs):
+    """`complete_dossier`, sent for review."""
+    from hirfa.register import services
+
+    return services.submit(actor=agent, dossier=complete_dossier(agent, **kwargs))
+
+
+def approved_dossier(*, agent=None, officer=None, **kwargs):
+    """`submitted_dossier` approved: filed by an agent of Souss-Massa and approved by an
+    officer of Tiznit unless others are given."""
+    from hirfa.register import services
+
+    agent = agent or agent_of("09")
+    officer = officer or officer_of("09.581")
+    return services.approve(officer=officer, dossier=submitted_dossier(agent, **kwargs))
+
+
+def approved_registration(*, agent=None, officer=None, **kwargs):
+    """The registration of an `approved_dossier`: a natural person registered in Tiznit."""
+    return approved_dossier(agent=agent, officer=officer, **kwargs).registration
 
 
 # --- Professional cards (hirfa.cards) ----------------------------------------------------

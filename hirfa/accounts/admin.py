@@ -3,7 +3,10 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from hirfa.accounts.models import ApiToken, User
+from hirfa.accounts.roles import Capability, has_capability
 from hirfa.accounts.services import create_api_token, revoke_api_token
+from hirfa.audit.admin import AuditEntryAdmin
+from hirfa.audit.models import AuditEntry
 
 
 @admin.register(User)
@@ -63,3 +66,19 @@ class ApiTokenAdmin(admin.ModelAdmin):
     def revoke(self, request, queryset):
         for token in queryset:
             revoke_api_token(token)
+
+
+@admin.register(AuditEntry)
+class AuditTrailAdmin(AuditEntryAdmin):
+    """The audit trail, open to its readers (`READ_AUDIT`) as well as to staff given the
+    Django permission."""
+
+    def has_view_permission(self, request, obj=None):
+        return has_capability(request.user, Capability.READ_AUDIT) or super().has_view_permission(
+            request, obj
+        )
+
+    def has_module_permission(self, request):
+        return has_capability(request.user, Capability.READ_AUDIT) or super().has_module_permission(
+            request
+        )

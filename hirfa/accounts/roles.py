@@ -1,7 +1,10 @@
 """Roles and what each may do.
 
-Code asks `has_capability` (or an app's `policy` module, which asks it); no code outside this
-module and the account services that create users compares role names.
+A user has one role, and a role grants capabilities (`CAPABILITIES`). Code asks
+`has_capability` (or an app's `policy` module, which asks it); a query on users asks
+`roles_with`. Role names appear only here, in the user model (the field's choices, the rule
+that territorial roles have a territory), in the account services that create users and in
+the demo data that defines them: no other code compares role names.
 """
 
 from django.db import models
@@ -53,6 +56,11 @@ CAPABILITIES: dict[str, frozenset[str]] = {
 
 # Roles whose accounts must be tied to a region or a province.
 TERRITORIAL_ROLES = frozenset({Role.AGENT, Role.OFFICER})
+
+
+def roles_with(capability: str) -> list[str]:
+    """The roles that hold `capability`, for queries on users."""
+    return [role for role, capabilities in CAPABILITIES.items() if capability in capabilities]
 
 
 def has_capability(user, capability: str) -> bool:

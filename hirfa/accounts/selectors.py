@@ -10,7 +10,9 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 
 from hirfa.accounts.models import ApiToken, User
-from hirfa.accounts.roles import Capability, Role, has_capability
+from hirfa.accounts.roles import Capability, has_capability, roles_with
+from hirfa.audit.models import AuditEntry
+from hirfa.audit.selectors import entries_about
 from hirfa.core.errors import NotFound
 from hirfa.territory.models import Organisation, Province, Region
 
@@ -100,7 +102,7 @@ def staff_for(user) -> QuerySet[User]:
     """Staff accounts whose own scope lies inside the user's scope."""
     if not has_capability(user, Capability.VIEW_STAFF):
         return User.objects.none()
-    staff = User.objects.exclude(role=Role.ARTISAN).select_related(
+    staff = User.objects.exclude(role__in=roles_with(Capability.HOLD_OWN_FILE)).select_related(
         "scope_region", "scope_province", "organisation"
     )
     scope = scope_of(user)
@@ -122,3 +124,16 @@ def staff_member_for(user, username: str) -> User:
 
 def active_tokens_of(user) -> QuerySet[ApiToken]:
     return ApiToken.objects.filter(user=user, revoked_at__isnull=True)
+
+
+def history_for(user, *, object_type: str, object_id) -> QuerySet[AuditEntry]:
+    """The audit entries about one object, oldest first, that `user` may read.
+
+    Holders of `READ_AUDIT` (auditors, national administrators) read every entry;
+    other staff read the entries whose province is in their territorial scope;
+    everybody else reads nothing.
+    """
+    entries = entries_about(object_type=object_type, object_id=object_id)
+    if has_capability(user, Capability.READ_AUDIT):
+        return entries
+    return entries.filter(province_code__in=provinces_for(user).values("code"))

@@ -17,7 +17,7 @@ from hirfa.accounts.forms import (
     SignupForm,
     ThrottledLoginForm,
 )
-from hirfa.accounts.roles import Capability, Role, has_capability
+from hirfa.accounts.roles import Capability, has_capability
 from hirfa.core.errors import DomainError, NotFound
 from hirfa.core.forms import show_domain_error
 
@@ -102,7 +102,9 @@ SIGNUP_PHONE = "signup_phone"
 
 
 def _start_page(user) -> str:
-    return reverse("artisan:space") if user.role == Role.ARTISAN else reverse("core:home")
+    if has_capability(user, Capability.HOLD_OWN_FILE):
+        return reverse("artisan:space")
+    return reverse("site:home")
 
 
 @sensitive_post_parameters("password", "password2")

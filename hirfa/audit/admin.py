@@ -1,12 +1,12 @@
-from django.contrib import admin
-
-from hirfa.accounts.roles import Capability, has_capability
-from hirfa.audit.models import AuditEntry
+from hirfa.core.admin import ReadOnlyAdmin
 
 
-@admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
-    """The trail, read-only: nobody adds, changes or deletes entries here."""
+class AuditEntryAdmin(ReadOnlyAdmin):
+    """The trail, read-only: nobody adds, changes or deletes entries here.
+
+    Registered by `hirfa/accounts/admin.py`, which opens it to the readers of the trail:
+    who they are is a role's capability, and the audit, below the accounts, knows no roles.
+    """
 
     list_display = [
         "id",
@@ -37,22 +37,3 @@ class AuditEntryAdmin(admin.ModelAdmin):
         "hash",
     ]
     readonly_fields = fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def has_view_permission(self, request, obj=None):
-        return has_capability(request.user, Capability.READ_AUDIT) or super().has_view_permission(
-            request, obj
-        )
-
-    def has_module_permission(self, request):
-        return has_capability(request.user, Capability.READ_AUDIT) or super().has_module_permission(
-            request
-        )

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from hirfa.cards.models import Card, CardPrint
+from hirfa.core.admin import ReadOnlyAdmin
 
 
 class CardPrintInline(admin.TabularInline):
@@ -11,19 +12,10 @@ class CardPrintInline(admin.TabularInline):
 
 
 @admin.register(Card)
-class CardAdmin(admin.ModelAdmin):
+class CardAdmin(ReadOnlyAdmin):
     """Read only: cards change through the services (signed, audited), never by hand."""
 
     list_display = ["registration", "version", "status", "print_state", "issued_at", "province"]
     list_filter = ["status", "print_state", "issue_reason"]
     search_fields = ["registration__number"]
     inlines = [CardPrintInline]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -13,7 +13,7 @@ from ninja.pagination import paginate
 from pydantic import Field
 
 from hirfa.accounts.api_auth import authenticated
-from hirfa.cards import printing, selectors, services
+from hirfa.cards import policy, printing, selectors, services
 from hirfa.cards.keys import b64url
 from hirfa.cards.models import Card
 from hirfa.cards.qr import MAX_TEXT, PREFIX
@@ -159,7 +159,7 @@ def verify(request, payload: VerifyIn):
     summary="Cards of a registration, newest first",
 )
 def registration_cards(request, number: str):
-    if not services.may_manage_cards(request.auth):
+    if not policy.may_manage_cards(request.auth):
         raise NotFound()
     registration = register_selectors.registration_for(request.auth, number[:10])
     return selectors.cards_of(registration)

@@ -9,7 +9,8 @@ import random
 from django.db import transaction
 from django.utils import timezone
 
-from hirfa.cards import keys, services
+from hirfa.accounts.models import User
+from hirfa.cards import issuing, keys, services
 from hirfa.cards.models import Card
 from hirfa.register.models import Dossier, Registration
 
@@ -20,8 +21,6 @@ def ensure_signing_key() -> None:
 
 
 def _demo_agent(registration):
-    from hirfa.accounts.models import User
-
     return User.objects.get(username=f"demo.agent.{registration.province.region.code}")
 
 
@@ -42,13 +41,13 @@ def load_demo_cards() -> dict:
         )
         cause = f"dossier:{dossier.pk}" if dossier else ""
         with transaction.atomic():
-            card = services._issue(registration, None, Card.IssueReason.APPROVED, cause=cause)
+            card = issuing.issue(registration, None, Card.IssueReason.APPROVED, cause=cause)
             issued += 1
             if registration.status == Registration.Status.SUSPENDED:
-                services._revoke(card, None, Card.RevocationReason.SUSPENDED, suspend=True)
+                issuing.revoke(card, None, Card.RevocationReason.SUSPENDED, suspend=True)
                 continue
             if registration.status == Registration.Status.STRUCK_OFF:
-                services._revoke(card, None, Card.RevocationReason.STRUCK_OFF)
+                issuing.revoke(card, None, Card.RevocationReason.STRUCK_OFF)
                 continue
             if registration.entity_id is not None:
                 continue  # cooperatives' cards wait in the print queue

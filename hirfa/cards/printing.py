@@ -18,6 +18,7 @@ from hirfa.cards import keys, qr
 from hirfa.cards.models import Card
 from hirfa.cards.pdf import CardFace, render_card, render_sheet
 from hirfa.crafts.models import Activity
+from hirfa.register.services import CATEGORY_NAMES
 from hirfa.territory.models import Province
 
 logger = logging.getLogger(__name__)
@@ -28,8 +29,6 @@ PHOTO_PIXELS = (300, 380)
 
 
 def category_names() -> dict:
-    from hirfa.register.services import CATEGORY_NAMES
-
     return CATEGORY_NAMES
 
 

@@ -13,6 +13,7 @@ for people and logs). Decompression is bounded, so a zlib bomb costs nothing.
 
 from __future__ import annotations
 
+import hashlib
 import zlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from enum import StrEnum
 import cbor2
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 PREFIX = "RNA1:"
 ISSUER = "MA-RNA"
@@ -112,14 +114,10 @@ def b45decode(text: str) -> bytes:
 
 def key_id(public_key: Ed25519PublicKey) -> bytes:
     """The first 8 bytes of SHA-256 of the raw public key."""
-    import hashlib
-
     return hashlib.sha256(raw_public_key(public_key)).digest()[:KID_LENGTH]
 
 
 def raw_public_key(public_key: Ed25519PublicKey) -> bytes:
-    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
-
     return public_key.public_bytes(Encoding.Raw, PublicFormat.Raw)
 
 

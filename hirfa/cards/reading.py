@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from io import BytesIO
 from pathlib import Path
 
+import pypdfium2
 import zxingcpp
 from PIL import Image, UnidentifiedImageError
 
@@ -25,8 +27,6 @@ def _codes(image: Image.Image) -> list[str]:
 
 
 def texts_in_pdf(data: bytes) -> list[str]:
-    import pypdfium2
-
     try:
         document = pypdfium2.PdfDocument(data)
     except pypdfium2.PdfiumError as error:
@@ -43,8 +43,6 @@ def texts_in_pdf(data: bytes) -> list[str]:
 
 
 def texts_in_image(data: bytes) -> list[str]:
-    from io import BytesIO
-
     try:
         with Image.open(BytesIO(data)) as image:
             if image.width * image.height > MAX_IMAGE_PIXELS:

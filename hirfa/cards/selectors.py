@@ -3,11 +3,13 @@
 import time
 from datetime import UTC, datetime
 
+from django.db import connection
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from hirfa.accounts.selectors import restrict
 from hirfa.cards.models import Card
-from hirfa.cards.services import may_manage_cards
+from hirfa.cards.policy import may_manage_cards
 from hirfa.core.errors import NotFound
 from hirfa.register.models import Registration
 
@@ -82,9 +84,6 @@ def live_status(number: str, version: int) -> str:
     One hand-written query: this answers every online verification, and building the
     ORM query cost more than running it.
     """
-    from django.db import connection
-    from django.utils import timezone
-
     cards = connection.ops.quote_name(Card._meta.db_table)
     registrations = connection.ops.quote_name(Registration._meta.db_table)
     with connection.cursor() as cursor:

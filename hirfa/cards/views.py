@@ -21,9 +21,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from hirfa.accounts.roles import Role
 from hirfa.accounts.selectors import provinces_for
-from hirfa.cards import keys, printing, revocations, selectors, services
+from hirfa.cards import keys, policy, printing, revocations, selectors, services
 from hirfa.cards.forms import HandOverForm, QueueFilterForm, ReissueForm, ReprintForm
 from hirfa.cards.models import Card
 from hirfa.core.errors import DomainError, NotFound
@@ -112,7 +111,7 @@ def card_status(request, number, version):
 
 
 def _require_manager(user) -> None:
-    if not services.may_manage_cards(user):
+    if not policy.may_manage_cards(user):
         raise PermissionDenied
 
 
@@ -296,7 +295,7 @@ def registration_cards(request, number):
 @require_GET
 def my_card(request):
     user = request.user
-    if user.role != Role.ARTISAN:
+    if not policy.may_fetch_own_card(user):
         raise PermissionDenied
     registration = register_selectors.current_registration_of(user)
     if registration is None:

@@ -451,6 +451,8 @@ class Line:
     record: dict | None = None
     error: LineError | None = None
     key: str = field(default="")
+    # The line's bytes, digested: the same line twice in one batch is one fact, not two.
+    fingerprint: bytes = b""
 
 
 def records(path: Path, kind: str) -> Iterator[Line]:
@@ -483,7 +485,8 @@ def parse_line(kind: str, raw: bytes, number: int = 0) -> Line:
         record = validate_record(kind, value)
     except LineError as error:
         return Line(number, error=error, key=key)
-    return Line(number, record=record, key=key)
+    fingerprint = hashlib.blake2b(raw.rstrip(b"\n"), digest_size=12).digest()
+    return Line(number, record=record, key=key, fingerprint=fingerprint)
 
 
 class _FloatRefused(ValueError):

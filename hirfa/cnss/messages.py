@@ -38,6 +38,7 @@ def _line_messages() -> dict[str, str]:
         "amount_precision": _(
             'The amount must be a string with exactly two decimals, e.g. "135.00".'
         ),
+        "repeated_line": _("This line repeats an earlier line of the same batch."),
     }
 
 

@@ -446,6 +446,7 @@ def _apply_lines(path: Path, header: fmt.Header, batch: Batch) -> tuple[int, int
     rejections: list[LineRejection] = []
     chunk: list[fmt.Line] = []
     keys: set[str] = set()
+    seen: set[bytes] = set()  # fingerprints of the lines applied or queued
     applied = rejected = 0
 
     def reject(line: fmt.Line, code: str, reason: str) -> None:
@@ -475,6 +476,11 @@ def _apply_lines(path: Path, header: fmt.Header, batch: Batch) -> tuple[int, int
         if line.error is not None:
             reject(line, line.error.code, line_message(line.error))
             continue
+        if line.fingerprint in seen:
+            # Applying the same fact twice would change nothing but the counts.
+            reject(line, "repeated_line", line_message(fmt.LineError("repeated_line")))
+            continue
+        seen.add(line.fingerprint)
         if len(chunk) >= FLUSH_EVERY or line.key in keys:
             flush()
         chunk.append(line)

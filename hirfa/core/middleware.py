@@ -3,6 +3,7 @@ from django.utils import translation
 
 from hirfa.core.errors import DomainError
 from hirfa.core.languages import is_supported, language_from_header
+from hirfa.core.views import bad_request, domain_error_page
 
 
 class LanguageMiddleware:
@@ -43,8 +44,6 @@ class RefuseNulBytesMiddleware:
 
     def __call__(self, request):
         if self._carries_nul(request):
-            from hirfa.core.views import bad_request
-
             return bad_request(request)
         return self.get_response(request)
 
@@ -80,6 +79,4 @@ class DomainErrorMiddleware:
     def process_exception(self, request, exception):
         if not isinstance(exception, DomainError) or request.path.startswith("/api/"):
             return None
-        from hirfa.core.views import domain_error_page
-
         return domain_error_page(request, exception)

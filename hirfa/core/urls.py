@@ -5,6 +5,5 @@ from hirfa.core import views
 app_name = "core"
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("language/", views.set_language, name="set_language"),
 ]

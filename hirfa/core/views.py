@@ -8,11 +8,6 @@ from django.views.decorators.http import require_POST
 
 from hirfa.core.api_errors import error_body
 from hirfa.core.languages import is_supported
-from hirfa.crafts.selectors import current_release
-
-
-def home(request):
-    return render(request, "core/home.html", {"nomenclature": current_release()})
 
 
 @require_POST

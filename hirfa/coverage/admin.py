@@ -7,7 +7,7 @@ change only through the services (audit trail).
 
 from django.contrib import admin
 
-from hirfa.audit.services import record
+from hirfa.audit.services import record, record_access
 from hirfa.coverage.models import (
     ContributionRate,
     CoverageRules,
@@ -16,7 +16,7 @@ from hirfa.coverage.models import (
     Enrolment,
     Payment,
 )
-from hirfa.register.admin import ReadOnlyAdmin
+from hirfa.register.admin import RecordAdmin
 
 
 class _AuditedAdmin(admin.ModelAdmin):
@@ -58,30 +58,28 @@ class CoverageRulesAdmin(_AuditedAdmin):
 
 
 @admin.register(ContributionRate)
-class ContributionRateAdmin(ReadOnlyAdmin):
+class ContributionRateAdmin(RecordAdmin):
     list_display = ["category", "starts_on", "ends_on", "basis", "rate", "monthly_amount"]
     list_filter = ["category"]
 
 
 @admin.register(Enrolment)
-class EnrolmentAdmin(ReadOnlyAdmin):
+class EnrolmentAdmin(RecordAdmin):
     list_display = ["registration", "state", "state_since", "cnss_number", "arrears"]
     list_filter = ["state"]
     search_fields = ["registration__number", "cnss_number"]
 
 
 @admin.register(Dependant)
-class DependantAdmin(ReadOnlyAdmin):
+class DependantAdmin(RecordAdmin):
     list_display = ["registration", "relation", "state", "eligible_until"]
     list_filter = ["state", "relation"]
 
     def log_access(self, request, obj) -> None:
-        from hirfa.audit.services import record_access
-
         record_access(actor=request.user, obj=obj, reason="admin")
 
 
 @admin.register(Payment)
-class PaymentAdmin(ReadOnlyAdmin):
+class PaymentAdmin(RecordAdmin):
     list_display = ["reference", "enrolment", "period", "amount", "paid_on"]
     search_fields = ["reference"]

@@ -2,6 +2,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from hirfa.core.admin import ReadOnlyAdmin
 from hirfa.crafts.models import Activity, Branch, Category, NomenclatureRelease
 from hirfa.crafts.services import reactivate_entries, retire_entries
 
@@ -77,7 +78,7 @@ class ActivityAdmin(NomenclatureAdmin):
 
 
 @admin.register(NomenclatureRelease)
-class NomenclatureReleaseAdmin(admin.ModelAdmin):
+class NomenclatureReleaseAdmin(ReadOnlyAdmin):
     """The history of imports, as recorded by the importer."""
 
     list_display = ["version", "provisional", "loaded_at", "checksum"]
@@ -85,12 +86,3 @@ class NomenclatureReleaseAdmin(admin.ModelAdmin):
     search_fields = ["version", "checksum"]
     fields = ["version", "provisional", "source", "checksum", "loaded_at", "summary"]
     readonly_fields = fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -1,6 +1,6 @@
 """How alike two persons are: a score from 0 to 100 and the reasons (ADR 0025).
 
-Names are compared by their phonetic keys (hirfa.search.normalize), which are the same
+Names are compared by their phonetic keys (hirfa.core.names), which are the same
 for محمد, Mohamed and Mhamed: a person registered once in Arabic and once with another
 Latin spelling still matches. Each piece of evidence has a weight, combined as
 independent evidence (1 - Π(1 - w)); the weights were set on the labelled test set
@@ -13,8 +13,8 @@ from functools import lru_cache
 
 from rapidfuzz.distance import OSA, Levenshtein
 
+from hirfa.core.names import phonetic_key
 from hirfa.duplicates.models import Reason
-from hirfa.search.normalize import phonetic_key
 
 THRESHOLD = 60
 NAMES_SAME_BIRTH_DATE = 0.85

@@ -8,13 +8,14 @@ from django.utils.translation import gettext as _
 from hirfa.accounts.roles import Capability, has_capability
 from hirfa.audit.services import record
 from hirfa.core.errors import Conflict, DomainError, Forbidden, NotFound
+from hirfa.core.names import name_keys
 from hirfa.duplicates.models import Candidate, Merge
 from hirfa.duplicates.scoring import PROFILE_FIELDS, THRESHOLD, Profile, cnie_variants, compare
+from hirfa.register import services as register
 from hirfa.register.models import Dossier, Person, Registration
 from hirfa.register.numbers import format_number
 from hirfa.register.selectors import province_in_scope
 from hirfa.search.backends import EXACT, backend
-from hirfa.search.normalize import name_keys
 
 MAX_FLAGS = 20
 # Namesakes of the commonest names (Mohamed Alaoui…) number thousands in the register;
@@ -144,8 +145,6 @@ def _survivor_and_merged(candidate: Candidate) -> tuple[Person, Person]:
 @transaction.atomic
 def confirm(*, reviewer, candidate_id: int, note: str = "") -> Merge:
     """The two are one person: merge the later file into the surviving one."""
-    from hirfa.register import services as register
-
     candidate = _locked_candidate(reviewer, candidate_id)
     survivor, merged = _survivor_and_merged(candidate)
     if Merge.objects.filter(merged__in=[survivor, merged]).exists():

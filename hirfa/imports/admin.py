@@ -1,18 +1,13 @@
 from django.contrib import admin
 
+from hirfa.core.admin import ReadOnlyAdmin
 from hirfa.imports.models import ImportRun
 
 
 @admin.register(ImportRun)
-class ImportRunAdmin(admin.ModelAdmin):
+class ImportRunAdmin(ReadOnlyAdmin):
     """Imports are made by `hirfa import_artisans`; here they are only read."""
 
     list_display = ["id", "file_name", "status", "last_row", "imported", "skipped", "rejected"]
     list_filter = ["status"]
     readonly_fields = [field.name for field in ImportRun._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

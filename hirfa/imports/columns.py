@@ -11,6 +11,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
+from openpyxl import load_workbook
 
 # Field of the register → header names accepted for it (compared folded: lower-case,
 # no accents, spaces and hyphens as underscores). The first is the canonical one.
@@ -114,8 +115,6 @@ def read_rows(path: Path, fmt: str) -> Iterator[list[str]]:
             for row in csv.reader(handle, dialect):
                 yield row
         return
-    from openpyxl import load_workbook
-
     workbook = load_workbook(path, read_only=True, data_only=True)
     try:
         for row in workbook.worksheets[0].iter_rows(values_only=True):

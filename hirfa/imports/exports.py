@@ -7,22 +7,20 @@ filters and its number of rows (ADR 0024).
 """
 
 import csv
-import re
 import tempfile
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from openpyxl import Workbook
 
-from hirfa.accounts.roles import Capability, Role, has_capability
-from hirfa.accounts.selectors import provinces_for, regions_for
 from hirfa.audit.services import record
 from hirfa.core.errors import DomainError, Forbidden
-from hirfa.crafts.models import Activity
+from hirfa.imports.policy import may_export
 from hirfa.register import selectors
-from hirfa.register.models import Category, Registration
+from hirfa.register.filters import RegistrationFilters
+from hirfa.register.filters import clean_filters as registration_filters
 
 FORMATS = {
     "csv": "text/csv; charset=utf-8",
@@ -73,50 +71,24 @@ def _headers() -> list[str]:
     ]
 
 
-@dataclass(frozen=True)
-class Filters:
-    territory: str = ""
-    activity: str = ""
-    category: str = ""
-    status: str = ""
+EXPORT_FILTERS = ("territory", "activity", "category", "status")
 
 
-# Codes of the reference lists; anything else (a NUL byte, which PostgreSQL refuses in a
-# query) is unknown without asking the database.
-_LOOKS_LIKE_A_CODE = re.compile(r"[\w.-]+", re.ASCII)
-
-
-def clean_filters(user, params) -> Filters:
-    """The filters asked, checked against the user's territory and the reference lists."""
-    if not has_capability(user, Capability.VIEW_WORKSPACE) or user.role == Role.ARTISAN:
+def clean_filters(user, params) -> RegistrationFilters:
+    """The filters asked, checked against the user's territory and the reference lists; an
+    export never widens silently: any unknown filter refuses it (`register/filters.py`)."""
+    if not may_export(user):
         raise Forbidden()
-    filters = Filters(
-        **{field: str(params.get(field) or "").strip()[:40] for field in Filters.__annotations__}
-    )
-    errors: dict[str, list[str]] = {}
-    if filters.territory and not (
-        _LOOKS_LIKE_A_CODE.fullmatch(filters.territory)
-        and (
-            provinces_for(user).filter(code=filters.territory).exists()
-            or regions_for(user).filter(code=filters.territory).exists()
+    filters, problems = registration_filters(user, params, only=EXPORT_FILTERS)
+    if problems:
+        raise DomainError(
+            _("Some filters are not valid."),
+            fields={name: [message] for name, message in problems.items()},
         )
-    ):
-        errors["territory"] = [_("Unknown territory, or outside yours.")]
-    if filters.activity and not (
-        _LOOKS_LIKE_A_CODE.fullmatch(filters.activity)
-        and Activity.objects.filter(code=filters.activity).exists()
-    ):
-        errors["activity"] = [_("Unknown craft activity.")]
-    if filters.category and filters.category not in Category.values:
-        errors["category"] = [_("Choose one of the proposed values.")]
-    if filters.status and filters.status not in Registration.Status.values:
-        errors["status"] = [_("Choose one of the proposed values.")]
-    if errors:
-        raise DomainError(_("Some filters are not valid."), fields=errors)
     return filters
 
 
-def registrations_to_export(user, filters: Filters):
+def registrations_to_export(user, filters: RegistrationFilters):
     queryset = selectors.registrations_for(user)
     if filters.territory:
         territory = (
@@ -144,7 +116,7 @@ class _Echo:
         return value
 
 
-def start_export(user, filters: Filters, fmt: str):
+def start_export(user, filters: RegistrationFilters, fmt: str):
     """Log the export and return (queryset, count); the caller streams `write_*`."""
     if fmt not in FORMATS:
         raise DomainError(_("Export as CSV or XLSX."), fields={"format": [_("CSV or XLSX.")]})
@@ -154,7 +126,11 @@ def start_export(user, filters: Filters, fmt: str):
         record(
             actor=user,
             action="registrations.exported",
-            data={"format": fmt, "filters": asdict(filters), "rows": count},
+            data={
+                "format": fmt,
+                "filters": {name: getattr(filters, name) for name in EXPORT_FILTERS},
+                "rows": count,
+            },
         )
     return queryset, count
 
@@ -169,8 +145,6 @@ def csv_chunks(queryset) -> Iterator[str]:
 
 def xlsx_file(queryset):
     """A temporary file holding the workbook, positioned at its start."""
-    from openpyxl import Workbook
-
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("Registrations")[:31])
     sheet.append(_headers())

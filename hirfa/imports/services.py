@@ -10,6 +10,7 @@ Rows are committed in chunks, each chunk with the run's `last_row`: a run killed
 any point resumes after its last committed chunk.
 """
 
+import csv
 import hashlib
 import time
 from collections.abc import Callable
@@ -27,6 +28,7 @@ from hirfa.accounts.selectors import restrict
 from hirfa.audit.services import record
 from hirfa.cards import services as cards
 from hirfa.core.errors import DomainError
+from hirfa.core.names import name_keys
 from hirfa.crafts.models import Activity
 from hirfa.imports.columns import (
     FileProblem,
@@ -41,7 +43,6 @@ from hirfa.register.bulk import PERSON_COLUMNS, PERSON_FIELDS, REGISTRATION_COLU
 from hirfa.register.models import Person, Registration
 from hirfa.register.numbers import make_number
 from hirfa.register.services import clean_craft, clean_person, reserve_serials
-from hirfa.search.normalize import name_keys
 from hirfa.territory.models import Commune, Province
 
 CHUNK_SIZE = 2_000
@@ -364,8 +365,6 @@ REPORT_HEADER = ("row", "column", "kind", "message")
 
 def write_report(run: ImportRun, target) -> int:
     """The per-row report of a run (CSV) into the text stream `target`; returns its lines."""
-    import csv
-
     writer = csv.writer(target)
     with translation.override(run.language):
         writer.writerow([_("row"), _("column"), _("kind"), _("message")])

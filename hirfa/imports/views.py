@@ -6,11 +6,11 @@ from django.http import FileResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from hirfa.accounts.roles import Capability, Role, has_capability
 from hirfa.accounts.selectors import provinces_for, regions_for
 from hirfa.core.errors import DomainError, Forbidden
 from hirfa.crafts.models import Activity
 from hirfa.imports import exports
+from hirfa.imports.policy import may_export
 from hirfa.register.models import Category, Registration
 
 
@@ -38,7 +38,7 @@ def response_for(user, params):
 @require_GET
 def export_page(request):
     user = request.user
-    if not has_capability(user, Capability.VIEW_WORKSPACE) or user.role == Role.ARTISAN:
+    if not may_export(user):
         raise PermissionDenied
     error = None
     if request.GET.get("format"):

@@ -1,10 +1,11 @@
 from django.contrib import admin
 
+from hirfa.core.admin import ReadOnlyAdmin
 from hirfa.notifications.models import Notification
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(ReadOnlyAdmin):
     """A read-only record of what was sent, to whom, and whether it arrived."""
 
     list_display = ["created_at", "event", "channel", "address", "recipient", "status", "attempts"]
@@ -12,12 +13,3 @@ class NotificationAdmin(admin.ModelAdmin):
     search_fields = ["address", "recipient__username", "event"]
     list_select_related = ["recipient"]
     date_hierarchy = "created_at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

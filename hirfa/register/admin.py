@@ -8,9 +8,9 @@ is logged like any other access to personal data (Law 09-08).
 """
 
 from django.contrib import admin
-from django.contrib.admin.utils import unquote
 
 from hirfa.audit.services import record_access
+from hirfa.core.admin import ReadOnlyAdmin, every_field
 from hirfa.register.models import DocumentRequirement, Dossier, Person, Registration
 
 
@@ -26,40 +26,18 @@ class DocumentRequirementAdmin(admin.ModelAdmin):
     ordering = ["category", "position", "code"]
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Shown, never edited here: the services are the only writers."""
+class RecordAdmin(ReadOnlyAdmin):
+    """A table of the register (or of what hangs on it): large, every field shown."""
 
     show_full_result_count = False
     list_per_page = 50
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
     def get_readonly_fields(self, request, obj=None):
-        return [field.name for field in self.model._meta.fields] + [
-            field.name for field in self.model._meta.many_to_many
-        ]
-
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        response = super().change_view(request, object_id, form_url, extra_context)
-        if request.method == "GET" and response.status_code == 200:
-            obj = self.get_object(request, unquote(object_id))
-            if obj is not None:
-                self.log_access(request, obj)
-        return response
-
-    def log_access(self, request, obj) -> None:
-        """Nothing by default; personal data pages record the access."""
+        return every_field(self.model)
 
 
 @admin.register(Person)
-class PersonAdmin(ReadOnlyAdmin):
+class PersonAdmin(RecordAdmin):
     list_display = ["cnie", "last_name_latin", "first_name_latin", "last_name_ar", "commune"]
     list_select_related = ["commune"]
     search_fields = ["=cnie", "last_name_latin", "last_name_ar", "=phone"]
@@ -72,7 +50,7 @@ class PersonAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Dossier)
-class DossierAdmin(ReadOnlyAdmin):
+class DossierAdmin(RecordAdmin):
     list_display = ["id", "kind", "state", "category", "person", "province", "submitted_at"]
     list_filter = ["state", "kind", "category", "province__region"]
     list_select_related = ["person", "province"]
@@ -90,7 +68,7 @@ class DossierAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Registration)
-class RegistrationAdmin(ReadOnlyAdmin):
+class RegistrationAdmin(RecordAdmin):
     list_display = [
         "number",
         "category",

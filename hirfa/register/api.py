@@ -9,7 +9,7 @@ from ninja.pagination import paginate
 from pydantic import Field
 
 from hirfa.accounts.api_auth import authenticated
-from hirfa.audit.selectors import history_for
+from hirfa.accounts.selectors import history_for
 from hirfa.core.api_errors import ErrorOut
 from hirfa.core.idempotency import idempotent
 from hirfa.core.pagination import Pages

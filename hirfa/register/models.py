@@ -12,7 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from hirfa.search.normalize import name_keys
+from hirfa.core.names import name_keys
 
 
 class Category(models.TextChoices):

@@ -49,6 +49,8 @@ class SearchOut(Schema):
     total: int
     truncated: bool
     results: list[HitOut]
+    # Filters that were not among the offered choices, dropped: one message each.
+    warnings: list[str] = []
 
 
 def _hit(hit) -> dict:
@@ -74,7 +76,8 @@ def search_register(request, params: Query[SearchIn]):
     if not has_capability(user, Capability.VIEW_WORKSPACE):
         raise Forbidden()
     data = params.dict()
-    results = search(user, data["q"], filters_from(data, user), page=data["page"])
+    filters, warnings = filters_from(data, user)
+    results = search(user, data["q"], filters, page=data["page"])
     return {
         "kind": results.kind,
         "page": results.page,
@@ -82,4 +85,5 @@ def search_register(request, params: Query[SearchIn]):
         "total": results.total,
         "truncated": results.truncated,
         "results": [_hit(hit) for hit in results.hits],
+        "warnings": warnings,
     }

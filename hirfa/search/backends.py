@@ -3,7 +3,7 @@
 Both backends answer one question, "which registrant ids have keys matching these
 groups" (every group must match one of its keys; the last group may be a prefix), either
 as a list of ids (when few match) or as an SQL subquery the ORM filters on (so that scope
-and filters stay ordinary querysets). Keys are [a-z]+ (hirfa.search.normalize), safe to
+and filters stay ordinary querysets). Keys are [a-z]+ (hirfa.core.names), safe to
 write into the engines' query languages.
 
 - SQLite: FTS5 tables `<table>_fts` kept by triggers (migration register 0005).

@@ -20,13 +20,13 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from hirfa.core.names import name_keys
 from hirfa.crafts.models import Activity
 from hirfa.register.bulk import PERSON_COLUMNS, REGISTRATION_COLUMNS, insert_rows
 from hirfa.register.models import Category, NumberCounter, Registration
 from hirfa.register.numbers import make_number
 from hirfa.register.services import NATIONAL_COUNTER
 from hirfa.search.names import FAMILY_NAMES, FEMALE_FIRST_NAMES, MALE_FIRST_NAMES
-from hirfa.search.normalize import name_keys
 from hirfa.territory.models import Commune
 
 BATCH = 5_000

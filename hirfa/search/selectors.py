@@ -3,7 +3,7 @@
 Always within the user's scope: the rows come from the register's scoped selectors
 (`registrations_for`, `dossiers_for`, built on `hirfa.accounts.selectors.restrict`).
 
-Names are matched on their phonetic keys (hirfa.search.normalize) in tiers, best first:
+Names are matched on their phonetic keys (hirfa.core.names) in tiers, best first:
 every typed name matching a key in full, then the last one as a prefix (as-you-type),
 then one name at a time within one edit (fuzzy; not a name hundreds bear as typed),
 each later tier only while less than a page was found;
@@ -19,12 +19,13 @@ from django.db.models import Q, QuerySet
 from rapidfuzz import fuzz
 
 from hirfa.core import validators
+from hirfa.core.names import fold_latin, name_text, query_keys
 from hirfa.register import numbers
+from hirfa.register.filters import RegistrationFilters
 from hirfa.register.models import Dossier, LegalEntity, Person, Registration
 from hirfa.register.rules import OPEN_STATES
 from hirfa.register.selectors import dossiers_for, registrations_for
 from hirfa.search.backends import EXACT, PREFIX, backend
-from hirfa.search.normalize import fold_latin, name_text, query_keys
 
 PAGE_SIZE = 20
 # Candidates fetched per tier and re-ranked; a query matching more asks for more letters.
@@ -41,14 +42,8 @@ _REGISTRANTS = (("person_id", "register_person"), ("entity_id", "register_legale
 _DIGITS_ONLY = re.compile(r"[\d\s.\-+()\u0660-\u0669\u06f0-\u06f9]+")
 
 
-@dataclass(frozen=True)
-class Filters:
-    region: str = ""
-    province: str = ""
-    commune: str = ""
-    activity: str = ""
-    category: str = ""
-    status: str = ""
+# The filters of a search: those of every list of registrations (`register/filters.py`).
+Filters = RegistrationFilters
 
 
 @dataclass

@@ -5,8 +5,6 @@ form submits as usual. Everything read goes through `hirfa.search.selectors.sear
 which keeps to the user's territorial scope.
 """
 
-from dataclasses import astuple
-
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
@@ -17,9 +15,9 @@ from django.views.decorators.http import require_GET
 from hirfa.accounts.roles import Capability, has_capability
 from hirfa.accounts.selectors import provinces_for, regions_for
 from hirfa.crafts.models import Activity
-from hirfa.register.models import Category, Dossier, Registration
+from hirfa.register.filters import clean_filters, ignored, status_choices
+from hirfa.register.models import Category, Registration
 from hirfa.register.numbers import format_number
-from hirfa.register.rules import OPEN_STATES
 from hirfa.search.selectors import Filters, search
 from hirfa.territory.models import Commune
 
@@ -31,34 +29,14 @@ def _int(value, default: int = 1) -> int:
         return default
 
 
-def status_choices() -> list[tuple[str, str]]:
-    return [(s.value, s.label) for s in Registration.Status] + [
-        (s.value, s.label) for s in Dossier.State if s in OPEN_STATES
-    ]
+SEARCH_FILTERS = ("region", "province", "commune", "activity", "category", "status")
 
 
-def filters_from(params, user) -> Filters:
-    """The filters of a request, each kept only if it is one of the offered choices."""
-
-    def pick(name: str, allowed) -> str:
-        value = str(params.get(name) or "").strip()[:20]
-        return value if value in allowed else ""
-
-    provinces = provinces_for(user)
-    province = pick("province", set(provinces.values_list("code", flat=True)))
-    return Filters(
-        region=pick("region", set(regions_for(user).values_list("code", flat=True))),
-        province=province,
-        commune=pick(
-            "commune",
-            set(Commune.objects.filter(province__code=province).values_list("code", flat=True))
-            if province
-            else set(),
-        ),
-        activity=pick("activity", set(Activity.objects.values_list("code", flat=True))),
-        category=pick("category", set(Category.values)),
-        status=pick("status", {value for value, _label in status_choices()}),
-    )
+def filters_from(params, user) -> tuple[Filters, list[str]]:
+    """The filters of a request, each kept only if it is one of the offered choices; the
+    others dropped, with a message each (`register/filters.py`)."""
+    filters, problems = clean_filters(user, params, only=SEARCH_FILTERS, with_open_files=True)
+    return filters, ignored(problems)
 
 
 def hit_link(user, hit) -> str:
@@ -78,7 +56,7 @@ def search_page(request):
     if not has_capability(user, Capability.VIEW_WORKSPACE):
         raise PermissionDenied
     query = str(request.GET.get("q") or "").strip()[:100]
-    filters = filters_from(request.GET, user)
+    filters, warnings = filters_from(request.GET, user)
     results = search(user, query, filters, page=_int(request.GET.get("page")))
     for hit in results.hits:
         hit.link = hit_link(user, hit)
@@ -88,9 +66,10 @@ def search_page(request):
     context = {
         "query": query,
         "filters": filters,
+        "warnings": warnings,
         "results": results,
         # The filters fold away unless one is used: on a phone the results come first.
-        "active_filters": sum(bool(value) for value in astuple(filters)),
+        "active_filters": sum(bool(getattr(filters, name)) for name in SEARCH_FILTERS),
     }
     if request.headers.get("HX-Request") == "true" and not request.headers.get(
         "HX-History-Restore-Request"
@@ -105,7 +84,7 @@ def search_page(request):
             else [],
             activities=Activity.objects.filter(is_active=True).order_by("position", "code"),
             categories=Category.choices,
-            statuses=status_choices(),
+            statuses=status_choices(with_open_files=True),
         )
         response = render(request, "search/search.html", context)
     patch_vary_headers(response, ["HX-Request"])

@@ -1,25 +1,17 @@
 from django import forms
 from django.contrib import admin
 
+from hirfa.core.admin import ReadOnlyAdmin
 from hirfa.territory.models import Commune, Organisation, Province, Region
 from hirfa.territory.validators import validate_tifinagh
 
 
-class ReferenceDataAdmin(admin.ModelAdmin):
+class ReferenceDataAdmin(ReadOnlyAdmin):
     """Shown, never edited: the units come from the census through `load_territory`,
     and a unit added or changed by hand would be undone, or contradicted, by the
     next load."""
 
     search_fields = ["code", "name_ar", "name_fr", "name_zgh"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Region)

@@ -8,6 +8,7 @@ carries, and nothing about any card. See docs/decisions/0013 and 0014.
 import hashlib
 import json
 
+import pypdfium2
 from django.contrib.staticfiles import finders
 from django.http import JsonResponse
 from django.shortcuts import render
@@ -194,8 +195,6 @@ def service_worker(request):
 
 
 def _pages(data: bytes) -> int:
-    import pypdfium2
-
     try:
         document = pypdfium2.PdfDocument(data)
     except pypdfium2.PdfiumError:

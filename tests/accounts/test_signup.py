@@ -10,12 +10,12 @@ from hirfa.accounts.models import PhoneVerification, User
 from hirfa.accounts.roles import Role
 from hirfa.core.errors import DomainError
 from hirfa.notifications import backends
-from tests.register.test_artisan_support import (
+from tests.factories import artisan_account
+from tests.register.helpers import (
     ARABIC_PAGE,
     PASSWORD,
     PHONE,
     PHONE_AS_TYPED,
-    artisan,
     last_code,
 )
 
@@ -105,7 +105,7 @@ def test_an_expired_code_is_refused(client):
 
 
 def test_a_phone_with_an_active_account_cannot_sign_up_again(client):
-    artisan(PHONE)
+    artisan_account(PHONE)
     response = sign_up(client)
     assert response.status_code == 200
     with translation.override("ar"):
@@ -153,7 +153,7 @@ def test_a_number_that_is_not_a_moroccan_mobile_is_refused_beside_the_field(clie
 
 
 def test_an_artisan_logs_in_with_the_phone_typed_the_moroccan_way(client):
-    artisan(PHONE)
+    artisan_account(PHONE)
     response = client.post(
         "/accounts/login/", {"username": PHONE_AS_TYPED, "password": "correct horse battery staple"}
     )

@@ -37,7 +37,7 @@ def test_an_artisan_signs_up_confirms_the_code_and_gets_a_token(client):
 def test_a_wrong_code_is_refused_in_the_error_shape(client):
     post(client, "signup", ACCOUNT)
     response = post(client, "signup/confirm", {"phone": ACCOUNT["phone"], "code": "000000"})
-    assert response.status_code in (400, 422)
+    assert response.status_code == 400
     assert set(response.json()) == {"code", "message", "fields"}
 
 
@@ -45,7 +45,7 @@ def test_a_weak_password_is_refused_and_no_account_is_opened(client):
     from hirfa.accounts.models import User
 
     response = post(client, "signup", ACCOUNT | {"password": "123"})
-    assert response.status_code in (400, 422)
+    assert response.status_code == 400
     assert not User.objects.filter(username="+212670112233").exists()
 
 

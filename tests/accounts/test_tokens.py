@@ -3,14 +3,8 @@ from django.core.management import call_command
 
 from hirfa.accounts.models import ApiToken
 from hirfa.accounts.services import create_api_token, revoke_api_token
-from tests.factories import officer_of
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def officer():
-    return officer_of("09.581")
 
 
 def bearer(secret):

@@ -3,8 +3,8 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from hirfa.accounts.roles import Role
+from hirfa.accounts.selectors import history_for
 from hirfa.audit import services
-from hirfa.audit.selectors import history_for
 from tests.factories import UserFactory, national, officer_of
 
 pytestmark = pytest.mark.django_db

@@ -2,19 +2,13 @@
 example must be exactly what hirfa produces, and verify from the file's data alone."""
 
 import re
-from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from hirfa.cards import qr
+from tests.helpers import block_after, card_qr_doc
 
-DOC = (Path(__file__).resolve().parents[2] / "docs" / "card-qr.md").read_text()
-
-
-def block_after(title: str) -> str:
-    match = re.search(re.escape(title) + r".*?\n```\n(.*?)\n```", DOC, re.S)
-    assert match, title
-    return match.group(1).replace("\n", "")
+DOC = card_qr_doc()
 
 
 def test_the_worked_example_verifies_with_the_documented_public_key():

@@ -13,20 +13,10 @@ from hirfa.core.errors import Conflict, DomainError, Forbidden
 from hirfa.imports import services as imports
 from hirfa.register import services as register
 from hirfa.register.models import Dossier, Registration
-from tests.factories import agent_of, issued_card, national, officer_of
+from tests.factories import agent_of, issued_card, national
 from tests.imports.helpers import activity_codes, row, write_csv
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def officer():
-    return officer_of("09.581")
-
-
-@pytest.fixture
-def agent():
-    return agent_of("09")
 
 
 def test_approving_a_registration_queues_a_card_that_the_job_issues(run_jobs, officer, agent):

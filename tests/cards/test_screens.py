@@ -3,14 +3,17 @@
 import pytest
 
 from hirfa.cards.models import Card
-from tests.factories import DEFAULT_PASSWORD, UserFactory, agent_of, issued_card, officer_of
+from tests.factories import (
+    DEFAULT_PASSWORD,
+    UserFactory,
+    account_for,
+    agent_of,
+    approved_dossier,
+    issued_card,
+    officer_of,
+)
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def agent():
-    return agent_of("09")
 
 
 @pytest.fixture
@@ -76,10 +79,8 @@ def test_reissuing_a_lost_card_from_the_registration_s_cards(client, agent, card
 
 
 def test_the_artisan_downloads_their_current_card(client, run_jobs):
-    artisan = UserFactory()
     card = issued_card(run_jobs)
-    card.registration.person.user = artisan
-    card.registration.person.save()
+    artisan = account_for(card.registration.person)
     assert client.login(username=artisan.username, password=DEFAULT_PASSWORD)
     response = client.get("/me/card.pdf")
     assert response["Content-Type"] == "application/pdf"
@@ -92,15 +93,7 @@ def test_an_artisan_without_a_registration_gets_not_found(client):
 
 
 def test_an_artisan_whose_card_is_not_issued_yet_is_told_so(client, run_jobs):
-    from hirfa.register import services as register
-    from tests.factories import submitted_dossier
-
-    artisan = UserFactory()
-    dossier = register.approve(
-        officer=officer_of("09.581"), dossier=submitted_dossier(agent_of("09"))
-    )
-    dossier.person.user = artisan
-    dossier.person.save()
+    artisan = account_for(approved_dossier().person)
     client.force_login(artisan)
     response = client.get("/me/card.pdf")
     assert response.status_code == 302 and response["Location"] == "/me/"

@@ -83,17 +83,13 @@ def raw_cnss_batch(sandbox, tmp_path):
 @pytest.fixture
 def approve(db):
     """Approve a first registration through the register's services; returns it."""
-    from hirfa.register import services
-    from tests.factories import agent_of, officer_of, submitted_dossier
+    from tests.factories import agent_of, approved_registration, officer_of
 
     agent = agent_of("09")
     officer = officer_of("09.581")
 
     def make(cnie: str, phone: str):
-        dossier = submitted_dossier(agent, cnie=cnie, phone=phone)
-        services.approve(officer=officer, dossier=dossier)
-        dossier.refresh_from_db()
-        return dossier.registration
+        return approved_registration(agent=agent, officer=officer, cnie=cnie, phone=phone)
 
     return make
 

@@ -9,9 +9,8 @@ from hirfa.cnss import services
 from hirfa.cnss.connector import HttpTransport
 from hirfa.cnss.keys import signing_key
 from hirfa.cnss.sandbox import serve_http
-from hirfa.coverage import services as coverage
 from hirfa.coverage.models import Dependant, Enrolment
-from tests.factories import agent_of, png_upload
+from tests.coverage.helpers import confirmed_child
 
 pytestmark = pytest.mark.django_db
 
@@ -32,35 +31,12 @@ def records_sent(settings, batch_id):
     return header, [line.record for line in fmt.records(path, header.kind)]
 
 
-def confirmed_child(registration, born: date, **extra):
-    agent = agent_of("09")
-    dependant = coverage.declare_dependant(
-        actor=agent,
-        registration=registration,
-        data={
-            "relation": "child",
-            "sex": "M",
-            "first_name_ar": "سعيد",
-            "last_name_ar": "أيت لحسن",
-            "first_name_latin": "Said",
-            "last_name_latin": "Ait Lahcen",
-            "birth_date": born.isoformat(),
-            **extra,
-        },
-    )
-    for kind in coverage.required_documents(dependant):
-        coverage.attach_dependant_document(
-            actor=agent, dependant=dependant, kind=kind, uploaded=png_upload()
-        )
-    return coverage.confirm_dependant(agent=agent, dependant=dependant)
-
-
 def test_confirmed_dependants_go_in_a_dependants_batch_and_come_back_decided(
     approve, answer, settings
 ):
     registration = immatriculated(approve, answer)
     today = date.today()
-    child = confirmed_child(registration, date(today.year - 8, 3, 1))
+    child = confirmed_child(registration, birth_date=date(today.year - 8, 3, 1).isoformat())
     [batch] = services.export_batches()
     header, records = records_sent(settings, batch.batch_id)
     assert header.kind == "dependants"
@@ -157,7 +133,7 @@ def test_a_dependant_over_age_by_the_cnss_date_comes_back_refused_with_its_reaso
     registration = immatriculated(approve, answer)
     # Eligible here (21 and some months, not a student)…
     born = add_months(date.today().replace(day=1), -(21 * 12 + 10))
-    child = confirmed_child(registration, born)
+    child = confirmed_child(registration, birth_date=born.isoformat())
     # …but the CNSS looks at it three months later, past 22.
     for _month in range(3):
         sandbox.month()

@@ -31,6 +31,13 @@ def write(path, records, kind="payments", sequence=1, key=KEY):
     return writer.header
 
 
+def refusal(path) -> str:
+    """The code of the FileError that verifying the batch at `path` raises."""
+    with pytest.raises(fmt.FileError) as error:
+        fmt.verify(path, KEYS)
+    return error.value.code
+
+
 def test_a_written_batch_reads_back_record_for_record(tmp_path):
     path = tmp_path / "b.jsonl"
     written = write(path, [payment(reference="P1"), payment(period="2026-02", reference="P2")])
@@ -75,18 +82,14 @@ def test_a_file_without_its_last_record_and_signature_is_truncated(tmp_path):
     write(path, [payment(reference=f"P{i}") for i in range(3)])
     lines = path.read_bytes().splitlines(keepends=True)
     path.write_bytes(b"".join(lines[:-2]))  # the header's count no longer matches
-    with pytest.raises(fmt.FileError) as error:
-        fmt.verify(path, KEYS)
-    assert error.value.code == "truncated"
+    assert refusal(path) == "truncated"
 
 
 def test_a_changed_record_breaks_the_checksum(tmp_path):
     path = tmp_path / "b.jsonl"
     write(path, [payment()])
     path.write_bytes(path.read_bytes().replace(b"135.00", b"935.00"))
-    with pytest.raises(fmt.FileError) as error:
-        fmt.verify(path, KEYS)
-    assert error.value.code == "checksum_mismatch"
+    assert refusal(path) == "checksum_mismatch"
 
 
 def test_an_added_line_is_seen(tmp_path):
@@ -94,9 +97,7 @@ def test_an_added_line_is_seen(tmp_path):
     write(path, [payment()])
     lines = path.read_bytes().splitlines(keepends=True)
     path.write_bytes(b"".join([*lines[:-1], lines[1], lines[-1]]))
-    with pytest.raises(fmt.FileError) as error:
-        fmt.verify(path, KEYS)
-    assert error.value.code == "count_mismatch"
+    assert refusal(path) == "count_mismatch"
 
 
 def test_a_header_rewritten_to_match_changed_records_fails_the_signature(tmp_path):
@@ -110,17 +111,13 @@ def test_a_header_rewritten_to_match_changed_records_fails_the_signature(tmp_pat
     header = json.loads(lines[0])
     header["records_sha256"] = hashlib.sha256(forged).hexdigest()
     path.write_bytes(fmt.dumps(header) + b"\n" + forged + lines[-1])
-    with pytest.raises(fmt.FileError) as error:
-        fmt.verify(path, KEYS)
-    assert error.value.code == "bad_signature"
+    assert refusal(path) == "bad_signature"
 
 
 def test_a_batch_signed_by_an_unknown_key_is_refused(tmp_path):
     path = tmp_path / "b.jsonl"
     write(path, [payment()], key=Ed25519PrivateKey.generate())
-    with pytest.raises(fmt.FileError) as error:
-        fmt.verify(path, KEYS)
-    assert error.value.code == "unknown_key"
+    assert refusal(path) == "unknown_key"
 
 
 @pytest.mark.parametrize(
@@ -132,26 +129,20 @@ def test_a_bad_header_is_refused(tmp_path, first_line):
     write(path, [payment()])
     lines = path.read_bytes().splitlines(keepends=True)
     path.write_bytes(first_line + b"\n" + b"".join(lines[1:]))
-    with pytest.raises(fmt.FileError) as error:
-        fmt.verify(path, KEYS)
-    assert error.value.code == "bad_header"
+    assert refusal(path) == "bad_header"
 
 
 def test_an_unknown_schema_version_is_named(tmp_path):
     path = tmp_path / "b.jsonl"
     write(path, [payment()])
     path.write_bytes(path.read_bytes().replace(b'"schema_version":1', b'"schema_version":9'))
-    with pytest.raises(fmt.FileError) as error:
-        fmt.verify(path, KEYS)
-    assert error.value.code == "unsupported_schema"
+    assert refusal(path) == "unsupported_schema"
 
 
 def test_an_empty_file_is_refused(tmp_path):
     path = tmp_path / "b.jsonl"
     path.write_bytes(b"")
-    with pytest.raises(fmt.FileError) as error:
-        fmt.verify(path, KEYS)
-    assert error.value.code == "empty_file"
+    assert refusal(path) == "empty_file"
 
 
 @pytest.mark.parametrize(

@@ -31,7 +31,7 @@ def test_only_the_cnss_liaison_reaches_the_exchange(client):
 
 
 def test_the_liaison_finds_the_exchange_in_the_menu(client, liaison):
-    page = client.get(reverse("core:home")).content.decode()
+    page = client.get(reverse("site:home")).content.decode()
     assert reverse("cnss:batches") in page
 
 

@@ -1,8 +1,12 @@
+import signal
+
 import pytest
+from django.core.management import call_command
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from hirfa.core.jobs import job
+from tests.helpers import signal_handlers_kept
 
 calls = {"count": 0}
 
@@ -50,3 +54,24 @@ def test_failed_jobs_are_listed_in_the_admin(admin_client):
     response = admin_client.get("/admin/django_tasks_database/dbtaskresult/")
     assert response.status_code == 200
     assert b"flaky" in response.content
+
+
+@pytest.mark.django_db
+def test_the_worker_run_in_process_leaves_the_sigterm_handler_as_it_was(run_jobs):
+    before = signal.getsignal(signal.SIGTERM)
+    flaky.enqueue(fail_times=0)
+    run_jobs()
+    assert calls["count"] == 1
+    assert signal.getsignal(signal.SIGTERM) == before
+
+
+@pytest.mark.django_db
+def test_the_worker_installs_its_own_sigterm_handler_which_the_suite_puts_back(monkeypatch):
+    monkeypatch.setattr(
+        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
+    )
+    before = signal.getsignal(signal.SIGTERM)
+    with signal_handlers_kept():
+        call_command("db_worker", batch=True, startup_delay=False, reload=False, verbosity=0)
+        assert signal.getsignal(signal.SIGTERM) != before
+    assert signal.getsignal(signal.SIGTERM) == before

@@ -1,20 +1,39 @@
-"""Building blocks of the coverage tests: an approved artisan, and the CNSS's answers."""
+"""Building blocks of the coverage tests: a dependant's data and the CNSS's answers (an
+approved artisan is `tests.factories.approved_registration`)."""
 
 from datetime import date
 
 from hirfa.coverage import services
-from hirfa.register import services as register
-from tests.factories import agent_of, officer_of, submitted_dossier
+from tests.factories import agent_of, pdf_upload
 
 SOURCE = "cnss:batch:TEST"
 
 
-def approved_registration(cnie="JK123456", phone="0612345678", **overrides):
-    """A natural person's registration, approved in Tiznit."""
-    officer = officer_of("09.581")
-    agent = agent_of("09")
-    dossier = submitted_dossier(agent, cnie=cnie, phone=phone, **overrides)
-    return register.approve(officer=officer, dossier=dossier).registration
+def child(**overrides) -> dict:
+    """A child as declared by the artisan or an agent (born in 2015)."""
+    return {
+        "relation": "child",
+        "first_name_ar": "يوسف",
+        "last_name_ar": "أيت لحسن",
+        "first_name_latin": "Youssef",
+        "last_name_latin": "Ait Lahcen",
+        "sex": "M",
+        "birth_date": "2015-05-02",
+    } | overrides
+
+
+def confirmed_child(registration, agent=None, **overrides):
+    """A `child` declared by an agent (of Souss-Massa unless told), every document it needs
+    attached, and confirmed: ready to go to the CNSS."""
+    agent = agent or agent_of("09")
+    dependant = services.declare_dependant(
+        actor=agent, registration=registration, data=child(**overrides)
+    )
+    for kind in services.required_documents(dependant):
+        services.attach_dependant_document(
+            actor=agent, dependant=dependant, kind=kind, uploaded=pdf_upload()
+        )
+    return services.confirm_dependant(agent=agent, dependant=dependant)
 
 
 def immatriculated(registration, *, cnss_number="123456789", on=date(2026, 1, 10)):

@@ -6,30 +6,10 @@ import pytest
 
 from hirfa.coverage.models import ContributionRate, Dependant
 from hirfa.coverage.money import add_months
-from tests.coverage.helpers import approved_registration, immatriculated
-from tests.factories import UserFactory, agent_of, national, pdf_upload
+from tests.coverage.helpers import child, immatriculated
+from tests.factories import agent_of, national, pdf_upload
 
 pytestmark = pytest.mark.django_db
-
-CHILD = {
-    "relation": "child",
-    "first_name_ar": "يوسف",
-    "last_name_ar": "أيت لحسن",
-    "first_name_latin": "Youssef",
-    "last_name_latin": "Ait Lahcen",
-    "sex": "M",
-    "birth_date": "2015-05-02",
-}
-
-
-@pytest.fixture
-def artisan(client):
-    user = UserFactory(phone="+212612345678")
-    registration = approved_registration()
-    registration.person.user = user
-    registration.person.save()
-    client.force_login(user)
-    return registration
 
 
 def test_the_artisan_reads_their_coverage_with_amounts_as_exact_strings(client, artisan):
@@ -48,7 +28,9 @@ def test_the_artisan_reads_their_coverage_with_amounts_as_exact_strings(client, 
 
 
 def test_the_artisan_declares_a_child_and_an_agent_confirms_it(client, artisan):
-    response = client.post("/api/v1/coverage/me/dependants", CHILD, content_type="application/json")
+    response = client.post(
+        "/api/v1/coverage/me/dependants", child(), content_type="application/json"
+    )
     assert response.status_code == 201
     dependant_id = response.json()["id"]
     assert response.json()["missing_documents"] == ["birth_certificate"]
@@ -66,7 +48,7 @@ def test_the_artisan_declares_a_child_and_an_agent_confirms_it(client, artisan):
 def test_an_over_age_child_comes_back_in_the_error_shape(client, artisan):
     response = client.post(
         "/api/v1/coverage/me/dependants",
-        CHILD | {"birth_date": "1990-01-01"},
+        child(birth_date="1990-01-01"),
         content_type="application/json",
         HTTP_ACCEPT_LANGUAGE="fr",
     )

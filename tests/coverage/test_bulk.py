@@ -9,7 +9,8 @@ from hirfa.audit.models import AuditEntry
 from hirfa.coverage import services
 from hirfa.coverage.models import Enrolment, Payment, State
 from hirfa.notifications.models import Notification
-from tests.coverage.helpers import SOURCE, approved_registration, immatriculated
+from tests.coverage.helpers import SOURCE, immatriculated
+from tests.factories import approved_registration
 
 pytestmark = pytest.mark.django_db
 

@@ -5,10 +5,10 @@ from datetime import date
 
 import pytest
 from django.apps import apps
-from django.test import Client
 
-from tests.coverage.helpers import approved_registration, immatriculated
-from tests.factories import UserFactory
+from tests.coverage.helpers import immatriculated
+from tests.factories import account_for, approved_registration
+from tests.helpers import log_in_page
 
 pytestmark = pytest.mark.browser
 
@@ -18,16 +18,10 @@ def test_the_artisan_reads_their_coverage_on_a_phone_without_scrolling_sideways(
     importlib.import_module("hirfa.coverage.migrations.0002_seed_rules_and_schedule").seed(
         apps, None
     )
-    user = UserFactory(phone="+212612345678")
     registration = approved_registration()
-    registration.person.user = user
-    registration.person.save()
+    user = account_for(registration.person, phone="+212612345678")
     immatriculated(registration, cnss_number="123456789", on=date(2026, 1, 10))
-    client = Client()
-    client.force_login(user)
-    phone.context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": register.url}]
-    )
+    log_in_page(phone, user, register.url)
     phone.set_default_timeout(15_000)
     phone.goto(register.url + "/me/")
     phone.locator("a[href='/me/coverage/']").click()

@@ -6,7 +6,7 @@ from django.utils import translation
 
 from hirfa.coverage.demo import load_demo_coverage
 from hirfa.coverage.models import Enrolment, State
-from tests.coverage.helpers import approved_registration
+from tests.factories import approved_registration
 
 pytestmark = pytest.mark.django_db
 

@@ -9,23 +9,10 @@ from hirfa.core.errors import DomainError, Forbidden, NotFound
 from hirfa.coverage import selectors, services
 from hirfa.coverage.models import Dependant, EligibilityRule
 from hirfa.register.models import Person
-from tests.coverage.helpers import SOURCE, approved_registration, immatriculated
-from tests.factories import UserFactory, agent_of, pdf_upload
+from tests.coverage.helpers import SOURCE, child, confirmed_child, immatriculated
+from tests.factories import UserFactory, account_for, agent_of, approved_registration, pdf_upload
 
 pytestmark = pytest.mark.django_db
-
-
-def child(**overrides):
-    data = {
-        "relation": "child",
-        "first_name_ar": "يوسف",
-        "last_name_ar": "أيت لحسن",
-        "first_name_latin": "Youssef",
-        "last_name_latin": "Ait Lahcen",
-        "sex": "M",
-        "birth_date": "2015-05-02",
-    }
-    return data | overrides
 
 
 def years_ago(years, days=0):
@@ -38,11 +25,6 @@ def registration():
     return approved_registration()
 
 
-@pytest.fixture
-def agent():
-    return agent_of("09")
-
-
 def test_an_agent_declares_a_child_who_is_eligible_until_the_day_before_22(registration, agent):
     dependant = services.declare_dependant(actor=agent, registration=registration, data=child())
     assert dependant.state == Dependant.State.DECLARED
@@ -51,10 +33,7 @@ def test_an_agent_declares_a_child_who_is_eligible_until_the_day_before_22(regis
 
 
 def test_the_artisan_declares_their_own_spouse(registration):
-    user = UserFactory(phone="+212612345678")
-    person = registration.person
-    person.user = user
-    person.save()
+    user = account_for(registration.person, phone="+212612345678")
     spouse = services.declare_dependant(
         actor=user,
         registration=registration,
@@ -119,16 +98,6 @@ def test_an_agent_confirms_only_with_the_documents(registration, agent):
     )
     dependant = services.confirm_dependant(agent=agent, dependant=dependant)
     assert dependant.state == Dependant.State.CONFIRMED
-
-
-def confirmed_child(registration, agent, **overrides):
-    dependant = services.declare_dependant(
-        actor=agent, registration=registration, data=child(**overrides)
-    )
-    services.attach_dependant_document(
-        actor=agent, dependant=dependant, kind="birth_certificate", uploaded=pdf_upload()
-    )
-    return services.confirm_dependant(agent=agent, dependant=dependant)
 
 
 def test_confirmed_dependants_are_sent_once_the_artisan_is_immatriculated(registration, agent):

@@ -12,8 +12,8 @@ from hirfa.coverage import selectors, services
 from hirfa.coverage.models import ClosingReason, CoverageRules, Enrolment, Payment, State
 from hirfa.register import services as register
 from hirfa.register.models import Registration
-from tests.coverage.helpers import SOURCE, approved_registration, immatriculated, pay
-from tests.factories import officer_of
+from tests.coverage.helpers import SOURCE, immatriculated, pay
+from tests.factories import approved_registration, officer_of
 
 pytestmark = pytest.mark.django_db
 

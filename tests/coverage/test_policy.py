@@ -6,8 +6,8 @@ import pytest
 from hirfa.core.errors import Conflict, Forbidden
 from hirfa.coverage import policy, services
 from hirfa.coverage.models import ClosingReason, Dependant
-from tests.coverage.helpers import SOURCE, approved_registration, immatriculated
-from tests.factories import UserFactory, agent_of, officer_of, pdf_upload
+from tests.coverage.helpers import SOURCE, immatriculated
+from tests.factories import UserFactory, agent_of, approved_registration, officer_of, pdf_upload
 
 pytestmark = pytest.mark.django_db
 

@@ -7,22 +7,23 @@ import pytest
 
 from hirfa.coverage.models import ContributionRate, Dependant
 from hirfa.coverage.money import add_months
-from tests.coverage.helpers import approved_registration, immatriculated, pay
-from tests.factories import UserFactory, agent_of, national, officer_of, pdf_upload
+from tests.coverage.helpers import child, immatriculated, pay
+from tests.factories import (
+    agent_of,
+    approved_registration,
+    national,
+    officer_of,
+    pdf_upload,
+)
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def artisan(client):
-    user = UserFactory(phone="+212612345678")
-    registration = approved_registration()
-    person = registration.person
-    person.user = user
-    person.save()
-    client.force_login(user)
+def artisan(artisan, client):
+    """The signed-in artisan, reading their pages in English."""
     client.cookies["hirfa_language"] = "en"
-    return registration
+    return artisan
 
 
 def test_a_new_artisan_reads_that_there_is_nothing_to_do_yet(client, artisan):
@@ -69,15 +70,7 @@ def test_arrears_and_the_suspension_are_explained_in_plain_words(client, artisan
 def test_the_artisan_declares_a_child_and_attaches_the_birth_certificate(client, artisan):
     response = client.post(
         "/me/coverage/dependants/new/",
-        {
-            "relation": "child",
-            "first_name_ar": "يوسف",
-            "last_name_ar": "أيت لحسن",
-            "first_name_latin": "Youssef",
-            "last_name_latin": "Ait Lahcen",
-            "sex": "M",
-            "birth_date": "2015-05-02",
-        },
+        child(),
     )
     assert response.status_code == 302
     dependant = Dependant.objects.get()
@@ -92,15 +85,7 @@ def test_the_artisan_declares_a_child_and_attaches_the_birth_certificate(client,
 def test_an_over_age_child_is_refused_beside_the_date(client, artisan):
     response = client.post(
         "/me/coverage/dependants/new/",
-        {
-            "relation": "child",
-            "first_name_ar": "يوسف",
-            "last_name_ar": "أيت لحسن",
-            "first_name_latin": "Youssef",
-            "last_name_latin": "Ait Lahcen",
-            "sex": "M",
-            "birth_date": "1990-05-02",
-        },
+        child(birth_date="1990-05-02"),
     )
     assert response.status_code == 400
     assert "over the age limit" in response.content.decode()

@@ -8,28 +8,18 @@ from hirfa.duplicates import services
 from hirfa.duplicates.models import Candidate, Merge
 from hirfa.register import services as register
 from hirfa.register.models import Dossier, Person, Registration
-from tests.factories import agent_of, complete_dossier, officer_of, submitted_dossier
+from tests.factories import (
+    approved_dossier,
+    complete_dossier,
+    officer_of,
+    submitted_dossier,
+)
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def agent():
-    return agent_of("09", username="agent")
-
-
-@pytest.fixture
-def officer():
-    return officer_of("09.581", username="officer")
-
-
-def _registered(agent, officer, **person):
-    dossier = submitted_dossier(agent, **person)
-    return register.approve(officer=officer, dossier=dossier)
-
-
 def test_a_respelled_artisan_with_the_same_birth_date_is_flagged_with_reasons(agent, officer):
-    first = _registered(agent, officer)
+    first = approved_dossier(agent=agent, officer=officer)
     second = submitted_dossier(
         agent,
         cnie="ZZ998877",
@@ -45,7 +35,7 @@ def test_a_respelled_artisan_with_the_same_birth_date_is_flagged_with_reasons(ag
 
 
 def test_a_different_artisan_is_not_flagged(agent, officer):
-    _registered(agent, officer)
+    approved_dossier(agent=agent, officer=officer)
     submitted_dossier(
         agent,
         cnie="ZZ998877",
@@ -81,7 +71,7 @@ def test_a_cnie_already_registered_is_refused_at_submission(agent, officer):
 
 
 def test_the_reviewer_sees_the_possible_duplicate_on_the_decision_screen(agent, officer, client):
-    first = _registered(agent, officer)
+    first = approved_dossier(agent=agent, officer=officer)
     second = submitted_dossier(agent, cnie="ZZ998877", phone="0699887766")
     client.force_login(officer_of("09.581", username="other.officer"))
     client.cookies["hirfa_language"] = "en"
@@ -92,7 +82,7 @@ def test_the_reviewer_sees_the_possible_duplicate_on_the_decision_screen(agent, 
 
 
 def test_confirming_merges_the_later_file_into_the_registered_person(agent, officer, client):
-    first = _registered(agent, officer)
+    first = approved_dossier(agent=agent, officer=officer)
     second = submitted_dossier(agent, cnie="ZZ998877", phone="0699887766")
     candidate = Candidate.objects.get()
     reviewer = officer_of("09.581", username="reviewer")
@@ -119,8 +109,8 @@ def test_confirming_merges_the_later_file_into_the_registered_person(agent, offi
 
 
 def test_a_person_registered_twice_keeps_one_live_registration_after_the_merge(agent, officer):
-    first = _registered(agent, officer)
-    second = _registered(agent, officer, cnie="ZZ998877", phone="0699887766")
+    first = approved_dossier(agent=agent, officer=officer)
+    second = approved_dossier(agent=agent, officer=officer, cnie="ZZ998877", phone="0699887766")
     candidate = Candidate.objects.get()
     services.confirm(reviewer=officer_of("09.581", username="reviewer"), candidate_id=candidate.pk)
     registrations = Registration.objects.filter(person=first.person)
@@ -132,7 +122,7 @@ def test_a_person_registered_twice_keeps_one_live_registration_after_the_merge(a
 
 
 def test_dismissing_keeps_both_files_and_records_the_decision(agent, officer):
-    _registered(agent, officer)
+    approved_dossier(agent=agent, officer=officer)
     submitted_dossier(agent, cnie="ZZ998877", phone="0699887766")
     candidate = Candidate.objects.get()
     reviewer = officer_of("09.581", username="reviewer")
@@ -148,7 +138,7 @@ def test_dismissing_keeps_both_files_and_records_the_decision(agent, officer):
 def test_an_officer_of_another_province_cannot_decide(agent, officer):
     from hirfa.core.errors import NotFound
 
-    _registered(agent, officer)
+    approved_dossier(agent=agent, officer=officer)
     submitted_dossier(agent, cnie="ZZ998877", phone="0699887766")
     with pytest.raises(NotFound):
         services.confirm(
@@ -158,7 +148,7 @@ def test_an_officer_of_another_province_cannot_decide(agent, officer):
 
 
 def test_a_cnie_one_character_away_with_the_same_phone_is_flagged(agent, officer):
-    first = _registered(agent, officer)
+    first = approved_dossier(agent=agent, officer=officer)
     submitted_dossier(
         agent,
         cnie="JK123465",

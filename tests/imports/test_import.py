@@ -8,11 +8,11 @@ import pytest
 from django.core.management import call_command
 
 from hirfa.audit.models import AuditEntry
+from hirfa.core.names import name_keys
 from hirfa.imports import services
 from hirfa.imports.models import ImportedRow, ImportIssue, ImportRun
 from hirfa.register.models import Person, Registration
 from hirfa.register.numbers import is_valid
-from hirfa.search.normalize import name_keys
 from tests.factories import officer_of
 from tests.imports.helpers import activity_codes, row, write_csv, write_xlsx
 

@@ -8,24 +8,15 @@ import time
 from pathlib import Path
 
 import pytest
-from django.db import connection
 
 from hirfa.imports import services
 from hirfa.imports.models import ImportedRow, ImportIssue, ImportRun
 from hirfa.register.models import Person, Registration
+from tests.helpers import database_url
 from tests.imports.helpers import activity_codes, row, write_csv
 
 ROOT = Path(__file__).resolve().parents[2]
 ROWS = 6_000
-
-
-def _database_url() -> str:
-    s = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{s['NAME']}"
-    password = f":{s['PASSWORD']}" if s.get("PASSWORD") else ""
-    host = s.get("HOST") or "127.0.0.1"
-    return f"postgres://{s['USER']}{password}@{host}:{s.get('PORT') or 5432}/{s['NAME']}"
 
 
 def _committed_rows() -> int:
@@ -43,7 +34,7 @@ def test_an_import_killed_half_way_resumes_without_duplicates_or_losses(referenc
     process = subprocess.Popen(
         [*command, "--chunk-size", "100", "--no-progress"],
         cwd=ROOT,
-        env={"DATABASE_URL": _database_url(), "PATH": "/usr/bin:/bin"},
+        env={"DATABASE_URL": database_url(), "PATH": "/usr/bin:/bin"},
         stderr=subprocess.PIPE,
     )
     deadline = time.monotonic() + 120

@@ -8,30 +8,20 @@ from hirfa.core.errors import DomainError
 from hirfa.register import selectors, services
 from hirfa.register.models import Dossier, Person
 from tests.factories import agent_of, officer_of
-from tests.register.test_artisan_support import (
+from tests.register.helpers import (
     TIZNIT,
     activity_code,
+    approved,
     approved_registration_of,
     commune_code,
     draft_of,
     logged_in_artisan,
     pdf_bytes,
     png_bytes,
+    upload,
 )
-from tests.register.test_staff_support import approved, in_english
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _english(settings, client):
-    in_english(settings, client)
-
-
-def upload(client, kind, name, content):
-    return client.post(
-        "/me/apply/documents/", {"kind": kind, "file": SimpleUploadedFile(name, content)}
-    )
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def modification_post(registration, **overrides) -> dict:

@@ -7,16 +7,16 @@ from hirfa.register import services
 from hirfa.register.models import Dossier, Person, Registration
 from hirfa.register.numbers import format_number
 from hirfa.register.rules import RejectionReason
-from tests.register.test_artisan_support import (
+from tests.factories import agent_of, officer_of
+from tests.register.helpers import (
     ARABIC_PAGE,
-    agent,
+    TIZNIT,
+    applicant_craft_data,
+    applicant_person_data,
     approved_registration_of,
-    craft_data,
     draft_of,
     logged_in_artisan,
-    officer,
     pdf_bytes,
-    person_data,
     submitted_dossier_of,
 )
 
@@ -25,9 +25,9 @@ pytestmark = pytest.mark.django_db
 
 def filed_by_an_agent(**person_overrides):
     return services.file_assisted(
-        agent=agent(),
-        person_data=person_data(**person_overrides),
-        craft_data=craft_data(),
+        agent=agent_of("09"),
+        person_data=applicant_person_data(**person_overrides),
+        craft_data=applicant_craft_data(),
         consent=True,
     )
 
@@ -80,7 +80,7 @@ def test_changes_requested_shows_the_officers_message_and_the_artisan_sends_agai
     user = logged_in_artisan(client)
     dossier = submitted_dossier_of(user)
     services.request_changes(
-        officer=officer(), dossier=dossier, message="The photo of the card is blurred."
+        officer=officer_of(TIZNIT), dossier=dossier, message="The photo of the card is blurred."
     )
     space = client.get("/me/")
     assert "The photo of the card is blurred." in space.content.decode()
@@ -126,7 +126,10 @@ def test_an_artisan_without_registration_gets_no_attestation(client):
 def test_a_suspended_artisan_is_told_why_instead_of_getting_an_attestation(client):
     registration = approved_registration_of(logged_in_artisan(client))
     services.suspend(
-        officer=officer(), registration=registration, reason="Inspection pending", until=None
+        officer=officer_of(TIZNIT),
+        registration=registration,
+        reason="Inspection pending",
+        until=None,
     )
     response = client.get("/me/attestation.pdf")
     assert response["Location"] == "/me/"
@@ -137,7 +140,7 @@ def test_a_rejected_artisan_sees_the_reason_and_the_note(client):
     user = logged_in_artisan(client)
     dossier = submitted_dossier_of(user)
     services.reject(
-        officer=officer(),
+        officer=officer_of(TIZNIT),
         dossier=dossier,
         reason=RejectionReason.NOT_ELIGIBLE,
         note="The attestation covers one year only.",
@@ -184,7 +187,9 @@ def test_asking_for_renewal_twice_opens_only_one_renewal_file(client):
 def test_the_history_lists_what_happened_to_the_file(client):
     user = logged_in_artisan(client)
     dossier = submitted_dossier_of(user)
-    services.request_changes(officer=officer(), dossier=dossier, message="Add the back side.")
+    services.request_changes(
+        officer=officer_of(TIZNIT), dossier=dossier, message="Add the back side."
+    )
     history = client.get("/me/").context["history"]
     texts = " ".join(text for _at, text in history)
     assert "Add the back side." in texts

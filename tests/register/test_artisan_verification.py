@@ -2,11 +2,11 @@ import pytest
 
 from hirfa.register import services
 from hirfa.register.numbers import format_number, make_number
-from tests.register.test_artisan_support import (
+from tests.factories import artisan_account, officer_of
+from tests.register.helpers import (
     ARABIC_PAGE,
+    TIZNIT,
     approved_registration_of,
-    artisan,
-    officer,
 )
 
 pytestmark = pytest.mark.django_db
@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def registration():
-    return approved_registration_of(artisan())
+    return approved_registration_of(artisan_account())
 
 
 def verify(client, number, code):
@@ -77,7 +77,9 @@ def test_a_well_formed_number_nobody_holds_says_unknown(client, registration):
 
 
 def test_a_suspended_registration_is_shown_as_suspended(client, registration):
-    services.suspend(officer=officer(), registration=registration, reason="Control", until=None)
+    services.suspend(
+        officer=officer_of(TIZNIT), registration=registration, reason="Control", until=None
+    )
     response = verify(client, registration.number, services.verification_code(registration))
     assert response.context["outcome"] == "genuine"
     assert response.context["status"] == "suspended"

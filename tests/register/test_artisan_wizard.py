@@ -1,5 +1,4 @@
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 
 from hirfa.accounts.models import User
@@ -7,28 +6,23 @@ from hirfa.crafts.models import Activity
 from hirfa.register.models import Document, Dossier, Person
 from hirfa.territory.models import Commune
 from tests.factories import officer_of
-from tests.register.test_artisan_support import (
+from tests.register.helpers import (
     PASSWORD,
     PHONE,
     PHONE_AS_TYPED,
     TIZNIT,
+    applicant_person_data,
     craft_post,
     draft_of,
     last_code,
     logged_in_artisan,
     pdf_bytes,
-    person_data,
     png_bytes,
     submitted_dossier_of,
+    upload,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-def upload(client, kind, name, content):
-    return client.post(
-        "/me/apply/documents/", {"kind": kind, "file": SimpleUploadedFile(name, content)}
-    )
 
 
 def test_a_new_artisan_goes_from_sign_up_to_a_submitted_dossier_with_two_documents(client):
@@ -47,7 +41,7 @@ def test_a_new_artisan_goes_from_sign_up_to_a_submitted_dossier_with_two_documen
     step_one = client.get("/me/apply/you/")
     assert step_one.context["form"]["first_name_ar"].value() == "فاطمة"
 
-    assert client.post("/me/apply/you/", person_data())["Location"] == "/me/apply/craft/"
+    assert client.post("/me/apply/you/", applicant_person_data())["Location"] == "/me/apply/craft/"
     assert client.post("/me/apply/craft/", craft_post())["Location"] == "/me/apply/documents/"
     dossier = Dossier.objects.get(person__user__phone=PHONE)
     assert dossier.state == Dossier.State.DRAFT
@@ -98,7 +92,7 @@ def test_latin_letters_in_the_arabic_name_are_shown_beside_the_field_and_nothing
     client,
 ):
     logged_in_artisan(client)
-    response = client.post("/me/apply/you/", person_data(first_name_ar="Fatima"))
+    response = client.post("/me/apply/you/", applicant_person_data(first_name_ar="Fatima"))
     assert response.status_code == 200
     with translation.override("ar"):
         expected = translation.gettext("Write this name in Arabic letters.")
@@ -110,7 +104,9 @@ def test_latin_letters_in_the_arabic_name_are_shown_beside_the_field_and_nothing
 
 def test_an_error_on_an_existing_draft_changes_nothing(client):
     dossier = draft_of(logged_in_artisan(client))
-    response = client.post("/me/apply/you/", person_data(first_name_ar="Fatima", address="New"))
+    response = client.post(
+        "/me/apply/you/", applicant_person_data(first_name_ar="Fatima", address="New")
+    )
     assert response.context["form"].has_error("first_name_ar")
     dossier.person.refresh_from_db()
     assert dossier.person.address == "Derb Lalla Zahra 12"
@@ -118,7 +114,7 @@ def test_an_error_on_an_existing_draft_changes_nothing(client):
 
 def test_an_artisan_who_left_after_step_one_comes_back_to_step_two(client):
     logged_in_artisan(client)
-    client.post("/me/apply/you/", person_data())
+    client.post("/me/apply/you/", applicant_person_data())
     space = client.get("/me/")
     assert space.context["resume_url"] == "/me/apply/craft/"
     assert client.get("/me/apply/")["Location"] == "/me/apply/craft/"
@@ -140,7 +136,7 @@ def test_a_cnie_already_in_the_register_is_shown_on_step_one(client):
     draft_of(other)
     client.logout()
     logged_in_artisan(client)
-    client.post("/me/apply/you/", person_data())
+    client.post("/me/apply/you/", applicant_person_data())
     response = client.post("/me/apply/craft/", craft_post())
     assert response.status_code == 200
     assert response.context["step"] == "you"
@@ -224,7 +220,7 @@ def test_an_artisan_who_withdrew_may_apply_again(client):
     client.post("/me/withdraw/")
     assert client.get("/me/").context["may_start"]
     assert client.get("/me/apply/you/").context["form"]["cnie"].value() == "JK123456"
-    client.post("/me/apply/you/", person_data(address="Hay Idouzdouz 3"))
+    client.post("/me/apply/you/", applicant_person_data(address="Hay Idouzdouz 3"))
     client.post("/me/apply/craft/", craft_post())
     second = Dossier.objects.exclude(pk=first.pk).get()
     assert second.state == Dossier.State.DRAFT
@@ -247,7 +243,7 @@ def test_the_wizard_pages_are_in_arabic_right_to_left(client):
     user = logged_in_artisan(client)
     assert User.objects.get(pk=user.pk).is_active
     pages = [client.get("/me/apply/you/")]
-    client.post("/me/apply/you/", person_data())
+    client.post("/me/apply/you/", applicant_person_data())
     pages.append(client.get("/me/apply/craft/"))
     client.post("/me/apply/craft/", craft_post())
     pages += [client.get("/me/apply/documents/"), client.get("/me/apply/check/")]

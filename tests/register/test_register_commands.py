@@ -3,18 +3,10 @@ from datetime import timedelta
 import pytest
 from django.core.management import CommandError, call_command
 
-from hirfa.register import services
 from hirfa.register.models import Registration
 from hirfa.register.numbers import format_number
-from tests.factories import agent_of, officer_of, submitted_dossier
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def registration():
-    dossier = submitted_dossier(agent_of("09"))
-    return services.approve(officer=officer_of("09.581"), dossier=dossier).registration
 
 
 def test_the_daily_command_expires_registrations_past_their_validity(registration, capsys):

@@ -5,10 +5,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from django.db import connection
 
 from hirfa.register.models import Dossier, Registration
 from tests.factories import agent_of, officer_of, submitted_dossier
+from tests.helpers import database_url
 
 ROOT = Path(__file__).resolve().parents[2]
 WORKERS = 4
@@ -28,17 +28,8 @@ for pk in sys.argv[2:]:
 """
 
 
-def _database_url() -> str:
-    s = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{s['NAME']}"
-    password = f":{s['PASSWORD']}" if s.get("PASSWORD") else ""
-    host = s.get("HOST") or "127.0.0.1"
-    return f"postgres://{s['USER']}{password}@{host}:{s.get('PORT') or 5432}/{s['NAME']}"
-
-
 def _approve_in_parallel_processes(officer, batches):
-    env = {"DATABASE_URL": _database_url(), "PATH": "/usr/bin:/bin"}
+    env = {"DATABASE_URL": database_url(), "PATH": "/usr/bin:/bin"}
     processes = [
         subprocess.Popen(
             [sys.executable, "-c", APPROVE_SCRIPT, officer.username, *map(str, batch)],

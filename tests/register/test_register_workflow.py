@@ -9,8 +9,7 @@ from hirfa.register.models import Dossier, Person, Registration
 from hirfa.register.numbers import parse_number
 from tests.factories import (
     AGADIR_CITY,
-    UserFactory,
-    agent_of,
+    artisan_account,
     complete_dossier,
     craft_data,
     officer_of,
@@ -22,16 +21,6 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 State = Dossier.State
-
-
-@pytest.fixture
-def agent():
-    return agent_of("09", username="agent")
-
-
-@pytest.fixture
-def officer():
-    return officer_of("09.581", username="officer")
 
 
 def test_an_agent_files_an_assisted_dossier_as_a_draft_with_consent_recorded(agent):
@@ -208,8 +197,8 @@ def test_every_transition_is_in_the_audit_trail_with_its_author(agent, officer):
         .order_by("id")
         .values_list("action", "actor__username")
     )
-    assert ("dossier.submit", "agent") in actions
-    assert ("dossier.approve", "officer") in actions
+    assert ("dossier.submit", agent.username) in actions
+    assert ("dossier.approve", officer.username) in actions
 
 
 def test_the_applicant_is_notified_of_each_decision(agent, officer):
@@ -373,7 +362,7 @@ class TestLifecycle:
 
 def test_an_artisan_claims_the_file_an_agent_filed_with_phone_and_cnie(agent):
     complete_dossier(agent)
-    artisan = UserFactory(role="artisan", phone="+212612345678", username="+212612345678")
+    artisan = artisan_account()
     with pytest.raises(DomainError):
         services.claim_person(user=artisan, cnie="ZZ999999")
     person = services.claim_person(user=artisan, cnie="jk 123456")
@@ -381,7 +370,7 @@ def test_an_artisan_claims_the_file_an_agent_filed_with_phone_and_cnie(agent):
 
 
 def test_a_self_service_applicant_files_their_own_dossier():
-    artisan = UserFactory(role="artisan", phone="+212612345678", username="+212612345678")
+    artisan = artisan_account()
     dossier = services.start_dossier(
         applicant=artisan, person_data=person_data(), craft_data=craft_data()
     )

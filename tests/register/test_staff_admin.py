@@ -5,14 +5,9 @@ import pytest
 from hirfa.audit.models import AuditEntry
 from hirfa.register.models import DocumentRequirement
 from tests.factories import agent_of, national, officer_of
-from tests.register.test_staff_support import approved, in_english
+from tests.register.helpers import approved
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _english(settings, client):
-    in_english(settings, client)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 @pytest.fixture

@@ -1,12 +1,12 @@
 """The staff screens in Chromium at tablet size: the htmx pickers and filters really work."""
 
 import pytest
-from django.test import Client
 
 from hirfa.register import services
 from hirfa.register.models import Dossier
 from tests.factories import TIZNIT_CITY, agent_of, officer_of
-from tests.register.test_staff_support import submitted
+from tests.helpers import log_in_page
+from tests.register.helpers import submitted
 
 pytestmark = pytest.mark.browser
 
@@ -22,17 +22,9 @@ def tablet(browser, register, settings, tmp_path):
     context.close()
 
 
-def log_in(page, user, url) -> None:
-    client = Client()
-    client.force_login(user)
-    page.context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": url}]
-    )
-
-
 def test_an_agent_files_at_a_fair_picking_the_commune_after_the_province(tablet):
     page, url = tablet
-    log_in(page, agent_of("09", username="agent.souss"), url)
+    log_in_page(page, agent_of("09", username="agent.souss"), url)
     page.goto(url + "/desk/new/")
     page.locator("#id_consent").check()
     page.locator("#id_cnie").fill("JK123456")
@@ -70,7 +62,7 @@ def test_an_officer_filters_the_queue_without_reloading_the_page(tablet):
     first = submitted(agent)
     second = submitted(agent, cnie="AB654321", phone="0611111111")
     services.start_review(officer=officer_of("09.581"), dossier=second)
-    log_in(page, officer, url)
+    log_in_page(page, officer, url)
     page.goto(url + "/review/")
     page.evaluate("window.notReloaded = true")
     assert page.locator(f"a[href='/review/{first.pk}/']").count() == 2

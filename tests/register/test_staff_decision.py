@@ -10,29 +10,12 @@ from hirfa.notifications.models import Notification
 from hirfa.register import services
 from hirfa.register.models import Dossier, Message, Registration
 from hirfa.register.rules import RejectionReason
-from tests.factories import agent_of, national, officer_of, province
-from tests.register.test_staff_support import AGADIR_CITY, in_english, submitted
+from tests.factories import national, officer_of, province
+from tests.register.helpers import AGADIR_CITY, submitted
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 State = Dossier.State
-
-
-@pytest.fixture(autouse=True)
-def _english(settings, client):
-    in_english(settings, client)
-
-
-@pytest.fixture
-def agent():
-    return agent_of("09", username="agent.souss")
-
-
-@pytest.fixture
-def officer(client):
-    officer = officer_of("09.581", username="officer.tiznit")
-    client.force_login(officer)
-    return officer
 
 
 @pytest.fixture

@@ -12,26 +12,20 @@ from tests.factories import (
     person_data,
     png_upload,
 )
-from tests.register.test_staff_support import (
+from tests.register.helpers import (
     AGADIR_CITY,
     TIZNIT_CITY,
     filed,
     filing_post,
-    in_english,
     submitted,
 )
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _english(settings, client):
-    in_english(settings, client)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 @pytest.fixture
-def agent(client):
-    agent = agent_of("09", username="agent.souss")
+def agent(agent, client):
+    """The chamber's agent, signed in."""
     client.force_login(agent)
     return agent
 

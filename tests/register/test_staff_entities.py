@@ -6,22 +6,17 @@ from django.core.management import call_command
 from hirfa.core.errors import DomainError
 from hirfa.register import selectors, services
 from hirfa.register.models import Dossier, LegalEntity
-from tests.factories import agent_of, craft_data, officer_of, pdf_upload
-from tests.register.test_staff_support import TIZNIT_CITY, approved, in_english
+from tests.factories import craft_data, officer_of, pdf_upload
+from tests.register.helpers import TIZNIT_CITY, approved
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 COOPERATIVE_ICE = "001234567000089"
 
 
-@pytest.fixture(autouse=True)
-def _english(settings, client):
-    in_english(settings, client)
-
-
 @pytest.fixture
-def agent(client):
-    agent = agent_of("09", username="agent.souss")
+def agent(agent, client):
+    """The chamber's agent, signed in."""
     client.force_login(agent)
     return agent
 

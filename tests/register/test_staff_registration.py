@@ -8,34 +8,12 @@ from django.utils.formats import date_format
 
 from hirfa.audit.models import AuditEntry
 from hirfa.register.models import Registration
-from tests.factories import agent_of, officer_of
-from tests.register.test_staff_support import AGADIR_CITY, approved, in_english
+from tests.factories import officer_of
+from tests.register.helpers import AGADIR_CITY, approved
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 Status = Registration.Status
-
-
-@pytest.fixture(autouse=True)
-def _english(settings, client):
-    in_english(settings, client)
-
-
-@pytest.fixture
-def agent():
-    return agent_of("09", username="agent.souss")
-
-
-@pytest.fixture
-def officer(client):
-    officer = officer_of("09.581", username="officer.tiznit")
-    client.force_login(officer)
-    return officer
-
-
-@pytest.fixture
-def registration(agent):
-    return approved(agent, officer_of("09.581")).registration
 
 
 def url(registration, action=""):

@@ -5,33 +5,15 @@ import pytest
 from hirfa.register import services
 from hirfa.register.models import Dossier
 from hirfa.register.views.common import PAGE_SIZE
-from tests.factories import agent_of, craft_data, officer_of, person_data
-from tests.register.test_staff_support import (
+from tests.factories import craft_data, person_data
+from tests.register.helpers import (
     AGADIR_CITY,
     TIZNIT_CITY,
     backdate,
-    in_english,
     submitted,
 )
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _english(settings, client):
-    in_english(settings, client)
-
-
-@pytest.fixture
-def agent():
-    return agent_of("09", username="agent.souss")
-
-
-@pytest.fixture
-def officer(client):
-    officer = officer_of("09.581", username="officer.tiznit")
-    client.force_login(officer)
-    return officer
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def rows(response) -> list[int]:

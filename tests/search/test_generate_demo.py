@@ -4,13 +4,12 @@ from collections import Counter
 import pytest
 from django.core.management import CommandError, call_command
 
-from hirfa.register import services
+from hirfa.core.names import name_keys
 from hirfa.register.models import NumberCounter, Person, Registration
 from hirfa.register.numbers import is_valid
 from hirfa.search.names import FAMILY_NAMES
-from hirfa.search.normalize import name_keys
 from hirfa.search.selectors import search
-from tests.factories import agent_of, national, officer_of, submitted_dossier
+from tests.factories import approved_dossier, national
 
 pytestmark = pytest.mark.django_db
 
@@ -67,8 +66,7 @@ def test_later_approvals_are_numbered_after_the_generated_register():
     generate(25)
     last_generated = max(Registration.objects.values_list("number", flat=True))
     assert NumberCounter.objects.get(name="national").last == int(last_generated[:-1])
-    dossier = submitted_dossier(agent_of("09"))
-    approved = services.approve(officer=officer_of("09.581"), dossier=dossier)
+    approved = approved_dossier()
     assert approved.registration.number > last_generated
 
 

@@ -4,8 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from hirfa.search.names import FAMILY_NAMES, FEMALE_FIRST_NAMES, MALE_FIRST_NAMES
-from hirfa.search.normalize import (
+from hirfa.core.names import (
     fold_latin,
     name_keys,
     name_text,
@@ -13,6 +12,7 @@ from hirfa.search.normalize import (
     phonetic_key,
     query_keys,
 )
+from hirfa.search.names import FAMILY_NAMES, FEMALE_FIRST_NAMES, MALE_FIRST_NAMES
 
 KEY = re.compile(r"[a-z]+")
 ALL_NAMES = MALE_FIRST_NAMES + FEMALE_FIRST_NAMES + FAMILY_NAMES

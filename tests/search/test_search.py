@@ -6,7 +6,7 @@ from hirfa.register import services
 from hirfa.register.models import Dossier, Person, Registration
 from hirfa.register.numbers import format_number
 from hirfa.search.selectors import PAGE_SIZE, Filters, search
-from tests.factories import AGADIR_CITY, agent_of, national, officer_of, person_data
+from tests.factories import AGADIR_CITY, agent_of, craft_data, national, officer_of, person_data
 from tests.search.helpers import registered
 
 pytestmark = pytest.mark.django_db
@@ -96,13 +96,7 @@ def test_an_application_filed_through_the_services_is_found_and_follows_its_chan
     dossier = services.file_assisted(
         agent=agent,
         person_data=person_data(first_name_ar="الحسين", first_name_latin="Lahcen"),
-        craft_data={
-            "category": "artisan_experience",
-            "principal_activity": Activity.objects.filter(is_active=True).first().code,
-            "workplace_kind": "workshop",
-            "workplace_commune": "09.581.01.07",
-            "workplace_address": "Atelier",
-        },
+        craft_data=craft_data(),
         consent=True,
     )
     officer = officer_of("09.581")
@@ -208,13 +202,7 @@ def test_a_cooperative_is_found_by_its_arabic_or_french_name():
             "commune": "09.581.01.07",
             "members": [member.number],
         },
-        craft_data={
-            "category": "cooperative",
-            "principal_activity": Activity.objects.filter(is_active=True).first().code,
-            "workplace_kind": "workshop",
-            "workplace_commune": "09.581.01.07",
-            "workplace_address": "Atelier",
-        },
+        craft_data=craft_data(category="cooperative"),
         consent=True,
     )
     officer = officer_of("09.581")

@@ -1,9 +1,9 @@
 """The search page in Chromium on a phone: typing a spelling variant shows the person."""
 
 import pytest
-from django.test import Client
 
 from tests.factories import officer_of
+from tests.helpers import log_in_page
 from tests.search.helpers import registered
 
 pytestmark = pytest.mark.browser
@@ -13,11 +13,7 @@ def test_an_officer_types_a_variant_and_sees_the_person_on_the_first_page(phone,
     target = registered("عبد الحق", "أيت الحسين", "Abdelhaq", "Ait Lahcen")
     for first_ar, first_latin in [("عبد الله", "Abdellah"), ("عبد الكريم", "Abdelkrim")]:
         registered(first_ar, "أيت الحسين", first_latin, "Ait Lahcen")
-    client = Client()
-    client.force_login(officer_of("09.581"))
-    phone.context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": register.url}]
-    )
+    log_in_page(phone, officer_of("09.581"), register.url)
     phone.set_default_timeout(15_000)
     phone.goto(register.url + "/search/")
     assert phone.locator("html").get_attribute("dir") == "rtl"

@@ -58,7 +58,7 @@ def test_the_filters_stay_folded_until_one_is_used(client):
 
 
 def test_the_staff_menu_links_to_the_search_and_artisans_may_not_search(client):
-    page = logged_in(client, officer_of("09.581")).get(reverse("core:home")).content.decode()
+    page = logged_in(client, officer_of("09.581")).get(reverse("site:home")).content.decode()
     assert f'href="{reverse("search:search")}"' in page
     client.logout()
     artisan = UserFactory()

@@ -2,21 +2,15 @@
 public key, QR text and revocation list, reaches the verdicts the document states."""
 
 import re
-from pathlib import Path
 
 import pytest
 
+from tests.helpers import ROOT, block_after, card_qr_doc
+
 pytestmark = pytest.mark.browser
 
-ROOT = Path(__file__).resolve().parents[2]
-DOC = (ROOT / "docs" / "card-qr.md").read_text()
+DOC = card_qr_doc()
 RNA_JS = ROOT / "hirfa/verification/static/hirfa/verify/rna.js"
-
-
-def block_after(title: str) -> str:
-    match = re.search(re.escape(title) + r".*?\n```\n(.*?)\n```", DOC, re.S)
-    assert match, title
-    return match.group(1).replace("\n", "")
 
 
 def test_the_worked_example_reads_as_the_document_says(desk):

@@ -6,17 +6,11 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from hirfa.cards import services as cards
-from tests.factories import agent_of, use_test_signing_key
+from tests.factories import agent_of
 
 from . import helpers
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def signing_key(settings):
-    settings.CARD_ISSUE_BATCH_SECONDS = 0
-    return use_test_signing_key(settings)
 
 
 def said(text: str, language: str) -> str:

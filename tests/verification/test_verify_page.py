@@ -10,17 +10,10 @@ from django.db.models import F
 from hirfa.cards import printing
 from hirfa.core.languages import supported_codes
 from hirfa.verification import views
-from tests.factories import use_test_signing_key
 
 from . import helpers
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def signing_key(settings):
-    settings.CARD_ISSUE_BATCH_SECONDS = 0
-    return use_test_signing_key(settings)
 
 
 def texts_of(response) -> dict:

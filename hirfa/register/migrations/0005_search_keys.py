@@ -7,7 +7,7 @@ ADR 0020.
 
 from django.db import migrations, models
 
-from hirfa.search.normalize import name_keys
+from hirfa.core.names import name_keys
 
 TABLES = ("register_person", "register_legalentity")
 

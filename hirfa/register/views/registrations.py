@@ -11,12 +11,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from hirfa.accounts.roles import Capability
-from hirfa.audit.selectors import history_for
+from hirfa.accounts.selectors import history_for
 from hirfa.audit.services import record_access
 from hirfa.core import validators
 from hirfa.core.errors import Conflict, DomainError, Forbidden
 from hirfa.core.forms import show_domain_error
 from hirfa.register import policy, selectors, services
+from hirfa.register.filters import clean_filters, ignored
 from hirfa.register.forms import (
     AssistedCraftForm,
     ReasonForm,
@@ -56,11 +57,9 @@ def registrations(request):
     user = request.user
     require(user, Capability.VIEW_WORKSPACE)
     queryset = selectors.registrations_for(user).order_by("-registered_on", "-id")
-    warnings = []
-    status = str(request.GET.get("status") or "").strip()
-    if status and status not in Registration.Status.values:
-        warnings.append(_("Unknown status: that filter was ignored."))
-        status = ""
+    filters, problems = clean_filters(user, request.GET, only=("status",))
+    warnings = ignored(problems)
+    status = filters.status
     if status:
         queryset = queryset.filter(status=status)
     query = str(request.GET.get("q") or "").strip()[:40]

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from hirfa.accounts.roles import Capability
-from hirfa.audit.selectors import history_for
+from hirfa.accounts.selectors import history_for
 from hirfa.core.errors import Conflict, DomainError, Forbidden
 from hirfa.core.forms import show_domain_error
 from hirfa.register import policy, selectors, services

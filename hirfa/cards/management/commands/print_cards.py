@@ -1,5 +1,6 @@
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
@@ -17,8 +18,6 @@ class Command(BaseCommand):
         parser.add_argument("--limit", type=int, help="At most this many cards")
 
     def handle(self, *args, output, province, number, limit, **options):
-        from django.core.exceptions import ValidationError
-
         try:
             numbers = [parse_number(n) for n in number]
         except ValidationError as error:

@@ -11,8 +11,10 @@ Three layers, each a pure function that never fails on any text:
   letters that transliterations confuse share a class (ح/ه→h, ق/ك/خ→k, ش/ch→x…),
   doubled letters collapse, a final h goes (Abdellah/عبد الله, Salah/صلاح).
 
-`name_keys` is what the search index holds for a registrant; `query_keys` is
-what a typed query is turned into. See docs/search.md.
+`name_keys` is what the search index holds for a registrant (the register's models
+compute it on save); `query_keys` is what a typed query is turned into. Text processing
+only, knowing no app: it lives in core so that the register need not import the search.
+See docs/search.md.
 """
 
 import re

@@ -1,0 +1,167 @@
+"""Signing and saving card versions: what the background jobs do, and what the services
+build on (docs/decisions/0011, 0029). Each function runs inside its caller's transaction
+unless it opens its own."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from datetime import time as clock
+from zoneinfo import ZoneInfo
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from hirfa.audit.services import record
+from hirfa.cards import keys, qr, revocations, selectors
+from hirfa.cards.models import Card
+from hirfa.register.models import Registration
+
+CARD_TIME_ZONE = ZoneInfo("Africa/Casablanca")
+
+# The reason a new version is issued → why the version before it was revoked.
+REVOKED_BECAUSE = {
+    Card.IssueReason.LOST: Card.RevocationReason.LOST,
+    Card.IssueReason.DAMAGED: Card.RevocationReason.DAMAGED,
+    Card.IssueReason.DATA_CHANGED: Card.RevocationReason.DATA_CHANGED,
+}
+LIVE = (Card.Status.CURRENT, Card.Status.SUSPENDED)
+
+
+def card_expiry(registration: Registration) -> datetime:
+    """The end of the registration's validity: 23:59:59 on its last day, Moroccan time."""
+    return datetime.combine(registration.valid_until, clock(23, 59, 59), tzinfo=CARD_TIME_ZONE)
+
+
+def claims_for(registration: Registration, version: int) -> qr.CardClaims:
+    person = registration.person
+    zgh = ""
+    if person is not None:
+        zgh = " ".join(n for n in (person.first_name_zgh, person.last_name_zgh) if n)
+    return qr.CardClaims(
+        number=registration.number,
+        version=version,
+        name_ar=registration.registrant_name_ar,
+        name_latin=registration.registrant_name_latin,
+        name_zgh=zgh,
+        category=registration.category,
+        activity=registration.principal_activity.code,
+        province=registration.province.code,
+    )
+
+
+def _changed(card: Card) -> None:
+    transaction.on_commit(revocations.forget)
+    transaction.on_commit(selectors.forget_statuses)
+
+
+def revoke(card: Card, actor, reason: str, note: str = "", *, suspend: bool = False) -> Card:
+    previous = card.status
+    card.status = Card.Status.SUSPENDED if suspend else Card.Status.REVOKED
+    card.revoked_at = timezone.now()
+    card.revocation_reason = reason
+    card.revocation_note = note[:2000]
+    card.save(update_fields=["status", "revoked_at", "revocation_reason", "revocation_note"])
+    record(
+        actor=actor,
+        action="card.suspended" if suspend else "card.revoked",
+        obj=card,
+        province_code=card.province.code,
+        reason=note,
+        data={
+            "number": card.registration.number,
+            "version": card.version,
+            "from": previous,
+            "to": card.status,
+            "reason": reason,
+        },
+    )
+    _changed(card)
+    return card
+
+
+def issue(
+    registration: Registration, actor, reason: str, *, cause: str = "", note: str = ""
+) -> Card:
+    """Sign and save the next version; the live one, if any, is revoked first."""
+    live = registration.cards.filter(status__in=LIVE).select_for_update().first()
+    if live is not None:
+        revoke(live, actor, REVOKED_BECAUSE.get(reason, Card.RevocationReason.REPLACED), note)
+    version = (registration.cards.aggregate(last=Max("version"))["last"] or 0) + 1
+    now = timezone.now().replace(microsecond=0)
+    key = keys.signing_key()
+    expires_at = card_expiry(registration)
+    text = qr.encode_card(
+        claims_for(registration, version),
+        issued_at=int(now.timestamp()),
+        expires_at=int(expires_at.timestamp()),
+        private_key=key.private_key,
+        kid=key.kid,
+    )
+    card = Card.objects.create(
+        registration=registration,
+        version=version,
+        issue_reason=reason,
+        cause=cause,
+        issued_at=now,
+        expires_at=expires_at,
+        kid=keys.b64url(key.kid),
+        qr_text=text,
+        province=registration.province,
+    )
+    _changed(card)
+    record(
+        actor=actor,
+        action="card.issued",
+        obj=card,
+        province_code=registration.province.code,
+        reason=note,
+        data={"number": registration.number, "version": version, "reason": reason},
+    )
+    return card
+
+
+def locked_registration(pk: int) -> Registration:
+    return (
+        Registration.objects.select_for_update(of=("self",))
+        .select_related("person", "entity", "principal_activity", "province")
+        .get(pk=pk)
+    )
+
+
+@transaction.atomic
+def issue_for(registration_id: int, reason: str, cause: str = "") -> Card | None:
+    """What the background job does: issue the card the event calls for, once.
+
+    Idempotent: a card already issued for this `cause`, or a first card when the
+    registration already has one, is returned as it is. A registration that is no
+    longer active gets no card (its suspension or striking-off came first).
+    """
+    registration = locked_registration(registration_id)
+    if cause:
+        done = registration.cards.filter(cause=cause).first()
+        if done is not None:
+            return done
+    if registration.status != Registration.Status.ACTIVE:
+        return None
+    if reason == Card.IssueReason.APPROVED:
+        live = registration.cards.filter(status__in=LIVE).first()
+        if live is not None:
+            return live
+    return issue(registration, None, reason, cause=cause)
+
+
+def issue_first_cards(limit: int = 500) -> int:
+    """Issue version 1 to active registrations that never had a card, `limit` at a time
+    (each in its own transaction, so a batch never holds locks for long)."""
+    issued = 0
+    while True:
+        pending = list(
+            Registration.objects.filter(status=Registration.Status.ACTIVE, cards__isnull=True)
+            .order_by("id")
+            .values_list("id", flat=True)[:limit]
+        )
+        for pk in pending:
+            issued += issue_for(pk, Card.IssueReason.APPROVED) is not None
+        if len(pending) < limit:
+            return issued

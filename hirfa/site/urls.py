@@ -1,0 +1,9 @@
+from django.urls import path
+
+from hirfa.site import views
+
+app_name = "site"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+]
