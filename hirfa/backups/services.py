@@ -40,10 +40,17 @@ def key_locations() -> dict[str, Path]:
         "cnss": Path(settings.CNSS_SIGNING_KEY_FILE).parent,
         "secret-key": Path(settings.VAR_DIR) / "secret-key",
     }
-    for name, setting in (("audit", "AUDIT_KEY_FILE"), ("audit-keys", "AUDIT_KEYS_DIR")):
-        if getattr(settings, setting, None):
-            locations[name] = Path(getattr(settings, setting))
-    return locations
+    return locations | _audit_files()
+
+
+def _audit_files() -> dict[str, Path]:
+    """The audit trail's HMAC key and its checkpoints file (decision 33), where the audit
+    has them: both outside the database, both needed for the restored chain to verify."""
+    try:
+        from hirfa.audit import checkpoints, keys
+    except ImportError:  # an audit without keys: nothing to keep
+        return {}
+    return {"audit-key": keys.key_path(), "audit-checkpoints": checkpoints.checkpoint_path()}
 
 
 def passphrase_from_environment() -> str | None:
@@ -119,15 +126,20 @@ def _add_media(writer: archive.ArchiveWriter) -> int:
 
 
 def _add_keys(writer: archive.ArchiveWriter) -> dict[str, str]:
-    """Each key location's kind ("file" or "folder"), for those that exist."""
+    """Each key location's kind ("file" or "folder"), for those that exist. A file with a
+    location of its own (the audit key in the card keys' folder) is kept under that name."""
     kinds = {}
-    for name, location in key_locations().items():
+    locations = key_locations()
+    own = {location.resolve() for location in locations.values() if location.is_file()}
+    for name, location in locations.items():
         if location.is_file():
             writer.add_path(f"keys/{name}", location)
             kinds[name] = "file"
         elif location.is_dir():
             for path in sorted(p for p in location.rglob("*") if p.is_file()):
-                writer.add_path(f"keys/{name}/{path.relative_to(location).as_posix()}", path)
+                if path.resolve() not in own:
+                    relative = path.relative_to(location).as_posix()
+                    writer.add_path(f"keys/{name}/{relative}", path)
             kinds[name] = "folder"
     return kinds
 
@@ -228,6 +240,9 @@ def _restore_key(name: str, content: bytes, kinds: dict[str, str]) -> None:
         raise BackupError(f"keys/{name}: no such key location in this installation.")
     target = location / relative if relative else location
     target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    if target.is_file() and target.read_bytes() != content:
+        # A different key is never lost: it may have signed cards, batches or entries.
+        target.replace(target.with_name(target.name + ".before-restore"))
     descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     os.fchmod(descriptor, 0o600)
     with os.fdopen(descriptor, "wb") as file:

@@ -5,6 +5,7 @@ import hashlib
 import io
 import stat
 import tarfile
+from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -138,3 +139,26 @@ def test_the_commands_take_the_passphrase_from_the_environment(
     monkeypatch.delenv("HIRFA_BACKUP_PASSPHRASE")
     with pytest.raises(CommandError, match="HIRFA_BACKUP_PASSPHRASE"):
         call_command("restore", str(archive_path), force=True)
+
+
+def test_a_different_key_found_at_restore_is_kept_aside(small_register, settings, archive_path):
+    services.backup(output=archive_path)
+    secret = Path(settings.VAR_DIR) / "secret-key"
+    original = secret.read_bytes()
+    secret.write_text("another-secret-key-" * 4)
+    services.restore(archive_path=archive_path, force=True)
+    assert secret.read_bytes() == original
+    assert secret.with_name("secret-key.before-restore").read_text() == "another-secret-key-" * 4
+
+
+def test_a_key_file_inside_another_key_folder_is_archived_once_under_its_own_name(
+    small_register, settings, archive_path, monkeypatch
+):
+    audit_key = Path(settings.CARD_SIGNING_KEYS_DIR) / "audit.key"
+    audit_key.write_text("ab" * 32)
+    monkeypatch.setattr(services, "_audit_files", lambda: {"audit-key": audit_key})
+    manifest = services.backup(output=archive_path)
+    assert [name for name in manifest["members"] if "audit" in name] == ["keys/audit-key"]
+    audit_key.unlink()
+    services.restore(archive_path=archive_path, force=True)
+    assert audit_key.read_text() == "ab" * 32
