@@ -4,6 +4,7 @@ These tests restore over the database the test runner created, so they run outsi
 test's transaction (`transaction=True`), on SQLite and on PostgreSQL alike.
 """
 
+import io
 import shutil
 from pathlib import Path
 
@@ -30,6 +31,7 @@ def small_register(settings, reference_data, tmp_path):
     officer, agent = officer_of("09.581"), agent_of("09")
     register.approve(officer=officer, dossier=submitted_dossier(agent))
     submitted_dossier(agent, cnie="JK654321", first_name_latin="Itto", phone="0612345679")
+    call_command("verify_audit", stdout=io.StringIO())  # where the audit keeps checkpoints
     return tmp_path
 
 
