@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "hirfa.imports",
     "hirfa.duplicates",
     "hirfa.privacy",
+    "hirfa.backups",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
