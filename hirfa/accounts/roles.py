@@ -7,6 +7,7 @@ that territorial roles have a territory), in the account services that create us
 the demo data that defines them: no other code compares role names.
 """
 
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -70,3 +71,9 @@ def has_capability(user, capability: str) -> bool:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
     return capability in CAPABILITIES.get(user.role, frozenset())
+
+
+def require_capability(user, *capabilities) -> None:
+    """Refuse (403) a user who has none of `capabilities`: the first line of a staff view."""
+    if not any(has_capability(user, capability) for capability in capabilities):
+        raise PermissionDenied

@@ -2,8 +2,6 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
@@ -17,8 +15,8 @@ from hirfa.accounts.forms import (
     SignupForm,
     ThrottledLoginForm,
 )
-from hirfa.accounts.roles import Capability, has_capability
-from hirfa.core.errors import DomainError, NotFound
+from hirfa.accounts.roles import Capability, has_capability, require_capability
+from hirfa.core.errors import DomainError
 from hirfa.core.forms import show_domain_error
 
 
@@ -41,29 +39,17 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     success_url = reverse_lazy("accounts:password_reset_complete")
 
 
-def _require(request, capability):
-    if not has_capability(request.user, capability):
-        raise PermissionDenied
-
-
-def _found(lookup, *args):
-    try:
-        return lookup(*args)
-    except NotFound:
-        raise Http404 from None
-
-
 @login_required
 def workspace(request):
-    _require(request, Capability.VIEW_WORKSPACE)
+    require_capability(request.user, Capability.VIEW_WORKSPACE)
     provinces = selectors.provinces_for(request.user)
     return render(request, "accounts/workspace.html", {"provinces": provinces})
 
 
 @login_required
 def province(request, code):
-    _require(request, Capability.VIEW_WORKSPACE)
-    province = _found(selectors.province_for, request.user, code)
+    require_capability(request.user, Capability.VIEW_WORKSPACE)
+    province = selectors.province_for(request.user, code)
     return render(
         request,
         "accounts/province.html",
@@ -77,21 +63,21 @@ def province(request, code):
 
 @login_required
 def organisation(request, code):
-    _require(request, Capability.VIEW_WORKSPACE)
-    organisation = _found(selectors.organisation_for, request.user, code)
+    require_capability(request.user, Capability.VIEW_WORKSPACE)
+    organisation = selectors.organisation_for(request.user, code)
     return render(request, "accounts/organisation.html", {"organisation": organisation})
 
 
 @login_required
 def staff(request):
-    _require(request, Capability.VIEW_STAFF)
+    require_capability(request.user, Capability.VIEW_STAFF)
     return render(request, "accounts/staff.html", {"staff": selectors.staff_for(request.user)})
 
 
 @login_required
 def staff_member(request, username):
-    _require(request, Capability.VIEW_STAFF)
-    member = _found(selectors.staff_member_for, request.user, username)
+    require_capability(request.user, Capability.VIEW_STAFF)
+    member = selectors.staff_member_for(request.user, username)
     return render(request, "accounts/staff_member.html", {"member": member})
 
 

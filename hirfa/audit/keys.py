@@ -23,6 +23,8 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
+from hirfa.audit.models import AuditEntry
+
 ENTRY_CONTEXT = b"hirfa-audit-entry\x00"
 CHECKPOINT_CONTEXT = b"hirfa-audit-checkpoint\x00"
 KEY_BYTES = 32
@@ -98,8 +100,6 @@ def same(a: str | None, b: str) -> bool:
 
 
 def _refuse_if_trail_is_keyed(path: Path) -> None:
-    from hirfa.audit.models import AuditEntry
-
     if AuditEntry.objects.filter(mac__isnull=False).exists():
         raise MissingAuditKey(
             f"the audit key file {path} is missing but the audit trail holds entries "

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from django.apps import apps
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
 
 SUPPORTED_VENDORS = ("sqlite", "postgresql")
@@ -75,8 +76,6 @@ def restore(source: Path, *, tool_version: str) -> None:
     else:
         _postgresql_restore(source, tool_version=tool_version)
     connection.close()
-    from django.contrib.contenttypes.models import ContentType
-
     ContentType.objects.clear_cache()
 
 

@@ -25,7 +25,7 @@ from hirfa.accounts.selectors import provinces_for
 from hirfa.cards import keys, policy, printing, revocations, selectors, services
 from hirfa.cards.forms import HandOverForm, QueueFilterForm, ReissueForm, ReprintForm
 from hirfa.cards.models import Card
-from hirfa.core.errors import DomainError, NotFound
+from hirfa.core.errors import DomainError
 from hirfa.core.forms import show_domain_error
 from hirfa.register import selectors as register_selectors
 from hirfa.register.numbers import format_number
@@ -115,13 +115,6 @@ def _require_manager(user) -> None:
         raise PermissionDenied
 
 
-def _card_or_404(user, pk) -> Card:
-    try:
-        return selectors.card_for(user, pk)
-    except NotFound:
-        raise Http404 from None
-
-
 def _pdf(data: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -170,7 +163,7 @@ def mark_printed_many(request):
     done = 0
     for pk in request.POST.getlist("card")[:SHEET_LIMIT]:
         try:
-            services.mark_printed(actor=user, card=_card_or_404(user, pk))
+            services.mark_printed(actor=user, card=selectors.card_for(user, pk))
             done += 1
         except DomainError as error:
             messages.error(request, error.message)
@@ -199,14 +192,14 @@ def _card_page(request, card, *, status=200, **forms_):
 @require_GET
 def card(request, pk):
     _require_manager(request.user)
-    return _card_page(request, _card_or_404(request.user, pk))
+    return _card_page(request, selectors.card_for(request.user, pk))
 
 
 @login_required
 @require_GET
 def card_pdf(request, pk):
     _require_manager(request.user)
-    card = _card_or_404(request.user, pk)
+    card = selectors.card_for(request.user, pk)
     return _pdf(printing.card_pdf(card), f"card-{card.registration.number}-v{card.version}.pdf")
 
 
@@ -215,7 +208,7 @@ def card_pdf(request, pk):
 def printed(request, pk):
     user = request.user
     _require_manager(user)
-    card = _card_or_404(user, pk)
+    card = selectors.card_for(user, pk)
     form = ReprintForm(request.POST) if card.print_count else None
     if form is not None and not form.is_valid():
         return _card_page(request, card, status=400, reprint_form=form)
@@ -235,7 +228,7 @@ def printed(request, pk):
 def handed_over(request, pk):
     user = request.user
     _require_manager(user)
-    card = _card_or_404(user, pk)
+    card = selectors.card_for(user, pk)
     form = HandOverForm(request.POST)
     if not form.is_valid():
         return _card_page(request, card, status=400, hand_over_form=form)
@@ -253,10 +246,7 @@ def handed_over(request, pk):
 def registration_cards(request, number):
     user = request.user
     _require_manager(user)
-    try:
-        registration = register_selectors.registration_for(user, number)
-    except NotFound:
-        raise Http404 from None
+    registration = register_selectors.registration_for(user, number)
     form = ReissueForm(request.POST or None)
     status = 200
     if request.method == "POST":

@@ -2,8 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -23,10 +21,8 @@ def _back(request):
 def _decide(request, service, done: str, pk: int):
     try:
         service(reviewer=request.user, candidate_id=pk, note=request.POST.get("note", ""))
-    except Forbidden:
-        raise PermissionDenied from None
-    except NotFound:
-        raise Http404 from None
+    except (Forbidden, NotFound):
+        raise  # answered 403 / 404 by DomainErrorMiddleware
     except DomainError as error:
         messages.error(request, str(error.message))
     else:

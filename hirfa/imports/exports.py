@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 
 from hirfa.audit.services import record
 from hirfa.core.errors import DomainError, Forbidden
@@ -124,8 +125,6 @@ def safe_cell(value):
 def xlsx_cells(sheet, values) -> list:
     """`values` as cells of a write-only `sheet`: text is stored as text, never as a
     formula (openpyxl makes a formula of any text that starts with "=")."""
-    from openpyxl.cell import WriteOnlyCell
-
     cells = []
     for value in values:
         if isinstance(value, str) and value.startswith("="):

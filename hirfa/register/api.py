@@ -3,6 +3,7 @@
 from datetime import date, datetime
 
 from django.http import HttpResponse
+from django.utils import timezone
 from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
@@ -316,8 +317,6 @@ def list_dossiers(request, filters: Query[QueueFilters]):
 
 
 def _summary(dossier) -> dict:
-    from django.utils import timezone
-
     age = (timezone.now() - dossier.submitted_at).days if dossier.submitted_at else None
     return {
         "id": dossier.pk,

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
+from PIL import Image, UnidentifiedImageError
 
 from hirfa.core.errors import DomainError
 
@@ -48,8 +49,6 @@ def sniff(head: bytes) -> str | None:
 
 def _reencoded(data: bytes, content_type: str) -> bytes:
     """The image decoded and written again: drops EXIF (GPS, device) and any hidden payload."""
-    from PIL import Image, UnidentifiedImageError
-
     try:
         with Image.open(io.BytesIO(data)) as image:
             if image.width * image.height > MAX_IMAGE_PIXELS:

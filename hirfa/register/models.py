@@ -10,6 +10,7 @@ enterprises) per Law 50-17.
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from hirfa.core.names import name_keys
@@ -189,8 +190,6 @@ class DocumentRequirement(models.Model):
 
     @property
     def name(self) -> str:
-        from django.utils.translation import get_language
-
         language = get_language() or "ar"
         return {"ar": self.name_ar, "fr": self.name_fr}.get(language, self.name_en)
 

@@ -7,22 +7,14 @@ through `hirfa.register.policy`. Views only narrow, within that scope, to what t
 (a filter on a page).
 """
 
-from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
-from hirfa.accounts.roles import has_capability
 from hirfa.accounts.selectors import provinces_for
 from hirfa.register.models import Dossier
 from hirfa.register.numbers import format_number
 from hirfa.territory import selectors as territory
 
 PAGE_SIZE = 50
-
-
-def require(user, *capabilities) -> None:
-    """Refuse (403) a user with none of `capabilities`."""
-    if not any(has_capability(user, capability) for capability in capabilities):
-        raise PermissionDenied
 
 
 def is_htmx(request) -> bool:

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from hirfa.accounts.roles import Capability
+from hirfa.accounts.roles import Capability, require_capability
 from hirfa.accounts.selectors import provinces_for
 from hirfa.core.errors import Conflict, DomainError, Forbidden
 from hirfa.core.files import inline_file_response
@@ -36,7 +36,6 @@ from hirfa.register.views.common import (
     PAGE_SIZE,
     in_scope_communes,
     in_scope_provinces,
-    require,
     sorted_by_name,
 )
 from hirfa.territory import selectors as territory
@@ -86,7 +85,7 @@ def show_error_on(request, forms_, error: DomainError) -> str:
 @require_GET
 def desk(request):
     """The agent's files not yet decided, newest first."""
-    require(request.user, Capability.FILE_ASSISTED)
+    require_capability(request.user, Capability.FILE_ASSISTED)
     page = Paginator(selectors.pending_for_agent(request.user), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
@@ -139,7 +138,7 @@ def _desk_filing(
 @require_http_methods(["GET", "POST"])
 def desk_new(request):
     """One page to file with the artisan: person, craft, and consent after the notice."""
-    require(request.user, Capability.FILE_ASSISTED)
+    require_capability(request.user, Capability.FILE_ASSISTED)
     communes = in_scope_communes(request.user)
     commune_choices = grouped_commune_choices(communes)
     data = request.POST if request.method == "POST" else None
@@ -171,7 +170,7 @@ def desk_new(request):
 def desk_edit(request, pk):
     """Correct the artisan's data and craft in a file the agent filed, while it is a draft
     or its reviewer asked for changes (documents are changed on the file's page)."""
-    require(request.user, Capability.FILE_ASSISTED)
+    require_capability(request.user, Capability.FILE_ASSISTED)
     dossier = selectors.dossier_for(request.user, pk)
     if dossier.person_id is None or dossier.kind != Dossier.Kind.REGISTRATION:
         raise Http404
@@ -213,7 +212,7 @@ def desk_edit(request, pk):
 @require_http_methods(["GET", "POST"])
 def desk_new_entity(request):
     """One page to file a cooperative or an enterprise with its representative."""
-    require(request.user, Capability.FILE_ASSISTED)
+    require_capability(request.user, Capability.FILE_ASSISTED)
     communes = in_scope_communes(request.user)
     commune_choices = grouped_commune_choices(communes)
     data = request.POST if request.method == "POST" else None
@@ -244,7 +243,7 @@ def desk_new_entity(request):
 @require_GET
 def communes_options(request):
     """The <option>s of one province's communes, for the htmx picker (agent's scope only)."""
-    require(request.user, Capability.FILE_ASSISTED)
+    require_capability(request.user, Capability.FILE_ASSISTED)
     code = str(request.GET.get("province") or "")[:12]
     if code:
         province = provinces_for(request.user).filter(code=code).first()
@@ -295,7 +294,7 @@ def _desk_dossier_page(request, dossier: Dossier, *, failed=None, status=200):
 @login_required
 @require_GET
 def desk_dossier(request, pk):
-    require(request.user, Capability.FILE_ASSISTED)
+    require_capability(request.user, Capability.FILE_ASSISTED)
     dossier = selectors.dossier_for(request.user, pk)
     return _desk_dossier_page(request, dossier)
 
@@ -303,7 +302,7 @@ def desk_dossier(request, pk):
 @login_required
 @require_POST
 def desk_upload(request, pk):
-    require(request.user, Capability.FILE_ASSISTED)
+    require_capability(request.user, Capability.FILE_ASSISTED)
     dossier = selectors.dossier_for(request.user, pk)
     form = DocumentForm(request.POST, request.FILES)
     if form.is_valid():
@@ -330,7 +329,7 @@ def desk_upload(request, pk):
 @login_required
 @require_POST
 def desk_submit(request, pk):
-    require(request.user, Capability.FILE_ASSISTED)
+    require_capability(request.user, Capability.FILE_ASSISTED)
     dossier = selectors.dossier_for(request.user, pk)
     try:
         services.submit(actor=request.user, dossier=dossier)
@@ -346,7 +345,7 @@ def desk_submit(request, pk):
 @xframe_options_sameorigin  # embedded in the decision screen (the site default is DENY)
 def document_file(request, pk, doc_id):
     """A document of a dossier in the user's scope, shown inline, never sniffed."""
-    require(request.user, Capability.REVIEW, Capability.FILE_ASSISTED)
+    require_capability(request.user, Capability.REVIEW, Capability.FILE_ASSISTED)
     dossier = selectors.dossier_for(request.user, pk)
     document = dossier.documents.filter(pk=doc_id).first()
     if document is None:

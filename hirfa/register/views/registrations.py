@@ -10,7 +10,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from hirfa.accounts.roles import Capability
+from hirfa.accounts.roles import Capability, require_capability
 from hirfa.accounts.selectors import history_for
 from hirfa.core import validators
 from hirfa.core.errors import Conflict, DomainError, Forbidden
@@ -33,7 +33,6 @@ from hirfa.register.views.common import (
     formatted,
     in_scope_communes,
     in_scope_provinces,
-    require,
 )
 from hirfa.register.views.desk import show_error_on
 
@@ -54,7 +53,7 @@ def _search_registrations(queryset, text: str):
 @require_GET
 def registrations(request):
     user = request.user
-    require(user, Capability.VIEW_WORKSPACE)
+    require_capability(user, Capability.VIEW_WORKSPACE)
     queryset = selectors.registrations_for(user).order_by("-registered_on", "-id")
     filters, problems = clean_filters(user, request.GET, only=("status",))
     warnings = ignored(problems)
@@ -114,7 +113,7 @@ def _registration_page(request, registration: Registration, *, status=200, **for
 @login_required
 @require_GET
 def registration(request, number):
-    require(request.user, Capability.VIEW_WORKSPACE)
+    require_capability(request.user, Capability.VIEW_WORKSPACE)
     registration = selectors.registration_for(request.user, number)
     return _registration_page(request, registration)
 
@@ -124,7 +123,7 @@ def registration(request, number):
 def registration_modify(request, number):
     """File, with the artisan, a change of category, activities or workplace."""
     user = request.user
-    require(user, Capability.FILE_ASSISTED)
+    require_capability(user, Capability.FILE_ASSISTED)
     registration = selectors.registration_for(user, number)
     communes = in_scope_communes(user)
     provinces = in_scope_provinces(user)
@@ -173,7 +172,7 @@ def registration_modify(request, number):
 
 
 def _change_status(request, number, *, prefix, form_class, call, page, success):
-    require(request.user, Capability.REVIEW)
+    require_capability(request.user, Capability.REVIEW)
     registration = selectors.registration_for(request.user, number)
     form = form_class(request.POST, prefix=prefix)
     if form.is_valid():
@@ -247,7 +246,7 @@ def _strike_off_page(request, registration, form, status=200):
 def strike_off(request, number):
     """Striking off is final: a page of its own, with the reason and a confirmation."""
     if request.method == "GET":
-        require(request.user, Capability.REVIEW)
+        require_capability(request.user, Capability.REVIEW)
         registration = selectors.registration_for(request.user, number)
         if not policy.may_move_registration(registration, "strike_off"):
             messages.error(request, _("This registration was already struck off."))

@@ -9,7 +9,7 @@ from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from hirfa.accounts.roles import Capability
+from hirfa.accounts.roles import Capability, require_capability
 from hirfa.accounts.selectors import history_for
 from hirfa.core.errors import Conflict, DomainError, Forbidden
 from hirfa.core.forms import show_domain_error
@@ -29,7 +29,6 @@ from hirfa.register.views.common import (
     formatted,
     in_scope_communes,
     is_htmx,
-    require,
 )
 
 # "Older than N days" beyond a century is a typing mistake (and would overflow dates).
@@ -84,7 +83,7 @@ def _queue_filters(params, *, activity_codes, commune_codes):
 def review_queue(request):
     """Files waiting for a decision, oldest first, filtered with or without JavaScript."""
     user = request.user
-    require(user, Capability.REVIEW)
+    require_capability(user, Capability.REVIEW)
     activities = activity_choices(include_retired=True, with_codes=True)
     communes = in_scope_communes(user)
     filters, shown, warnings = _queue_filters(
@@ -161,14 +160,14 @@ def _decision_page(request, dossier: Dossier, *, status=200, **forms_):
 @login_required
 @require_GET
 def decision(request, pk):
-    require(request.user, Capability.REVIEW)
+    require_capability(request.user, Capability.REVIEW)
     dossier = selectors.dossier_for(request.user, pk)
     return _decision_page(request, dossier)
 
 
 def _reviewed(request, pk):
     """The dossier an action is about, and whether the page the officer saw is stale."""
-    require(request.user, Capability.REVIEW)
+    require_capability(request.user, Capability.REVIEW)
     dossier = selectors.dossier_for(request.user, pk)
     seen = request.POST.get("state")
     if seen and seen != dossier.state:
