@@ -17,6 +17,7 @@ from hirfa.register.models import (
 )
 from hirfa.register.numbers import make_number
 from hirfa.register.services.identity import apply_person_changes
+from hirfa.register.services.validation import free_text
 from hirfa.register.services.workflow import _check_state, _locked_for_review, _move
 
 NATIONAL_COUNTER = "national"
@@ -65,7 +66,7 @@ def approve(*, officer, dossier: Dossier, note: str = "") -> Dossier:
     signals.registration_approved.send(
         sender=Registration, registration=registration, dossier=dossier
     )
-    dossier.decision_note = " ".join(str(note or "").split())[:2000]
+    dossier.decision_note = free_text(note, "note")
     return _move(
         dossier,
         "approve",

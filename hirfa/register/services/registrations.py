@@ -23,6 +23,7 @@ from hirfa.register.models import (
     Category,
     Registration,
 )
+from hirfa.register.services.validation import free_text
 
 
 def _locked_registration(officer, registration: Registration) -> Registration:
@@ -57,10 +58,10 @@ def _set_status(registration, officer, status, action, reason, **extra) -> Regis
 
 
 def _reason(reason: str) -> str:
-    text = " ".join(str(reason or "").split())
+    text = free_text(reason, "reason")
     if not text:
         raise DomainError(_("Give the reason."), fields={"reason": [_("This field is required.")]})
-    return text[:2000]
+    return text
 
 
 @transaction.atomic

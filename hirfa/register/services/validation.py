@@ -63,6 +63,23 @@ def _required_text(value, max_length: int) -> str:
     return text
 
 
+def free_text(value, field: str, *, max_length: int = 2000) -> str:
+    """An officer's or applicant's free text (a message, a reason, a note): white space
+    made single, hidden direction marks refused, cut at `max_length`; "" when empty."""
+    text = " ".join(str(value or "").split())
+    try:
+        validators.refuse_bidi_controls(text)
+    except ValidationError as error:
+        raise DomainError(error.messages[0], fields={field: error.messages}) from None
+    return text[:max_length]
+
+
+def _entity_name(value, max_length: int) -> str:
+    text = _required_text(value, max_length)
+    validators.validate_not_formula(text)  # no real name starts like a formula
+    return text
+
+
 @functools.cache
 def _values_of(choices) -> frozenset[str]:
     # `.values` is rebuilt with the labels at each call, and membership in the enum
@@ -215,8 +232,8 @@ def clean_entity(data: dict, category: str | None) -> dict:
     """A cooperative or an enterprise, with its members or its supervising artisan."""
     errors = _Errors()
     clean = {
-        "name_ar": errors.check("name_ar", _required_text, data.get("name_ar"), 200),
-        "name_fr": errors.check("name_fr", _required_text, data.get("name_fr"), 200),
+        "name_ar": errors.check("name_ar", _entity_name, data.get("name_ar"), 200),
+        "name_fr": errors.check("name_fr", _entity_name, data.get("name_fr"), 200),
         "ice": errors.check("ice", validators.normalise_ice, data.get("ice")),
         "register_number": str(data.get("register_number") or "").strip()[:30],
         "address": errors.check("address", _required_text, data.get("address"), 250),

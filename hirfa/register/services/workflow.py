@@ -16,6 +16,7 @@ from hirfa.register.models import (
     Message,
 )
 from hirfa.register.rules import TRANSITIONS, RejectionReason
+from hirfa.register.services.validation import free_text
 
 # --- Transitions ------------------------------------------------------------------------
 
@@ -145,14 +146,14 @@ def start_review(*, officer, dossier: Dossier) -> Dossier:
 @transaction.atomic
 def request_changes(*, officer, dossier: Dossier, message: str) -> Dossier:
     dossier = _locked_for_review(officer, dossier)
-    text = " ".join(str(message or "").split())
+    text = free_text(message, "message")
     if not text:
         raise DomainError(
             _("Tell the artisan what to change."),
             fields={"message": [_("This field is required.")]},
         )
-    Message.objects.create(dossier=dossier, author=officer, body=text[:2000])
-    return _move(dossier, "request_changes", officer, reason=text[:2000])
+    Message.objects.create(dossier=dossier, author=officer, body=text)
+    return _move(dossier, "request_changes", officer, reason=text)
 
 
 @transaction.atomic
@@ -163,7 +164,7 @@ def reject(*, officer, dossier: Dossier, reason: str, note: str = "") -> Dossier
             _("Choose the reason of the rejection."),
             fields={"reason": [_("Choose one of the proposed values.")]},
         )
-    note = " ".join(str(note or "").split())[:2000]
+    note = free_text(note, "note")
     if reason == RejectionReason.OTHER and not note:
         raise DomainError(
             _("Explain the reason in the note."),
