@@ -6,7 +6,7 @@ import pytest
 
 from tests.browser.waiting import wait_until
 from tests.factories import DEFAULT_PASSWORD, UserFactory, agent_of, officer_of
-from tests.register.test_staff_support import submitted
+from tests.register.helpers import submitted
 
 pytestmark = pytest.mark.browser
 

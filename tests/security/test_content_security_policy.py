@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.factories import agent_of, officer_of
-from tests.register.test_staff_support import submitted
+from tests.register.helpers import submitted
 
 ROOT = Path(__file__).resolve().parents[2]
 
