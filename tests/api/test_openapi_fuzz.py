@@ -54,7 +54,7 @@ def token(request, db, keep_test_connection):
 
 @schema.parametrize()
 @settings(
-    max_examples=10,
+    max_examples=5,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
