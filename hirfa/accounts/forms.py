@@ -45,9 +45,14 @@ class ThrottledLogin:
         username = self.cleaned_data.get("username") or ""
         if not username:
             return super().clean()
-        if services.begin_login_attempt(username, client_address(self.request)) is None:
+        attempt = services.begin_login_attempt(username, client_address(self.request))
+        if attempt is None:
             raise forms.ValidationError(self.throttled_message, code="throttled")
-        cleaned = super().clean()  # a failure keeps the attempt counted
+        try:
+            cleaned = super().clean()  # a failure keeps the attempt counted
+        except forms.ValidationError:
+            services.note_login_failure(attempt)
+            raise
         services.clear_login_failures(username)
         return cleaned
 

@@ -20,7 +20,11 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from hirfa.accounts import policy
-from hirfa.accounts.services import begin_login_attempt, clear_login_failures
+from hirfa.accounts.services import (
+    begin_login_attempt,
+    clear_login_failures,
+    note_login_failure,
+)
 from hirfa.audit.services import record
 from hirfa.core.errors import DomainError, Forbidden
 
@@ -76,20 +80,23 @@ def _throttle_key(user) -> str:
     return f"{_THROTTLE_PREFIX}{user.get_username()}"
 
 
-def _refuse_if_throttled(user, address, devices) -> None:
+def _refuse_if_throttled(user, address, devices):
     """Count this code as a failed attempt before it is checked (a right code clears the
-    count), as the password login does (ADR 0032); refuse when over the limits."""
-    if begin_login_attempt(_throttle_key(user), address) is None:
+    count), as the password login does (ADR 0032); refuse when over the limits. Returns
+    the attempt."""
+    attempt = begin_login_attempt(_throttle_key(user), address)
+    if attempt is None:
         message = _("Too many failed attempts. For your safety, wait 15 minutes and try again.")
     elif any(not device.verify_is_allowed()[0] for device in devices):
         message = _("Too many wrong codes. Wait a little and try again.")
     else:
-        return
+        return attempt
     raise DomainError(message, code="throttled", status=429, fields={"code": [message]})
 
 
-def _wrong_code(user, address) -> DomainError:
-    # The attempt was counted when it began (`_refuse_if_throttled`).
+def _wrong_code(user, attempt) -> DomainError:
+    # The attempt was counted when it began (`_refuse_if_throttled`); a lock is audited.
+    note_login_failure(attempt, user=user)
     message = _("This code is not right. Type the code your app shows now.")
     return DomainError(message, code="wrong_code", fields={"code": [message]})
 
@@ -127,7 +134,7 @@ def confirm_enrolment(*, user, code, address=None) -> tuple[TOTPDevice, list[str
         if device is None:
             message = _("Start again: open the page that shows the QR code.")
             raise DomainError(message, code="no_enrolment", fields={"code": [message]})
-        _refuse_if_throttled(user, address, [device])
+        attempt = _refuse_if_throttled(user, address, [device])
         if device.verify_token(typed):
             device.confirmed = True
             device.save(update_fields=["confirmed"])
@@ -136,7 +143,7 @@ def confirm_enrolment(*, user, code, address=None) -> tuple[TOTPDevice, list[str
             record(actor=user, action="account.second_factor_enrolled", obj=user)
             clear_login_failures(_throttle_key(user))
             return device, codes
-    raise _wrong_code(user, address)
+    raise _wrong_code(user, attempt)
 
 
 def _new_recovery_codes(user) -> list[str]:
@@ -172,7 +179,7 @@ def verify(*, user, code, address=None):
             devices = list(
                 StaticDevice.objects.select_for_update().filter(user=user, confirmed=True)
             )
-        _refuse_if_throttled(user, address, devices)
+        attempt = _refuse_if_throttled(user, address, devices)
         matched = next((device for device in devices if device.verify_token(typed)), None)
         if matched is not None:
             if isinstance(matched, StaticDevice):
@@ -182,7 +189,7 @@ def verify(*, user, code, address=None):
                 )
             clear_login_failures(_throttle_key(user))
             return matched
-    raise _wrong_code(user, address)
+    raise _wrong_code(user, attempt)
 
 
 def recovery_code_notice(user) -> str:

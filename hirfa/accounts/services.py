@@ -106,6 +106,44 @@ def begin_login_attempt(username: str, address: str | None) -> LoginFailure | No
     return attempt
 
 
+def note_login_failure(attempt: LoginFailure, *, user: User | None = None) -> None:
+    """After a failed check: when `attempt` is the failure that reaches a limit (the
+    LOGIN_MAX_FAILURES-th for the account from this address, or the wider limit for the
+    account or for the address), one `account.locked` audit entry says so (about `user`,
+    else the account of that username if there is one).
+
+    Not one entry per failure: a flood of wrong passwords must not flood the audit chain.
+    The rank of the failure (not a count read now) decides, so that failures checked at
+    once record one lock, not one each (ADR 0032)."""
+    recent = _recent_failures(timezone.now()).filter(pk__lte=attempt.pk)
+    limit = settings.LOGIN_MAX_FAILURES
+    wider = limit * ACCOUNT_AND_ADDRESS_FACTOR
+    account = recent.filter(username=attempt.username)
+    reached = []
+    if account.filter(address=attempt.address).count() == limit:
+        reached.append("account_from_address")
+    if account.count() == wider:
+        reached.append("account")
+    if attempt.address and recent.filter(address=attempt.address).count() == wider:
+        reached.append("address")
+    if not reached:
+        return
+    if user is None:
+        user = User.objects.filter(username__iexact=attempt.username).first()
+    record(
+        actor=None,
+        actor_label="system:login-throttle",
+        action="account.locked",
+        obj=user,
+        data={
+            "username": attempt.username,
+            "address": attempt.address,
+            "limits": reached,
+            "minutes": settings.LOGIN_FAILURE_WINDOW_SECONDS // 60,
+        },
+    )
+
+
 @transaction.atomic
 def clear_login_failures(username: str) -> None:
     LoginFailure.objects.filter(username=_key(username)).delete()
