@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "hirfa.search",
     "hirfa.imports",
     "hirfa.duplicates",
+    "hirfa.outreach",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -19,7 +19,7 @@ LAYERS = (
     ("accounts",),
     ("register",),
     ("search", "duplicates", "cards", "coverage"),
-    ("cnss", "imports", "verification"),
+    ("cnss", "imports", "verification", "outreach"),
     ("site",),
     ("api", "urls", "settings", "wsgi", "manage"),
 )
