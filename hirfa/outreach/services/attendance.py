@@ -254,11 +254,8 @@ def check_in_by(
     if qr_text:
         result = verify_text(qr_text)
         if result.verdict == qr.Verdict.NOT_GENUINE:
-            raise DomainError(
-                _("This card is not genuine: %(reason)s") % {"reason": result.reason},
-                code="not_genuine",
-                fields={"qr_text": [result.reason]},
-            )
+            message = _("This card is not genuine: %(reason)s") % {"reason": result.reason}
+            raise DomainError(message, code="not_genuine", fields={"qr_text": [message]})
         if result.verdict != qr.Verdict.VALID:
             note = result.reason
         registration = selectors.registration_by_number(result.signed.card.number)
