@@ -2,8 +2,10 @@ import pytest
 from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils.html import escape
 
 from hirfa.cards.reading import texts_in_pdf
+from hirfa.register.selectors import required_documents
 from tests.outreach.conftest import make_event
 
 pytestmark = pytest.mark.django_db
@@ -19,7 +21,9 @@ def test_the_list_shows_published_events_in_arabic_by_default(client, souss_agen
     response = client.get("/events/")
     assert response.status_code == 200
     assert response["Content-Language"] == "ar"
-    assert "لقاء تحسيسي حول التغطية الصحية" in response.content.decode()
+    page = response.content.decode()
+    assert "لقاء تحسيسي حول التغطية الصحية" in page
+    assert "أنشطة قريبة منك" in page
 
 
 def test_the_list_speaks_french_when_chosen(client, souss_agent):
@@ -27,6 +31,14 @@ def test_the_list_speaks_french_when_chosen(client, souss_agent):
     response = in_french(client).get("/events/")
     assert response.status_code == 200
     assert "Rencontre de sensibilisation sur l&#x27;AMO" in response.content.decode()
+
+
+def test_the_event_page_speaks_tamazight_in_tifinagh(client, souss_agent):
+    event = make_event(souss_agent, publish=True)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zgh"
+    page = client.get(f"/events/{event.slug}/").content.decode()
+    assert "ⴰⵎⵢⴰⵡⴰⴹ ⵅⴼ ⵓⵙⵜⴰⵡⵉ ⴰⵏⵙⵙⵓⵜⵍ" in page  # the title
+    assert "ⵎⴰⴷ ⵉⵍⴰⵇⵏ ⴰⴷ ⵜⴰⵡⵉⴷ ⵉ ⵓⵣⵎⵎⴻⵎ" in page  # what to bring
 
 
 def test_a_draft_is_not_listed_nor_shown(client, souss_agent):
@@ -66,7 +78,9 @@ def test_the_list_of_staff_takes_a_fixed_number_of_queries(
 def test_the_event_page_says_what_to_bring_in_french(client, souss_agent):
     event = make_event(souss_agent, publish=True, categories=["artisan_experience"])
     page = in_french(client).get(f"/events/{event.slug}/").content.decode()
-    assert "Carte nationale" in page or "CNIE" in page
+    assert "il faut apporter pour s" in page
+    for requirement in required_documents("artisan_experience"):
+        assert escape(requirement.name_fr) in page
     assert "Les étapes de l&#x27;AMO" in page
 
 
