@@ -25,6 +25,9 @@ from hirfa.outreach.forms import (
 from hirfa.outreach.models import Event
 from hirfa.territory.models import Commune
 
+# The order of the buttons on an event's page.
+MOVES = (Event.State.PUBLISHED, Event.State.HELD, Event.State.CLOSED, Event.State.CANCELLED)
+
 
 def _require_staff(user):
     if not has_capability(user, Capability.VIEW_WORKSPACE):
@@ -131,7 +134,9 @@ def _event_page(request, event, *, status=200, **forms):
         "event": event,
         "may_manage": may_manage,
         "may_edit": may_manage and policy.may_edit(event),
-        "moves": [to for to in policy.TRANSITIONS[event.state]] if may_manage else [],
+        "moves": [to for to in MOVES if to in policy.TRANSITIONS[event.state]]
+        if may_manage
+        else [],
         "counts": selectors.counts_of(event),
         "attendees": selectors.attendees_of(event),
         "services": selectors.services_of(event),
