@@ -32,6 +32,7 @@ run: $(VENV)/.installed
 	$(BIN)/hirfa coverage_rules
 	$(BIN)/hirfa purge_personal_data
 	$(BIN)/hirfa issue_cards
+	$(BIN)/hirfa remind_events
 	CNSS_SANDBOX=$${CNSS_SANDBOX:-true} scripts/serve
 
 ## make test: lint and run the whole test suite (browser tests in Debian's Chromium)

@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "hirfa.duplicates",
     "hirfa.privacy",
     "hirfa.backups",
+    "hirfa.outreach",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -20,6 +20,7 @@ urlpatterns = [
     path("search/", include("hirfa.search.urls")),
     path("exports/", include("hirfa.imports.urls")),
     path("duplicates/", include("hirfa.duplicates.urls")),
+    path("", include("hirfa.outreach.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("api/docs", RedirectView.as_view(url="/api/v1/docs", permanent=False)),

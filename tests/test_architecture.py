@@ -19,7 +19,7 @@ LAYERS = (
     ("accounts",),
     ("register",),
     ("search", "duplicates", "cards", "coverage"),
-    ("cnss", "imports", "verification", "privacy"),
+    ("cnss", "imports", "verification", "privacy", "outreach"),
     ("site", "backups"),
     ("api", "urls", "settings", "wsgi", "manage"),
 )

@@ -116,6 +116,7 @@ class PhoneVerification(models.Model):
 
     class Purpose(models.TextChoices):
         SIGNUP = "signup", _("Opening an account")
+        EVENT = "event", _("Signing up to an event")
 
     phone = models.CharField(_("mobile phone"), max_length=16)
     code_digest = models.CharField(_("code digest"), max_length=64, editable=False)

@@ -336,6 +336,44 @@ def resend_phone_code(phone) -> None:
     _send_phone_code(phone, PhoneVerification.Purpose.SIGNUP)
 
 
+def send_phone_code(*, phone, purpose: str) -> str:
+    """Send a new one-time code by SMS to `phone` for `purpose` (a `PhoneVerification.Purpose`);
+    returns the phone in E.164. The same codes, limits and wording as the sign-up's."""
+    phone = _normalised_phone(phone)
+    with transaction.atomic():
+        _send_phone_code(phone, purpose)
+    return phone
+
+
+def confirm_phone_code(*, phone, purpose: str, code) -> str:
+    """Check and use up the code sent to `phone` for `purpose`; returns the phone in E.164.
+
+    Raises DomainError when the code is wrong, expired or missing; a wrong code counts
+    against the code, and that count is kept (call this outside a transaction of yours)."""
+    phone = _normalised_phone(phone)
+    typed = "".join(str(code or "").split())
+    with transaction.atomic():
+        verification, error = _waiting_code(phone, purpose, typed)
+        if error is None:
+            verification.confirmed_at = timezone.now()
+            verification.save(update_fields=["confirmed_at"])
+    if error is not None:
+        raise error
+    return phone
+
+
+def _waiting_code(phone: str, purpose: str, typed: str):
+    """The newest unused code of this phone for `purpose`, locked, and the problem with
+    `typed` (None when it is the right code)."""
+    verification = (
+        PhoneVerification.objects.select_for_update()
+        .filter(phone=phone, purpose=purpose, confirmed_at__isnull=True)
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    return verification, _code_problem(verification, typed, phone)
+
+
 def confirm_phone(phone, code) -> User:
     """Check the code sent to `phone`; on success the waiting account becomes active.
 
@@ -345,17 +383,7 @@ def confirm_phone(phone, code) -> User:
     phone = _normalised_phone(phone)
     typed = "".join(str(code or "").split())
     with transaction.atomic():
-        verification = (
-            PhoneVerification.objects.select_for_update()
-            .filter(
-                phone=phone,
-                purpose=PhoneVerification.Purpose.SIGNUP,
-                confirmed_at__isnull=True,
-            )
-            .order_by("-created_at", "-id")
-            .first()
-        )
-        error = _code_problem(verification, typed, phone)
+        verification, error = _waiting_code(phone, PhoneVerification.Purpose.SIGNUP, typed)
         if error is None:
             user = _pending_signup(phone)
             if user is None:

@@ -22,6 +22,7 @@ def navigation(request):
         items.append((reverse("search:search"), _("Search")))
         items.append((reverse("accounts:workspace"), _("My territory")))
         items.append((reverse("coverage:overview"), _("Health coverage")))
+        items.append((reverse("outreach:staff_events"), _("Outreach events")))
     if has_capability(user, Capability.VIEW_STAFF):
         items.append((reverse("accounts:staff"), _("Staff")))
     if has_capability(user, Capability.EXCHANGE_CNSS):

@@ -93,7 +93,7 @@ def desk(request):
     return render(request, "register/staff/desk.html", {"page": page})
 
 
-def _desk_filing(
+def desk_filing(
     request,
     *,
     communes,
@@ -149,7 +149,7 @@ def desk_new(request):
         activity_choices=activity_choices(with_codes=True),
     )
     consent_form = ConsentForm(data)
-    return _desk_filing(
+    return desk_filing(
         request,
         communes=communes,
         registrant_form=person_form,
@@ -190,7 +190,7 @@ def desk_edit(request, pk):
         commune_choices=commune_choices,
         activity_choices=activity_choices(with_codes=True),
     )
-    return _desk_filing(
+    return desk_filing(
         request,
         communes=communes,
         registrant_form=person_form,
@@ -223,7 +223,7 @@ def desk_new_entity(request):
         activity_choices=activity_choices(with_codes=True),
     )
     consent_form = EntityConsentForm(data)
-    return _desk_filing(
+    return desk_filing(
         request,
         communes=communes,
         registrant_form=entity_form,

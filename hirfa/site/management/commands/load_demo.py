@@ -12,6 +12,7 @@ from hirfa.accounts.demo import (
 from hirfa.cards.demo import load_demo_cards
 from hirfa.coverage.demo import load_demo_coverage
 from hirfa.env import env_str
+from hirfa.outreach.demo import load_demo_outreach
 from hirfa.register.demo import load_demo_register
 
 
@@ -28,6 +29,7 @@ class Command(BaseCommand):
         register = load_demo_register(count=options["artisans"])
         load_demo_cards()
         load_demo_coverage()
+        load_demo_outreach()
         self.stdout.write(
             _("Demo register: %(created)d artisans added, %(total)d in all.") % register
         )
