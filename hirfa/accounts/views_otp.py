@@ -3,7 +3,6 @@
 from base64 import b32encode
 from urllib.parse import urlencode
 
-import zxingcpp
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -24,6 +23,7 @@ from hirfa.accounts import policy, second_factor
 from hirfa.accounts.addresses import client_address
 from hirfa.core.errors import DomainError
 from hirfa.core.forms import PlainLabels, show_domain_error
+from hirfa.core.qrcodes import dark_runs, qr_matrix
 
 # Recovery codes just made, shown once by the next page and then forgotten.
 SESSION_NEW_CODES = "second_factor_new_codes"
@@ -196,22 +196,10 @@ def turn_off(request):
 
 def qr_svg(text: str, *, label: str) -> str:
     """The QR code of `text` as inline SVG: one path of dark runs, in module units."""
-    barcode = zxingcpp.create_barcode(text, zxingcpp.BarcodeFormat.QRCode, ec_level="M")
-    image = barcode.to_image(scale=1, add_quiet_zones=False)
-    size = image.shape[0]
-    modules = bytes(memoryview(image))  # row by row: 0 dark, 255 light
-    runs = []
-    for row in range(size):
-        line = modules[row * size : (row + 1) * size]
-        column = 0
-        while column < size:
-            if line[column]:
-                column += 1
-                continue
-            start = column
-            while column < size and not line[column]:
-                column += 1
-            runs.append(f"M{start} {row}h{column - start}v1h-{column - start}z")
+    size, modules = qr_matrix(text, ec_level="M")
+    runs = [
+        f"M{start} {row}h{length}v1h-{length}z" for row, start, length in dark_runs(size, modules)
+    ]
     quiet = 4
     return format_html(
         '<svg xmlns="http://www.w3.org/2000/svg" viewBox="{} {} {} {}" width="240" height="240"'

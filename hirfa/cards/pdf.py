@@ -20,11 +20,11 @@ from dataclasses import dataclass
 from datetime import date
 from io import BytesIO
 
-import zxingcpp
 from fpdf import FPDF
 from fpdf.enums import Align, PDFResourceType
 
 from hirfa.core.pdf import base_direction, new_document, pdf_bytes
+from hirfa.core.qrcodes import dark_runs, qr_matrix
 from hirfa.register.attestation import _clean
 from hirfa.register.numbers import format_number
 
@@ -196,14 +196,6 @@ def _two_sided(pdf, x, y, width, height, french, arabic, *, size, style=""):
     _rtl(pdf, x + half, y, half, height, arabic, size=size + 1)
 
 
-def qr_matrix(text: str) -> tuple[int, bytes]:
-    """The QR code's modules (error correction Q), row by row: 0 dark, 255 light."""
-    barcode = zxingcpp.create_barcode(text, zxingcpp.BarcodeFormat.QRCode, ec_level="Q")
-    image = barcode.to_image(scale=1, add_quiet_zones=False)
-    size = image.shape[0]
-    return size, bytes(memoryview(image))
-
-
 def _draw_qr(pdf: FPDF, x: float, y: float, side: float, text: str) -> None:
     """Dark modules as filled rectangles, one per run in a row, in one path.
 
@@ -213,18 +205,7 @@ def _draw_qr(pdf: FPDF, x: float, y: float, side: float, text: str) -> None:
     """
     size, modules = qr_matrix(text)
     scale = side / size * pdf.k
-    runs = []
-    for row in range(size):
-        line = modules[row * size : (row + 1) * size]
-        column = 0
-        while column < size:
-            if line[column]:
-                column += 1
-                continue
-            start = column
-            while column < size and not line[column]:
-                column += 1
-            runs.append(f"{start} {row} {column - start} 1 re")
+    runs = [f"{start} {row} {length} 1 re" for row, start, length in dark_runs(size, modules)]
     # Page coordinates have y upwards from the bottom edge, in points.
     origin_x, origin_y = x * pdf.k, (pdf.h - y) * pdf.k
     pdf._out(

@@ -9,8 +9,8 @@ from django.utils import timezone
 from fpdf import FPDF
 from fpdf.enums import Align, XPos, YPos
 
-from hirfa.cards.pdf import qr_matrix
 from hirfa.core.pdf import new_document, pdf_bytes, write_ltr, write_rtl
+from hirfa.core.qrcodes import dark_runs, qr_matrix
 from hirfa.outreach.ics import event_url
 from hirfa.outreach.models import Event
 
@@ -29,17 +29,8 @@ def _draw_qr(pdf: FPDF, x: float, y: float, side: float, text: str) -> None:
     size, modules = qr_matrix(text)
     unit = side / size
     pdf.set_fill_color(0, 0, 0)
-    for row in range(size):
-        line = modules[row * size : (row + 1) * size]
-        column = 0
-        while column < size:
-            if line[column]:
-                column += 1
-                continue
-            start = column
-            while column < size and not line[column]:
-                column += 1
-            pdf.rect(x + start * unit, y + row * unit, (column - start) * unit, unit, style="F")
+    for row, start, length in dark_runs(size, modules):
+        pdf.rect(x + start * unit, y + row * unit, length * unit, unit, style="F")
 
 
 def _sessions(event: Event) -> list[str]:

@@ -18,6 +18,7 @@ from hirfa.core.errors import NotFound
 from hirfa.coverage.models import Dependant, DependantDocument, Enrolment
 from hirfa.notifications.selectors import notifications_for
 from hirfa.privacy import policy
+from hirfa.register import bulk as register_bulk
 from hirfa.register.models import Document, Dossier, LegalEntity, Person, Registration
 from hirfa.register.rules import OPEN_STATES
 
@@ -28,22 +29,10 @@ PURPOSE = (
     "health coverage (AMO) with the CNSS."
 )
 
+# The person's own fields, as the register stores them (the commune is given by name apart),
+# and when the file was made and last changed.
 PERSON_FIELDS = (
-    "cnie",
-    "first_name_ar",
-    "last_name_ar",
-    "first_name_latin",
-    "last_name_latin",
-    "first_name_zgh",
-    "last_name_zgh",
-    "sex",
-    "birth_date",
-    "birth_place",
-    "nationality",
-    "address",
-    "phone",
-    "email",
-    "education",
+    *(field for field in register_bulk.PERSON_FIELDS if field != "commune"),
     "created_at",
     "updated_at",
 )
