@@ -3,16 +3,19 @@ the gateway's signed delivery reports (decision 41)."""
 
 import contextlib
 import json
+import re
 import socket
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
+from hirfa.notifications import conf
 from hirfa.notifications.models import DeliveryStatus, Notification, Status
 from hirfa.notifications.webhooks import SIGNATURE_HEADER, TIMESTAMP_HEADER, sign
 
@@ -378,3 +381,31 @@ def test_a_signed_body_that_is_not_a_report_is_400_and_changes_nothing(client, s
 
 def test_the_webhook_answers_only_post(client):
     assert client.get(REPORT_URL).status_code == 405
+
+
+# --- Settings --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("template", "message"),
+    [
+        ('{"to": "{to}", "text": ', "SMS_GATEWAY_BODY_TEMPLATE is not JSON"),
+        ('["{to}", "{text}"]', "SMS_GATEWAY_BODY_TEMPLATE must be a JSON object"),
+        ('{"to": "{to}"}', "SMS_GATEWAY_BODY_TEMPLATE must contain {text}"),
+    ],
+)
+def test_a_body_template_that_cannot_work_stops_the_start_up(monkeypatch, template, message):
+    monkeypatch.setenv("SMS_BACKEND", "http")
+    monkeypatch.setenv("SMS_GATEWAY_URL", "https://sms.example.ma/send")
+    monkeypatch.setenv("SMS_GATEWAY_BODY_TEMPLATE", template)
+    with pytest.raises(ImproperlyConfigured, match=re.escape(message)):
+        conf.check()
+
+
+def test_a_token_and_basic_auth_together_stop_the_start_up(monkeypatch):
+    monkeypatch.setenv("SMS_BACKEND", "http")
+    monkeypatch.setenv("SMS_GATEWAY_URL", "https://sms.example.ma/send")
+    monkeypatch.setenv("SMS_GATEWAY_TOKEN", "t")
+    monkeypatch.setenv("SMS_GATEWAY_USERNAME", "u")
+    with pytest.raises(ImproperlyConfigured, match="not both"):
+        conf.check()
