@@ -1,14 +1,18 @@
 """Delivery backends: how a rendered Notification leaves the building.
 
-A backend is any object with `deliver(notification) -> None` that raises on
-failure; the delivery job records the error and retries. Which backend serves
+A backend is any object with `deliver(notification)` that raises on failure; the
+delivery job records the error and retries, except after PermanentDeliveryError. It
+may return the gateway's id for the message, kept to match delivery reports. Which backend serves
 each channel is chosen by SMS_BACKEND and EMAIL_NOTIFICATION_BACKEND, read at
 call time (see `conf`). Adding a gateway means adding a class here and a name to
 `conf.SMS_BACKENDS` / `conf.EMAIL_BACKENDS`.
 """
 
+import base64
 import json
+import re
 import sys
+import urllib.error
 import urllib.request
 from typing import Protocol
 
@@ -19,15 +23,13 @@ from django.utils import timezone
 from hirfa.notifications import conf
 from hirfa.notifications.models import Channel, Notification
 
-HTTP_TIMEOUT_SECONDS = 10
-
 # Messages "delivered" by MemoryBackend, for tests. Clear it between tests.
 outbox: list[Notification] = []
 
 
 class Backend(Protocol):
-    def deliver(self, notification: Notification) -> None:
-        """Send the message, or raise."""
+    def deliver(self, notification: Notification) -> str | None:
+        """Send the message, or raise; return the gateway's message id if any."""
 
 
 class ConsoleBackend:
@@ -89,19 +91,61 @@ class _RefuseRedirects(urllib.request.HTTPRedirectHandler):
         return None
 
 
-class HttpSmsBackend:
-    """POST {"to": "+212…", "text": "…"} as JSON to SMS_GATEWAY_URL.
+class PermanentDeliveryError(Exception):
+    """The gateway refused the message for good (a 4xx): retrying would not help."""
 
-    The token, if any, is sent as `Authorization: Bearer <SMS_GATEWAY_TOKEN>`. Any
-    answer other than 2xx, or no answer within 10 seconds, is a failure.
+
+# 4xx answers that mean "later", not "never".
+_TRANSIENT_CLIENT_ERRORS = {408, 425, 429}
+_PLACEHOLDER = re.compile(r"\{(" + "|".join(conf.PLACEHOLDERS) + r")\}")
+
+
+def _fill(template, values: dict[str, str]):
+    """The template with each placeholder in its strings replaced, in one pass (a text
+    containing "{to}" stays as written)."""
+    if isinstance(template, str):
+        return _PLACEHOLDER.sub(lambda match: values[match.group(1)], template)
+    if isinstance(template, dict):
+        return {key: _fill(value, values) for key, value in template.items()}
+    if isinstance(template, list):
+        return [_fill(value, values) for value in template]
+    return template
+
+
+def gateway_reference(notification: Notification) -> str:
+    """The reference sent with a message: its own id, the same on every retry."""
+    return str(notification.pk)
+
+
+class HttpSmsBackend:
+    """POST the body template (by default {"to", "text", "reference"}) to SMS_GATEWAY_URL.
+
+    Authenticated by a bearer token or basic auth. The reference is the notification's
+    id, also sent as the `Idempotency-Key` header, so a gateway can drop a retry of a
+    message it already accepted. A 2xx is accepted: returns the gateway's message id
+    (SMS_GATEWAY_ID_FIELD of a JSON answer) or "". A 4xx other than 408/425/429 raises
+    PermanentDeliveryError; anything else (3xx, 5xx, refused, timeout) raises to be
+    retried.
     """
 
-    def deliver(self, notification: Notification) -> None:
-        headers = {"Content-Type": "application/json; charset=utf-8", "Accept": "*/*"}
+    def deliver(self, notification: Notification) -> str:
+        reference = gateway_reference(notification)
+        headers = {
+            "Content-Type": "application/json; charset=utf-8",
+            "Accept": "application/json, */*",
+            "Idempotency-Key": reference,
+        }
         token = conf.sms_gateway_token()
+        basic = conf.sms_gateway_basic_auth()
         if token:
             headers["Authorization"] = f"Bearer {token}"
-        payload = {"to": notification.address, "text": notification.body}
+        elif basic:
+            pair = base64.b64encode(f"{basic[0]}:{basic[1]}".encode()).decode("ascii")
+            headers["Authorization"] = f"Basic {pair}"
+        payload = _fill(
+            conf.sms_gateway_body_template(),
+            {"to": notification.address, "text": notification.body, "reference": reference},
+        )
         request = urllib.request.Request(
             conf.sms_gateway_url(),
             data=json.dumps(payload, ensure_ascii=False).encode("utf-8"),
@@ -110,9 +154,28 @@ class HttpSmsBackend:
         )
         # Raises HTTPError for 3xx/4xx/5xx and URLError for network failures.
         opener = urllib.request.build_opener(_RefuseRedirects)
-        with opener.open(request, timeout=HTTP_TIMEOUT_SECONDS) as response:
-            if not 200 <= response.status < 300:
-                raise RuntimeError(f"SMS gateway answered {response.status}")
+        try:
+            with opener.open(request, timeout=conf.sms_gateway_timeout()) as response:
+                if not 200 <= response.status < 300:
+                    raise RuntimeError(f"SMS gateway answered {response.status}")
+                answer = response.read(65536)
+        except urllib.error.HTTPError as error:
+            if 400 <= error.code < 500 and error.code not in _TRANSIENT_CLIENT_ERRORS:
+                detail = error.read(500).decode("utf-8", "replace").strip()
+                raise PermanentDeliveryError(
+                    f"SMS gateway refused the message: {error.code} {detail}".strip()
+                ) from error
+            raise
+        return _gateway_id(answer)
+
+
+def _gateway_id(answer: bytes) -> str:
+    try:
+        data = json.loads(answer)
+    except ValueError:
+        return ""
+    value = data.get(conf.sms_gateway_id_field()) if isinstance(data, dict) else None
+    return str(value)[:100] if value not in (None, "") else ""
 
 
 class MemoryBackend:

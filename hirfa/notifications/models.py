@@ -13,6 +13,21 @@ class Status(models.TextChoices):
     QUEUED = "queued", _("queued")
     SENT = "sent", _("sent")
     FAILED = "failed", _("failed")
+    REFUSED = "refused", _("refused")
+
+
+class DeliveryStatus(models.TextChoices):
+    """What the gateway's delivery reports say became of a sent SMS (decision 41)."""
+
+    UNKNOWN = "", _("no report")
+    PENDING = "pending", _("on its way")
+    DELIVERED = "delivered", _("delivered")
+    FAILED = "failed", _("not delivered")
+    EXPIRED = "expired", _("expired")
+
+    @classmethod
+    def final(cls) -> set[str]:
+        return {cls.DELIVERED, cls.FAILED, cls.EXPIRED}
 
 
 class Notification(models.Model):
@@ -43,12 +58,24 @@ class Notification(models.Model):
         _("event"), max_length=64, help_text=_("What happened, e.g. dossier.changes_requested")
     )
     status = models.CharField(
-        _("status"), max_length=6, choices=Status.choices, default=Status.QUEUED
+        _("status"), max_length=7, choices=Status.choices, default=Status.QUEUED
     )
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     error = models.TextField(_("last error"), blank=True)
+    gateway_id = models.CharField(
+        _("gateway message id"), max_length=100, blank=True, default="", db_index=True
+    )
+    delivery_status = models.CharField(
+        _("delivery status"),
+        max_length=9,
+        choices=DeliveryStatus.choices,
+        blank=True,
+        default=DeliveryStatus.UNKNOWN,
+    )
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+    delivery_reported_at = models.DateTimeField(_("last delivery report"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

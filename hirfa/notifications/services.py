@@ -2,6 +2,7 @@
 
 import logging
 from collections.abc import Callable
+from datetime import datetime
 
 from django.conf import settings
 from django.db import transaction
@@ -11,7 +12,7 @@ from django.utils.functional import Promise
 from hirfa.core.jobs import job
 from hirfa.core.languages import is_supported
 from hirfa.notifications import backends
-from hirfa.notifications.models import Channel, Notification, Status
+from hirfa.notifications.models import Channel, DeliveryStatus, Notification, Status
 
 logger = logging.getLogger(__name__)
 
@@ -86,9 +87,10 @@ def notify(
 def deliver_notification(notification_id: int) -> str:
     """Send one notification through its channel's backend. Safe to run twice.
 
-    A notification already sent is left alone. A failure is recorded on the
-    notification (status failed, error, attempts) and raised, so the job wrapper
-    retries it.
+    A notification already sent (or refused for good) is left alone. A failure is
+    recorded on the notification (status failed, error, attempts) and raised, so the
+    job wrapper retries it; a permanent refusal (a gateway's 4xx) is recorded as
+    refused and not retried. The gateway's message id, if it gives one, is kept.
     """
     try:
         notification = Notification.objects.get(pk=notification_id)
@@ -97,9 +99,17 @@ def deliver_notification(notification_id: int) -> str:
         return "missing"
     if notification.status == Status.SENT:
         return "already sent"
+    if notification.status == Status.REFUSED:
+        return "refused"
     notification.attempts += 1
     try:
-        backends.get_backend(notification.channel).deliver(notification)
+        gateway_id = backends.get_backend(notification.channel).deliver(notification)
+    except backends.PermanentDeliveryError as error:
+        notification.status = Status.REFUSED
+        notification.error = str(error)[:2000]
+        notification.save(update_fields=["status", "error", "attempts"])
+        logger.warning("Notification %s refused by the gateway: %s", notification_id, error)
+        return "refused"
     except Exception as error:
         notification.status = Status.FAILED
         notification.error = f"{type(error).__name__}: {error}"[:2000]
@@ -108,5 +118,46 @@ def deliver_notification(notification_id: int) -> str:
     notification.status = Status.SENT
     notification.sent_at = timezone.now()
     notification.error = ""
-    notification.save(update_fields=["status", "sent_at", "error", "attempts"])
+    notification.gateway_id = gateway_id or ""
+    notification.save(update_fields=["status", "sent_at", "error", "attempts", "gateway_id"])
     return "sent"
+
+
+def record_delivery_report(
+    *, reference: str, gateway_id: str, status: str, at: datetime | None = None
+) -> str:
+    """Apply one delivery report of the SMS gateway (decision 41).
+
+    The SMS is found by `reference` (our id, sent with the message), else by
+    `gateway_id`. Returns "unknown" when there is no such SMS, "unchanged" when the
+    report tells nothing new (a duplicate, a report after a final status, an
+    intermediate status after a final one), else "updated". The first final status
+    (delivered, failed, expired) wins.
+    """
+    with transaction.atomic():
+        matches = Notification.objects.select_for_update().filter(channel=Channel.SMS)
+        if reference:
+            known = reference.isdigit() and len(reference) <= 18
+            matches = matches.filter(pk=int(reference)) if known else matches.none()
+        elif gateway_id:
+            matches = matches.filter(gateway_id=gateway_id)
+        else:
+            matches = matches.none()
+        notification = matches.first()
+        if notification is None:
+            logger.warning("Delivery report for an unknown SMS (%r, %r)", reference, gateway_id)
+            return "unknown"
+        current = notification.delivery_status
+        if current in DeliveryStatus.final() or current == status:
+            return "unchanged"
+        notification.delivery_status = status
+        notification.delivery_reported_at = timezone.now()
+        fields = ["delivery_status", "delivery_reported_at"]
+        if status == DeliveryStatus.DELIVERED:
+            notification.delivered_at = at or notification.delivery_reported_at
+            fields.append("delivered_at")
+        if gateway_id and not notification.gateway_id:
+            notification.gateway_id = gateway_id[:100]
+            fields.append("gateway_id")
+        notification.save(update_fields=fields)
+        return "updated"

@@ -94,7 +94,7 @@ def test_the_http_backend_posts_the_number_and_text_as_json(monkeypatch, gateway
     monkeypatch.setenv("SMS_GATEWAY_TOKEN", "s3cret")
     HttpSmsBackend().deliver(message())
     (request,) = received
-    assert json.loads(request["body"]) == {"to": "+212612345678", "text": "مرحبا"}
+    assert json.loads(request["body"]) == {"to": "+212612345678", "text": "مرحبا", "reference": "7"}
     assert request["headers"]["Authorization"] == "Bearer s3cret"
     assert request["headers"]["Content-Type"].startswith("application/json")
 
