@@ -35,6 +35,6 @@ def test_an_administrator_sets_up_the_app_on_a_phone_in_arabic(register, phone, 
     assert fits_the_screen(page)
 
     page.locator("main a.button").click()
-    page.wait_for_url(register.url + "/")
+    page.wait_for_url(register.url + "/my-work/")
     page.goto(register.url + "/admin/")
     assert page.url == register.url + "/admin/"
