@@ -25,6 +25,10 @@ class LoginView(auth_views.LoginView):
     authentication_form = ThrottledLoginForm
     redirect_authenticated_user = True
 
+    def get_default_redirect_url(self):
+        # A `next` the user came with wins; otherwise each lands on their own start page.
+        return _start_page(self.request.user)
+
 
 class PasswordResetView(auth_views.PasswordResetView):
     template_name = "accounts/password_reset.html"
@@ -90,6 +94,9 @@ SIGNUP_PHONE = "signup_phone"
 def _start_page(user) -> str:
     if has_capability(user, Capability.HOLD_OWN_FILE):
         return reverse("artisan:space")
+    if has_capability(user, Capability.VIEW_WORKSPACE):
+        # Staff land on "my work": what waits for them in their territory.
+        return reverse("site:my_work")
     return reverse("site:home")
 
 

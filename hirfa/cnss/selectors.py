@@ -138,3 +138,8 @@ def missing_items(user, *, now=None) -> QuerySet[SentItem]:
         .select_related("batch")
         .order_by("batch__sequence", "line")
     )
+
+
+def batches_with_rejections(user, *, since) -> QuerySet[Batch]:
+    """Batches with rejected lines (to correct and send again), processed since `since`."""
+    return batches_for(user).filter(rejected_count__gt=0, created_at__gte=since)

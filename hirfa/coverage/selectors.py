@@ -250,3 +250,16 @@ def figures_for(user, province=None) -> dict:
             via="registration__province",
         ).count(),
     }
+
+
+def enrolments_by_state(user) -> dict[str, int]:
+    """AMO enrolments of the user's territory, by state ."""
+    rows = (
+        restrict(Enrolment.objects.all(), user, via="registration__province")
+        .order_by()
+        .values("state")
+        .annotate(n=Count("id"))
+    )
+    counts = {state: 0 for state in State.values}
+    counts.update({row["state"]: row["n"] for row in rows})
+    return counts

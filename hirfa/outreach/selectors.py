@@ -163,3 +163,12 @@ def registration_by_cnie(cnie: str):
         .order_by("-created_at", "-id")
         .first()
     )
+
+
+def upcoming_events_for(user) -> QuerySet[Event]:
+    """Published events of the user's territory not yet over, soonest first."""
+    return (
+        events_for(user)
+        .filter(state=Event.State.PUBLISHED, ends_at__gt=timezone.now())
+        .order_by("starts_at", "id")
+    )

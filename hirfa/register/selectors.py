@@ -170,3 +170,22 @@ def is_national(user) -> bool:
 def pending_for_agent(user) -> QuerySet[Dossier]:
     """Files an agent filed and that are not decided yet."""
     return dossiers_for(user).filter(filed_by=user, state__in=OPEN_STATES).order_by("-created_at")
+
+
+def decisions_since(user, since) -> QuerySet[Dossier]:
+    """Dossiers of the user's territory decided (approved or rejected) since `since`."""
+    return dossiers_for(user).filter(
+        decided_at__gte=since, state__in=[Dossier.State.APPROVED, Dossier.State.REJECTED]
+    )
+
+
+def registrations_since(user, since) -> QuerySet[Registration]:
+    """Registrations of the user's territory entered in the register on or after `since`."""
+    return registrations_for(user).filter(registered_on__gte=since)
+
+
+def registrations_by_status(user) -> dict[str, int]:
+    rows = registrations_for(user).order_by().values("status").annotate(n=Count("id"))
+    counts = {status: 0 for status in Registration.Status.values}
+    counts.update({row["status"]: row["n"] for row in rows})
+    return counts

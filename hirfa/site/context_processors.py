@@ -12,6 +12,8 @@ def navigation(request):
     items = [(reverse("site:home"), _("Home")), (reverse("crafts:list"), _("Crafts"))]
     if has_capability(user, Capability.HOLD_OWN_FILE):
         items.append((reverse("artisan:space"), _("My file")))
+    if has_capability(user, Capability.VIEW_WORKSPACE):
+        items.append((reverse("site:my_work"), _("My work")))
     if has_capability(user, Capability.FILE_ASSISTED):
         items.append((reverse("register_staff:desk"), _("Assisted filing")))
     if has_capability(user, Capability.REVIEW):

@@ -6,4 +6,5 @@ app_name = "site"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("my-work/", views.my_work, name="my_work"),
 ]

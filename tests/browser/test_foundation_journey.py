@@ -23,7 +23,7 @@ def test_a_visitor_reads_arabic_switches_to_french_and_an_officer_sees_only_tizn
     page.locator("input[name=username]").fill("k.oubella")
     page.locator("input[name=password]").fill(DEFAULT_PASSWORD)
     page.locator("form.stacked button[type=submit]").click()
-    page.wait_for_url(register.url + "/")
+    page.wait_for_url(register.url + "/my-work/")
 
     page.locator("nav a[href='/accounts/workspace/']").click()
     rows = page.locator("main table tbody tr")

@@ -35,6 +35,10 @@ def test_an_administrator_sets_up_the_app_on_a_phone_in_arabic(register, phone, 
     assert fits_the_screen(page)
 
     page.locator("main a.button").click()
-    page.wait_for_url(register.url + "/")
+    page.wait_for_url(register.url + "/my-work/")
+    # The administrator lands on the national overview, right to left, on the phone.
+    assert page.locator("main section#national table").count() == 3
+    assert page.locator("html").get_attribute("dir") == "rtl"
+    assert fits_the_screen(page)
     page.goto(register.url + "/admin/")
     assert page.url == register.url + "/admin/"
