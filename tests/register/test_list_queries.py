@@ -2,6 +2,7 @@
 queries, whatever the number of rows it shows; pages are cut in the database."""
 
 import pytest
+from django.db import connection
 
 from hirfa.audit.models import AuditEntry
 from hirfa.register.api import MAX_PAGE_SIZE, PAGE_SIZE
@@ -67,37 +68,42 @@ API = "/api/v1/register"
 ROWS = [2, 20]
 
 
+def logged() -> int:
+    """The queries that log a page's reads of personal data, in one statement: savepoint,
+    (PostgreSQL: the chain's advisory lock), chain head, insert, release."""
+    return 5 if connection.vendor == "postgresql" else 4
+
+
 # --- The API's lists: counted and cut in the database, one query for what the rows show ---
-# session, user, page, (secondary activities), count, then the reads of personal data
-# logged in one statement (savepoint, chain head, insert, release).
+# session, user, page, (secondary activities), count, then the reads logged (`logged()`).
 
 
 @pytest.mark.parametrize("n", ROWS)
-def test_the_api_list_of_dossiers_takes_eight_queries_whatever_its_rows(
+def test_the_api_list_of_dossiers_takes_a_fixed_number_of_queries_whatever_its_rows(
     client, officer, n, django_assert_num_queries
 ):
     many(n)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(4 + logged()):
         body = client.get(f"{API}/dossiers").json()
     assert body["count"] == n and len(body["items"]) == n
 
 
 @pytest.mark.parametrize("n", ROWS)
-def test_the_api_review_queue_takes_eight_queries_whatever_its_rows(
+def test_the_api_review_queue_takes_a_fixed_number_of_queries_whatever_its_rows(
     client, officer, n, django_assert_num_queries
 ):
     sent_back(many(n))
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(4 + logged()):
         body = client.get(f"{API}/review/queue").json()
     assert body["count"] == n and len(body["items"]) == n
 
 
 @pytest.mark.parametrize("n", ROWS)
-def test_the_api_list_of_registrations_takes_nine_queries_whatever_its_rows(
+def test_the_api_list_of_registrations_takes_a_fixed_number_of_queries_whatever_its_rows(
     client, officer, n, django_assert_num_queries
 ):
     many(n)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(5 + logged()):
         body = client.get(f"{API}/registrations").json()
     assert body["count"] == n and len(body["items"]) == n
     assert all(item["secondary_activities"] for item in body["items"])
