@@ -134,3 +134,43 @@ def test_every_api_list_is_documented_as_a_count_and_its_items_by_page(client, o
     ref = operation["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
     paged = schema["components"]["schemas"][ref.rsplit("/", 1)[1]]
     assert set(paged["properties"]) == {"count", "items"}
+
+
+# --- The staff's list pages --------------------------------------------------------------
+
+
+def shows_every_row(response, rows) -> bool:
+    content = response.content.decode()
+    return all(name in content for name in names(rows))
+
+
+@pytest.mark.parametrize("n", ROWS)
+def test_the_desk_takes_a_fixed_number_of_queries_whatever_its_rows(
+    client, n, django_assert_num_queries
+):
+    agent = agent_of("09", username="agent.desk")
+    rows = sent_back(many(n, agent=agent))
+    client.force_login(agent)
+    with django_assert_num_queries(4 + logged()):
+        response = client.get("/desk/")
+    assert shows_every_row(response, rows)
+
+
+@pytest.mark.parametrize("n", ROWS)
+def test_the_review_page_takes_a_fixed_number_of_queries_whatever_its_rows(
+    client, officer, n, django_assert_num_queries
+):
+    rows = sent_back(many(n))
+    with django_assert_num_queries(9 + logged()):
+        response = client.get("/review/")
+    assert shows_every_row(response, rows)
+
+
+@pytest.mark.parametrize("n", ROWS)
+def test_the_registrations_page_takes_a_fixed_number_of_queries_whatever_its_rows(
+    client, officer, n, django_assert_num_queries
+):
+    rows = many(n)
+    with django_assert_num_queries(4 + logged()):
+        response = client.get("/registrations/")
+    assert shows_every_row(response, rows)
