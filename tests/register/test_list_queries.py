@@ -1,10 +1,14 @@
 """Lists stay fast at national scale (ADR 0043): each list answers in a fixed number of
 queries, whatever the number of rows it shows; pages are cut in the database."""
 
+from datetime import timedelta
+
 import pytest
 from django.db import connection
+from django.utils import timezone
 
 from hirfa.audit.models import AuditEntry
+from hirfa.cards.models import Card
 from hirfa.register.api import MAX_PAGE_SIZE, PAGE_SIZE
 from hirfa.register.models import Dossier, Person, Registration
 from hirfa.register.numbers import damm_check_digit
@@ -173,4 +177,58 @@ def test_the_registrations_page_takes_a_fixed_number_of_queries_whatever_its_row
     rows = many(n)
     with django_assert_num_queries(4 + logged()):
         response = client.get("/registrations/")
+    assert shows_every_row(response, rows)
+
+
+@pytest.mark.parametrize("n", [20, 40])
+def test_the_search_page_takes_a_fixed_number_of_queries_once_a_page_of_hits_is_found(
+    client, officer, n, django_assert_num_queries
+):
+    """20 registrants (each a registration and a file: 40 hits) fill a page at the first,
+    exact, step: the search goes no further, whatever the number of hits."""
+    rows = many(n)
+    with django_assert_num_queries(10 + logged()):
+        response = client.get("/search/?q=Fadma")
+    assert response.status_code == 200
+    assert any(name in response.content.decode() for name in names(rows))
+
+
+def test_the_search_page_widens_a_search_that_finds_less_than_a_page_in_fixed_steps(
+    client, officer, django_assert_num_queries
+):
+    """Few hits: a prefix step (4 queries) and, per typed name, a step one letter away
+    (5 queries) complete the page: fixed steps, not one per row."""
+    rows = many(2)
+    with django_assert_num_queries(19 + logged()):
+        response = client.get("/search/?q=Fadma")
+    assert shows_every_row(response, rows)
+
+
+def cards_to_print(rows) -> None:
+    """A current card waiting to be printed for each registration of `rows`."""
+    now = timezone.now()
+    for row in rows:
+        registration = Registration.objects.get(pk=row.registration_id)
+        Card.objects.create(
+            registration=registration,
+            version=1,
+            status=Card.Status.CURRENT,
+            issue_reason=Card.IssueReason.APPROVED,
+            issued_at=now,
+            expires_at=now + timedelta(days=365),
+            kid="test",
+            qr_text=f"card {registration.number}",
+            province=registration.province,
+        )
+
+
+@pytest.mark.parametrize("n", ROWS)
+def test_the_card_print_queue_takes_a_fixed_number_of_queries_whatever_its_rows(
+    client, officer, n, django_assert_num_queries
+):
+    rows = many(n)
+    cards_to_print(rows)
+    # The queue logs no read of personal data (it is not one of the lists of decision 40).
+    with django_assert_num_queries(5):
+        response = client.get("/cards/print/")
     assert shows_every_row(response, rows)
