@@ -232,3 +232,38 @@ def test_the_card_print_queue_takes_a_fixed_number_of_queries_whatever_its_rows(
     with django_assert_num_queries(5):
         response = client.get("/cards/print/")
     assert shows_every_row(response, rows)
+
+
+def dependants_to_confirm(rows, *, declared_by) -> list[str]:
+    """A child declared for each registration of `rows`, waiting for an agent; their names."""
+    from hirfa.coverage.models import Dependant
+
+    shown = []
+    for index, row in enumerate(rows):
+        Dependant.objects.create(
+            registration_id=row.registration_id,
+            relation=Dependant.Relation.CHILD,
+            first_name_ar="يوسف",
+            last_name_ar="أيت لحسن",
+            first_name_latin="Youssef",
+            last_name_latin=f"Child {index:02d}",
+            sex="M",
+            birth_date="2015-06-01",
+            declared_by=declared_by,
+        )
+        shown.append(f"Youssef Child {index:02d}")
+    return shown
+
+
+@pytest.mark.parametrize("n", ROWS)
+def test_the_coverage_overview_takes_a_fixed_number_of_queries_whatever_its_dependants(
+    client, n, django_assert_num_queries
+):
+    agent = agent_of("09", username="agent.coverage")
+    children = dependants_to_confirm(many(n, agent=agent), declared_by=agent)
+    client.force_login(agent)
+    # Figures (5 queries), the dependants to confirm (count, page), the provinces; the
+    # overview logs no read of personal data (it is not one of the lists of decision 40).
+    with django_assert_num_queries(10):
+        response = client.get("/coverage/")
+    assert all(child in response.content.decode() for child in children)
