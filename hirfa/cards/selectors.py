@@ -120,3 +120,10 @@ def cards_to_print(*, province: str | None = None, numbers=(), limit: int | None
     if numbers:
         cards = cards.filter(registration__number__in=list(numbers))
     return cards[:limit] if limit else cards
+
+
+def holders_shown(cards) -> None:
+    """The cards of a page or a print sheet: their holders' data is read (and logged)."""
+    for card in cards:
+        registration = card.registration
+        seen(registration.person or registration.entity, province_code=card.province.code)

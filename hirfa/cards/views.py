@@ -136,11 +136,13 @@ def print_queue(request):
     queue = selectors.print_queue(user, province=province or None, state=state)
     if request.GET.get("format") == "pdf":
         cards = list(queue[:SHEET_LIMIT])
+        selectors.holders_shown(cards)
         if not cards:
             messages.error(request, _("No card to print."))
             return redirect("cards:queue")
         return _pdf(printing.sheet_pdf(cards), f"cards-{timezone.localdate():%Y%m%d}.pdf")
     page = Paginator(queue, PAGE_SIZE).get_page(request.GET.get("page"))
+    selectors.holders_shown(page)
     return render(
         request,
         "cards/queue.html",

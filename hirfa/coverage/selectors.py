@@ -198,7 +198,7 @@ def dependants_to_confirm(user) -> QuerySet[Dependant]:
         return Dependant.objects.none()
     return restrict(
         Dependant.objects.filter(state=Dependant.State.DECLARED).select_related(
-            "registration__person"
+            "registration__person", "registration__province"
         ),
         user,
         via="registration__province",
@@ -263,3 +263,11 @@ def enrolments_by_state(user) -> dict[str, int]:
     counts = {state: 0 for state in State.values}
     counts.update({row["state"]: row["n"] for row in rows})
     return counts
+
+
+def dependants_shown(dependants) -> list:
+    """The dependants of a list page, read (and logged as read): the page's rows."""
+    rows = list(dependants)
+    for dependant in rows:
+        seen(dependant, province_code=dependant.registration.province.code)
+    return rows

@@ -166,7 +166,7 @@ def overview(request):
         "states": [(label, figures["by_state"][code]) for code, label in State.choices],
         "province": province,
         "provinces": provinces_for(user),
-        "to_confirm": list(selectors.dependants_to_confirm(user)[:50]),
+        "to_confirm": selectors.dependants_shown(selectors.dependants_to_confirm(user)[:50]),
         "may_edit_schedule": policy.may_edit_schedule(user),
         "is_agent": has_capability(user, Capability.FILE_ASSISTED),
     }
