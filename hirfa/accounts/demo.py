@@ -69,5 +69,5 @@ def demo_second_factor_accounts() -> list[str]:
 DEMO_NOTICE = _("Demo accounts (password: %(password)s):")
 DEMO_SECOND_FACTOR_NOTICE = _(
     "%(accounts)s also ask a code: add the key %(key)s to an authenticator app "
-    "(or run: oathtool --totp -b %(key)s)."
+    "(or run: %(command)s)."
 )

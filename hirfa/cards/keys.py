@@ -151,7 +151,10 @@ def signing_key(moment: datetime | None = None) -> SigningKey:
     moment = moment or timezone.now()
     valid = [key for key in all_keys() if key.valid_at(moment)]
     if not valid:
-        raise NoSigningKey(_("No card signing key is valid now: run “hirfa create_signing_key”."))
+        raise NoSigningKey(
+            _("No card signing key is valid now: run “%(command)s”.")
+            % {"command": "hirfa create_signing_key"}
+        )
     return valid[-1]
 
 

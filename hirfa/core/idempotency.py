@@ -42,7 +42,9 @@ def idempotent(view):
         if not key or user is None:
             return view(request, *args, **kwargs)
         if len(key) > MAX_KEY_LENGTH or not key.isprintable():
-            raise DomainError(_("The Idempotency-Key header is not valid."))
+            raise DomainError(
+                _("The %(header)s header is not valid.") % {"header": "Idempotency-Key"}
+            )
         fingerprint = _fingerprint(request)
         previous = IdempotentRequest.objects.filter(user=user, key=key).first()
         if previous is not None:
@@ -67,5 +69,8 @@ def idempotent(view):
 
 def _replay(previous: IdempotentRequest, fingerprint: str):
     if previous.fingerprint != fingerprint:
-        raise Conflict(_("This Idempotency-Key was already used for a different request."))
+        raise Conflict(
+            _("This %(header)s was already used for a different request.")
+            % {"header": "Idempotency-Key"}
+        )
     return Status(previous.status, previous.body)

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.utils.functional import lazy
 from django.utils.translation.trans_real import parse_accept_lang_header
 
 
@@ -21,3 +22,13 @@ def language_from_header(header: str) -> str:
 
 # Each language named in its own script, as the switcher shows it.
 LOCAL_NAMES = {"ar": "العربية", "zgh": "ⵜⴰⵎⴰⵣⵉⵖⵜ", "fr": "Français", "en": "English"}
+
+
+def _interpolate(text, values: dict) -> str:
+    return str(text) % values
+
+
+# A translatable text with values that are not words of any language (a code, an example in
+# Latin letters, a web address), formatted when it is shown, in the reader's language:
+# interpolate_lazy(gettext_lazy("…, for example %(example)s."), {"example": "BE123456"}).
+interpolate_lazy = lazy(_interpolate, str)

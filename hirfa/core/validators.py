@@ -22,6 +22,8 @@ from django.core.validators import EmailValidator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
+from hirfa.core.languages import interpolate_lazy
+
 # Inputs longer than this are refused before any work: no identity number, phone
 # number or ICE, however spaced out, comes near it.
 _NUMBER_INPUT_MAX_LENGTH = 64
@@ -58,9 +60,12 @@ def _number_input(value: object, error: ValidationError) -> str:
 CNIE_PATTERN = r"[A-Z]{1,2}[0-9]{5,7}"
 _CNIE = re.compile(CNIE_PATTERN, re.ASCII)
 _CNIE_SEPARATORS = re.compile(rf"[\s.{_HYPHENS}]+")
-_CNIE_MESSAGE = _(
-    "Enter the number of the national identity card: one or two letters then 5 to 7 digits, "
-    "for example BE123456."
+_CNIE_MESSAGE = interpolate_lazy(
+    _(
+        "Enter the number of the national identity card: one or two letters then 5 to 7 "
+        "digits, for example %(example)s."
+    ),
+    {"example": "BE123456"},
 )
 
 

@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from hirfa.core.languages import interpolate_lazy
 from hirfa.register.models import Sex, StoredDocument
 
 
@@ -153,9 +154,12 @@ class EligibilityRule(models.Model):
         _("documents to attach"),
         default=list,
         blank=True,
-        help_text=_(
-            "Codes among: family_record, birth_certificate, school_certificate, "
-            "disability_certificate."
+        help_text=interpolate_lazy(
+            _("Codes among: %(codes)s."),
+            {
+                "codes": "family_record, birth_certificate, school_certificate, "
+                "disability_certificate"
+            },
         ),
     )
     active = models.BooleanField(_("active"), default=True)

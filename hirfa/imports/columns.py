@@ -15,6 +15,8 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from openpyxl import load_workbook
 
+from hirfa.core.languages import interpolate_lazy
+
 # Field of the register → header names accepted for it (compared folded: lower-case,
 # no accents, spaces and hyphens as underscores). The first is the canonical one.
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -114,7 +116,9 @@ MAX_COLUMNS = 256
 # Parts of a workbook smaller than this are not judged by their compression ratio.
 _RATIO_FLOOR = 1024 * 1024
 _UTF16_MARKS = (b"\xff\xfe", b"\xfe\xff")
-_SAVE_AS_CSV_UTF8 = _("Save it as “CSV UTF-8” and import it again.")
+_SAVE_AS_CSV_UTF8 = interpolate_lazy(
+    _("Save it as “%(format)s” and import it again."), {"format": "CSV UTF-8"}
+)
 _CSV_OR_XLSX = _("Import a CSV or an XLSX file.")
 
 

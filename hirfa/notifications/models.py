@@ -3,6 +3,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from hirfa.core.languages import interpolate_lazy
+
 
 class Channel(models.TextChoices):
     SMS = "sms", _("SMS")
@@ -55,7 +57,11 @@ class Notification(models.Model):
     body = models.TextField(_("body"))
     language = models.CharField(_("language"), max_length=10)
     event = models.CharField(
-        _("event"), max_length=64, help_text=_("What happened, e.g. dossier.changes_requested")
+        _("event"),
+        max_length=64,
+        help_text=interpolate_lazy(
+            _("What happened, e.g. %(example)s"), {"example": "dossier.changes_requested"}
+        ),
     )
     status = models.CharField(
         _("status"), max_length=7, choices=Status.choices, default=Status.QUEUED

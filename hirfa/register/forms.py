@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hirfa.core.errors import NotFound
 from hirfa.core.forms import PlainLabels
+from hirfa.core.languages import interpolate_lazy
 from hirfa.crafts.selectors import nomenclature_tree
 from hirfa.register.models import NATURAL_PERSON_CATEGORIES, Category, Education, Sex, WorkplaceKind
 from hirfa.register.rules import RejectionReason
@@ -359,7 +360,9 @@ class ClaimForm(PlainLabels, forms.Form):
     cnie = forms.CharField(
         label=_("Your national identity card number (CNIE)"),
         max_length=20,
-        help_text=_("As written on your card, for example BE123456."),
+        help_text=interpolate_lazy(
+            _("As written on your card, for example %(example)s."), {"example": "BE123456"}
+        ),
         widget=forms.TextInput(attrs={"autocomplete": "off", "dir": "ltr"}),
     )
 

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
+from hirfa.core.languages import interpolate_lazy
 from hirfa.register import numbers, selectors, services
 
 _NOT_CODE = re.compile(r"[^A-Z0-9]")
@@ -39,7 +40,10 @@ class VerifyForm(forms.Form):
     code = forms.CharField(
         label=_("Verification code"),
         max_length=40,
-        help_text=_("Printed under the QR code, for example ABCD-EFGH-IJKL."),
+        help_text=interpolate_lazy(
+            _("Printed under the QR code, for example %(example)s."),
+            {"example": "ABCD-EFGH-IJKL"},
+        ),
         widget=forms.TextInput(attrs={"dir": "ltr", "autocapitalize": "characters"}),
     )
 

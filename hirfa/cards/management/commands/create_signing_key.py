@@ -12,7 +12,10 @@ def _moment(text: str) -> datetime:
     try:
         moment = datetime.fromisoformat(text)
     except ValueError:
-        raise CommandError(_("Enter a date as YYYY-MM-DD or YYYY-MM-DDTHH:MM.")) from None
+        raise CommandError(
+            _("Enter a date as %(date)s or %(moment)s.")
+            % {"date": "YYYY-MM-DD", "moment": "YYYY-MM-DDTHH:MM"}
+        ) from None
     return moment if moment.tzinfo else timezone.make_aware(moment)
 
 

@@ -39,8 +39,13 @@ class Command(BaseCommand):
         if second_factor_accounts := demo_second_factor_accounts():
             self.stdout.write(
                 str(DEMO_SECOND_FACTOR_NOTICE)
-                % {"accounts": ", ".join(second_factor_accounts), "key": DEMO_TOTP_SECRET}
+                % {
+                    "accounts": ", ".join(second_factor_accounts),
+                    "key": DEMO_TOTP_SECRET,
+                    "command": f"oathtool --totp -b {DEMO_TOTP_SECRET}",
+                }
             )
         self.stdout.write(
-            _("Open http://127.0.0.1:%(port)s/ and log in.") % {"port": env_str("PORT", "8000")}
+            _("Open %(address)s and log in.")
+            % {"address": f"http://127.0.0.1:{env_str('PORT', '8000')}/"}
         )
