@@ -13,15 +13,7 @@ from hirfa.core.errors import DomainError
 from hirfa.core.forms import show_domain_error
 from hirfa.outreach import policy, selectors, services
 from hirfa.outreach.forms import CheckInForm, PersonForm
-from hirfa.register.forms import (
-    AssistedCraftForm,
-    AssistedPersonForm,
-    ConsentForm,
-    activity_choices,
-    grouped_commune_choices,
-)
-from hirfa.register.views.common import in_scope_communes
-from hirfa.register.views.desk import desk_filing
+from hirfa.register.views.desk import new_person_filing
 
 
 def _managed(request, pk):
@@ -112,9 +104,6 @@ def file_from_attendee(request, pk, attendee_id):
     through the register's service and its referral to this event recorded with it."""
     event = _managed(request, pk)
     attendee = selectors.attendee_of(event, attendee_id)
-    communes = in_scope_communes(request.user)
-    commune_choices = grouped_commune_choices(communes)
-    data = request.POST if request.method == "POST" else None
     first, last = _split_name(attendee.name)
     latin = attendee.name.isascii()
     initial = {"phone": attendee.phone, "cnie": attendee.cnie, "commune": event.commune.code}
@@ -123,27 +112,18 @@ def file_from_attendee(request, pk, attendee_id):
         if latin
         else {"first_name_ar": first, "last_name_ar": last}
     )
-    person_form = AssistedPersonForm(data, initial=initial, commune_choices=commune_choices)
-    craft_form = AssistedCraftForm(
-        data,
-        initial={"workplace_commune": event.commune.code},
-        commune_choices=commune_choices,
-        activity_choices=activity_choices(with_codes=True),
-    )
-    consent_form = ConsentForm(data, initial={"consent": attendee.consent_at is not None})
     if request.method == "GET":
         messages.info(
             request,
             _("Filing for %(name)s, who came to %(event)s.")
             % {"name": attendee.name, "event": event.name},
         )
-    return desk_filing(
+    return new_person_filing(
         request,
-        communes=communes,
-        registrant_form=person_form,
-        craft_form=craft_form,
-        consent_form=consent_form,
-        file=lambda: services.file_from_attendee(
+        person=initial,
+        craft={"workplace_commune": event.commune.code},
+        consent={"consent": attendee.consent_at is not None},
+        file=lambda person_form, craft_form, consent_form: services.file_from_attendee(
             agent=request.user,
             event=event,
             attendee=attendee,
@@ -151,5 +131,4 @@ def file_from_attendee(request, pk, attendee_id):
             craft_data=craft_form.craft_data(),
             consent=consent_form.cleaned_data["consent"],
         ),
-        template="register/staff/desk_new.html",
     )

@@ -134,34 +134,45 @@ def desk_filing(
     return render(request, template, context, status=status)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def desk_new(request):
-    """One page to file with the artisan: person, craft, and consent after the notice."""
-    require_capability(request.user, Capability.FILE_ASSISTED)
+def new_person_filing(request, *, file, person=None, craft=None, consent=None):
+    """The desk's page to file a person's first application, its forms filled with what is
+    already known (`person`, `craft`, `consent` initial values); `file(person_form,
+    craft_form, consent_form)` files it once the forms are valid."""
     communes = in_scope_communes(request.user)
     commune_choices = grouped_commune_choices(communes)
     data = request.POST if request.method == "POST" else None
-    person_form = AssistedPersonForm(data, commune_choices=commune_choices)
+    person_form = AssistedPersonForm(data, initial=person, commune_choices=commune_choices)
     craft_form = AssistedCraftForm(
         data,
+        initial=craft,
         commune_choices=commune_choices,
         activity_choices=activity_choices(with_codes=True),
     )
-    consent_form = ConsentForm(data)
+    consent_form = ConsentForm(data, initial=consent)
     return desk_filing(
         request,
         communes=communes,
         registrant_form=person_form,
         craft_form=craft_form,
         consent_form=consent_form,
-        file=lambda: services.file_assisted(
+        file=lambda: file(person_form, craft_form, consent_form),
+        template="register/staff/desk_new.html",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def desk_new(request):
+    """One page to file with the artisan: person, craft, and consent after the notice."""
+    require_capability(request.user, Capability.FILE_ASSISTED)
+    return new_person_filing(
+        request,
+        file=lambda person_form, craft_form, consent_form: services.file_assisted(
             agent=request.user,
             person_data=person_form.cleaned_data,
             craft_data=craft_form.craft_data(),
             consent=consent_form.cleaned_data["consent"],
         ),
-        template="register/staff/desk_new.html",
     )
 
 

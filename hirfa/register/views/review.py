@@ -1,5 +1,7 @@
 """The provincial officer's review: the queue of the province and the decision screen."""
 
+from functools import wraps
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -165,22 +167,29 @@ def decision(request, pk):
     return _decision_page(request, dossier)
 
 
-def _reviewed(request, pk):
-    """The dossier an action is about, and whether the page the officer saw is stale."""
-    require_capability(request.user, Capability.REVIEW)
-    dossier = selectors.dossier_for(request.user, pk)
-    seen = request.POST.get("state")
-    if seen and seen != dossier.state:
-        messages.error(
-            request,
-            _(
-                "This file changed while you were reading it: it is now “%(state)s”. "
-                "Here is its current state."
+def _decision_action(view):
+    """A decision posted from the decision screen: for a reviewer, about a dossier of their
+    scope, and only if the page the officer saw is not stale (else the current state is
+    shown again, with a message). The view receives the dossier."""
+
+    @wraps(view)
+    def action(request, pk):
+        require_capability(request.user, Capability.REVIEW)
+        dossier = selectors.dossier_for(request.user, pk)
+        seen = request.POST.get("state")
+        if seen and seen != dossier.state:
+            messages.error(
+                request,
+                _(
+                    "This file changed while you were reading it: it is now “%(state)s”. "
+                    "Here is its current state."
+                )
+                % {"state": dossier.get_state_display()},
             )
-            % {"state": dossier.get_state_display()},
-        )
-        return dossier, True
-    return dossier, False
+            return redirect("register_staff:decision", pk=dossier.pk)
+        return view(request, dossier)
+
+    return login_required(require_POST(action))
 
 
 def _decide(request, dossier, action, *, form=None, form_name=None, success=""):
@@ -200,12 +209,8 @@ def _decide(request, dossier, action, *, form=None, form_name=None, success=""):
     return redirect("register_staff:decision", pk=dossier.pk)
 
 
-@login_required
-@require_POST
-def start_review(request, pk):
-    dossier, stale = _reviewed(request, pk)
-    if stale:
-        return redirect("register_staff:decision", pk=dossier.pk)
+@_decision_action
+def start_review(request, dossier):
     return _decide(
         request,
         dossier,
@@ -214,12 +219,8 @@ def start_review(request, pk):
     )
 
 
-@login_required
-@require_POST
-def request_changes(request, pk):
-    dossier, stale = _reviewed(request, pk)
-    if stale:
-        return redirect("register_staff:decision", pk=dossier.pk)
+@_decision_action
+def request_changes(request, dossier):
     form = RequestChangesForm(request.POST)
     if not form.is_valid():
         return _decision_page(request, dossier, status=400, changes_form=form)
@@ -235,12 +236,8 @@ def request_changes(request, pk):
     )
 
 
-@login_required
-@require_POST
-def approve(request, pk):
-    dossier, stale = _reviewed(request, pk)
-    if stale:
-        return redirect("register_staff:decision", pk=dossier.pk)
+@_decision_action
+def approve(request, dossier):
     return _decide(
         request,
         dossier,
@@ -253,12 +250,8 @@ def approve(request, pk):
     )
 
 
-@login_required
-@require_POST
-def reject(request, pk):
-    dossier, stale = _reviewed(request, pk)
-    if stale:
-        return redirect("register_staff:decision", pk=dossier.pk)
+@_decision_action
+def reject(request, dossier):
     form = RejectForm(request.POST)
     if not form.is_valid():
         return _decision_page(request, dossier, status=400, reject_form=form)
