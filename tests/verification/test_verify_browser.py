@@ -154,7 +154,12 @@ def test_bad_input_gets_a_verdict_or_a_clear_message_never_a_crash(
     texts["a compressed bomb"] = (helpers.bomb_text(), "too_large")
     texts["truncated zlib"] = (genuine[:-30], None)
     body = genuine[len("RNA1:") :]
-    texts["truncated base45"] = ("RNA1:" + body[: len(body) - len(body) % 3 - 2], "base45")
+    # One character past whole groups; base45's alphabet has a space, which the reader's
+    # trim would drop, so the cut never ends on one.
+    cut = len(body) - len(body) % 3 - 2
+    while body[cut - 1] == " ":
+        cut -= 3
+    texts["truncated base45"] = ("RNA1:" + body[:cut], "base45")
     context, page = visitor(browser, register)
     errors = []
     page.on("pageerror", lambda error: errors.append(error))
