@@ -7,6 +7,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from hirfa.core.errors import NotFound
+from hirfa.territory import census
 from hirfa.territory.models import Commune, Province, Region
 from hirfa.territory.search import fold
 
@@ -63,3 +64,10 @@ def commune_by_code(code: str) -> Commune:
         return Commune.objects.select_related("province__region").get(code=code)
     except Commune.DoesNotExist:
         raise NotFound(_("Unknown commune code.")) from None
+
+
+def census_workers(units) -> list[tuple]:
+    """Each of `units` (regions or provinces) with its 2024 census workers (`census.Workers`,
+    or None for a unit the census does not list), in the order given."""
+    workers = census.workers_by_code()
+    return [(unit, workers.get(unit.code)) for unit in units]
