@@ -12,7 +12,6 @@ from decimal import Decimal
 
 from django.utils import formats
 from django.utils.translation import get_language, get_language_bidi
-from django.utils.translation import gettext as _
 
 from hirfa.core.tables import Table
 
@@ -80,8 +79,4 @@ def chart_document(table: Table) -> dict:
             for key in drawn_series(table)
         ],
         "map_level": table.map_level,
-        "text": {
-            "no_figure": _("No figure"),
-            "attribution": _("Map shapes © OpenStreetMap contributors (ODbL)"),
-        },
     }

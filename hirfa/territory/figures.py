@@ -43,9 +43,9 @@ def self_employed_table(units, *, level: str) -> Table:
         series=("self_employed", "share"),
         map_level=level,
         note=_(
-            "Source: HCP, 2024 census (RGPH 2024). Self-employed workers: the employed "
-            "persons aged 15 and over times the share of them who are self-employed, "
-            "rounded."
-        ),
+            "Source: %(source)s. Self-employed workers: the employed persons aged 15 and "
+            "over times the share of them who are self-employed, rounded."
+        )
+        % {"source": "HCP, RGPH 2024"},
         extra={"name_column": "name"},
     )
