@@ -13,12 +13,25 @@ from tests.factories import DEFAULT_PASSWORD, agent_of, national
 pytestmark = pytest.mark.browser
 
 DRAWN = "(document.querySelector('#census .figure-chart') || {dataset: {}}).dataset.drawn"
+ALL_DRAWN = (
+    "[...document.querySelectorAll('.figure-chart')].every((e) => e.dataset.drawn === 'yes')"
+)
+# Each page records the Content Security Policy violations it sees (none expected).
+RECORD_VIOLATIONS = """
+window.__violations = [];
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__violations.push(event.violatedDirective + " " + event.blockedURI);
+});
+"""
 SHOTS = Path(os.environ.get("HIRFA_SCREENSHOTS", "/tmp/hirfa-screenshots"))
 
 
 def offline(page, origin: str) -> list[str]:
-    """Refuse every request that does not go to our own server; return those refused."""
+    """Refuse every request that does not go to our own server; return those refused.
+    Also record the page's policy violations and errors in the list."""
     refused: list[str] = []
+    page.add_init_script(RECORD_VIOLATIONS)
+    page.on("pageerror", lambda error: refused.append(f"page error: {error}"))
 
     def route(route):
         if route.request.url.startswith(origin):
@@ -38,6 +51,10 @@ def log_in(page, url, username, language):
     page.locator("input[name=password]").fill(DEFAULT_PASSWORD)
     page.locator("form.stacked button[type=submit]").click()
     page.wait_for_load_state("networkidle")
+
+
+def no_violation(page) -> bool:
+    return page.evaluate("window.__violations") == []
 
 
 def shoot(page, name):
@@ -61,6 +78,7 @@ def test_the_souss_chamber_sees_its_census_map_in_arabic_on_a_phone(register, ph
     figure.locator(".figure-chart").scroll_into_view_if_needed()
     shoot(phone, "census-map-ar-360.png")
     assert refused == []
+    assert no_violation(phone)
 
 
 def test_the_national_administrator_sees_the_regions_map_in_french_and_downloads_it(register, desk):
@@ -84,3 +102,34 @@ def test_the_national_administrator_sees_the_regions_map_in_french_and_downloads
         head = Path(path).read_bytes()[:200]
         assert head.startswith(b"\x89PNG") if kind == "png" else b"<svg" in head
     assert refused == []
+    assert no_violation(desk)
+
+
+@pytest.mark.urls("tests.browser.figure_pages")
+def test_a_bar_and_a_line_chart_read_right_to_left_on_an_arabic_phone(register, phone):
+    refused = offline(phone, register.url)
+    phone.goto(register.url + "/test-figures/")
+    wait_until(phone, ALL_DRAWN)
+    assert phone.locator("html").get_attribute("dir") == "rtl"
+    assert phone.locator(".figure-chart canvas").count() >= 2
+    for canvas in phone.locator(".figure-chart canvas").all():
+        assert canvas.bounding_box()["width"] <= 360
+    assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    shoot(phone, "charts-ar-360.png")
+    assert refused == []
+    assert no_violation(phone)
+
+
+@pytest.mark.urls("tests.browser.figure_pages")
+def test_a_bar_and_a_line_chart_sit_beside_their_tables_in_french_at_a_desk(register, desk):
+    refused = offline(desk, register.url)
+    desk.context.add_cookies([{"name": "hirfa_language", "value": "fr", "url": register.url}])
+    desk.goto(register.url + "/test-figures/")
+    wait_until(desk, ALL_DRAWN)
+    chart = desk.locator("#figure-per-province .figure-chart").bounding_box()
+    table = desk.locator("#figure-per-province .table-scroll").bounding_box()
+    assert chart["x"] + chart["width"] <= table["x"] + 1  # the chart left of its table
+    assert "Télécharger le graphique (PNG)" in desk.locator("#figure-per-province").inner_text()
+    shoot(desk, "charts-fr-desk.png")
+    assert refused == []
+    assert no_violation(desk)

@@ -84,7 +84,7 @@
     var format = formatter(data.language);
     var narrow = width < 480;
     var option = commonOption(data, element, width);
-    option.grid = { left: 8, right: 8, top: 8, bottom: data.series.length > 1 ? 36 : 8, containLabel: true };
+    option.grid = { left: 12, right: 20, top: 8, bottom: data.series.length > 1 ? 36 : 8, containLabel: true };
     option.xAxis = { type: "value", inverse: data.rtl, axisLabel: { formatter: format, hideOverlap: true } };
     option.yAxis = {
       type: "category",
@@ -109,7 +109,7 @@
   function lineOption(data, element, width) {
     var format = formatter(data.language);
     var option = commonOption(data, element, width);
-    option.grid = { left: 8, right: 8, top: 16, bottom: data.series.length > 1 ? 36 : 8, containLabel: true };
+    option.grid = { left: 12, right: 20, top: 16, bottom: data.series.length > 1 ? 36 : 8, containLabel: true };
     // Time runs with the reading direction: right to left on an Arabic page.
     option.xAxis = { type: "category", inverse: data.rtl, data: data.categories, axisLabel: { hideOverlap: true } };
     option.yAxis = { type: "value", position: data.rtl ? "right" : "left", axisLabel: { formatter: format } };
