@@ -2,9 +2,12 @@
 hirfa/js/figure.js from a JSON element (ADR 0049); the table always stays."""
 
 import json
+import re
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
+from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.test import RequestFactory
 from django.utils import translation
@@ -119,3 +122,12 @@ def test_a_label_cannot_close_the_json_element():
 def test_numbers_are_aligned_as_numbers_in_the_table():
     html = render(table(chart=""))
     assert '<td class="num">120</td>' in html
+
+
+def test_every_file_the_figure_template_loads_is_a_static_file_of_ours():
+    source = (Path(__file__).parents[2] / "hirfa/core/templates/core/figure.html").read_text()
+    paths = re.findall(r"{% static '([^']+)' %}", source)
+    assert len(paths) == 5
+    for path in paths:
+        assert finders.find(path), path
+    assert finders.find("hirfa/js/figure.js")

@@ -159,7 +159,8 @@
       right: data.rtl ? undefined : 4,
       left: data.rtl ? 4 : undefined,
       bottom: 4,
-      style: { text: "© OpenStreetMap contributors", fontSize: 10, fill: cssVar("--muted", "#5c564b"), fontFamily: "sans-serif" }
+      // The left-to-right mark keeps "©" before the name on a right-to-left canvas.
+      style: { text: "\u200e© OpenStreetMap contributors", fontSize: 10, fill: cssVar("--muted", "#5c564b"), fontFamily: "sans-serif" }
     }];
     option.series = [{
       type: "map",
@@ -228,7 +229,9 @@
     element.dataset.drawn = "pending";
     var data = JSON.parse(element.querySelector("script[type='application/json']").textContent);
     var canvas = element.querySelector(".figure-canvas");
-    loadScript(element.dataset.echarts).then(function () {
+    // The canvas draws text with the page's fonts only once they are loaded.
+    var fontsReady = document.fonts && document.fonts.ready ? document.fonts.ready : Promise.resolve();
+    Promise.all([loadScript(element.dataset.echarts), fontsReady]).then(function () {
       return data.chart === "map" ? registerShapes(data, element) : null;
     }).then(function (mapName) {
       function build(width) {
