@@ -9,7 +9,7 @@ table still prints.
 
 The chart draws the Table's `series` (or its numeric columns) as horizontal bars, one
 group per row, labelled with the row's `x` (or, for a map, its name column); a Table whose
-chart is "" gets no chart. The PDF has no map: a map's figures are drawn as bars.
+chart is "" gets no chart. The PDF has no map: a map's first series is drawn as bars.
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ MUTED = (92, 86, 75)
 LINE = (226, 220, 207)
 HEADER_FILL = (243, 238, 228)
 ROW_HEIGHT = 6.0
+LINE_HEIGHT = 3.8  # of a wrapped header line
 BAR_HEIGHT = 3.2
 ELLIPSIS = "…"
 
@@ -81,13 +82,29 @@ class _Report:
         """
         self.pdf.current_font_is_set_on_page = False
 
-    def cell(self, x: float, width: float, text: str, *, align: Align, **kwargs) -> None:
+    def cell(
+        self, x: float, width: float, text: str, *, align: Align, height=ROW_HEIGHT, **kwargs
+    ) -> None:
         self.pdf.set_x(x)
         self.forget_page_font()
         with base_direction(self.pdf, self.direction):
             self.pdf.cell(
-                width, ROW_HEIGHT, self.fit(text, width), align=align, new_x=XPos.RIGHT, **kwargs
+                width, height, self.fit(text, width), align=align, new_x=XPos.RIGHT, **kwargs
             )
+
+    def lines(self, text: str, width: float, most: int) -> list[str]:
+        """`text` wrapped at spaces to `width` mm, in at most `most` lines (the last one
+        cut by `cell` if it is still too long)."""
+        room = width - 2 * self.pdf.c_margin
+        lines: list[str] = []
+        for word in text.split():
+            if lines and self.pdf.get_string_width(f"{lines[-1]} {word}") <= room:
+                lines[-1] = f"{lines[-1]} {word}"
+            elif len(lines) < most:
+                lines.append(word)
+            else:
+                lines[-1] = f"{lines[-1]} {word}"
+        return lines or [""]
 
     def paragraph(self, text: str, *, size: float, bold: bool = False) -> None:
         self.font(size, bold)
@@ -143,7 +160,9 @@ def _labels(report: _Report, table: Table) -> list[str]:
 
 def _chart(report: _Report, table: Table) -> None:
     pdf = report.pdf
-    series = drawn_series(table)[:4]
+    # A map colours its units by its first series (the others are in its tooltip, often
+    # in another unit): its bars show that one. Bars of several series share one scale.
+    series = drawn_series(table)[: 1 if table.chart == "map" else 4]
     if not series or not table.rows:
         return
     labels = {column.key: str(column.label) for column in table.columns}
@@ -202,23 +221,31 @@ def _widths(report: _Report, table: Table) -> list[float]:
 
 
 def _header(report: _Report, table: Table, widths: list[float]) -> None:
+    """The column labels, wrapped over up to three lines on a shaded band."""
     pdf = report.pdf
     report.font(8, bold=True)
-    pdf.set_fill_color(*HEADER_FILL)
+    labels = [
+        report.lines(str(column.label), width, 3)
+        for column, width in zip(table.columns, widths, strict=True)
+    ]
+    height = LINE_HEIGHT * max(len(lines) for lines in labels) + 1.5
+    report.room_for(height + ROW_HEIGHT)
     y = pdf.get_y()
+    pdf.set_fill_color(*HEADER_FILL)
+    pdf.rect(pdf.l_margin, y, pdf.epw, height, "F")
     offset = 0.0
-    for column, width in zip(table.columns, widths, strict=True):
-        pdf.set_y(y)
+    for column, width, lines in zip(table.columns, widths, labels, strict=True):
         align = report.end() if column.numeric else report.start()
-        report.cell(report.x_at(offset, width), width, str(column.label), align=align, fill=True)
+        for index, line in enumerate(lines):
+            pdf.set_y(y + 0.75 + index * LINE_HEIGHT)
+            report.cell(report.x_at(offset, width), width, line, align=align, height=LINE_HEIGHT)
         offset += width
-    pdf.set_y(y + ROW_HEIGHT)
+    pdf.set_y(y + height)
 
 
 def _table(report: _Report, table: Table) -> None:
     pdf = report.pdf
     widths = _widths(report, table)
-    report.room_for(ROW_HEIGHT * 2)
     _header(report, table, widths)
     report.font(8)
     pdf.set_draw_color(*LINE)
