@@ -71,12 +71,41 @@ def test_a_french_report_is_laid_out_from_the_left():
     assert left < image.width * 0.15 and right < image.width * 0.5
 
 
-GREEN = (11, 107, 83)  # the bars' colour
+GREEN = (11, 107, 83)  # the first series' bars
+TERRACOTTA = (180, 70, 43)  # the second's
 
 
-def green_pixels(data):
+def green_pixels(data, colour=GREEN):
     image = pdfium.PdfDocument(data)[0].render(scale=1).to_pil().convert("RGB")
-    return sum(1 for pixel in image.get_flattened_data() if pixel == GREEN)
+    return sum(1 for pixel in image.get_flattened_data() if pixel == colour)
+
+
+def two_series(chart):
+    return Table(
+        key="two",
+        title="Deux séries",
+        columns=(
+            Column("code", "Code"),
+            Column("name", "Province"),
+            Column("n", "Artisans", numeric=True),
+            Column("rate", "Taux", numeric=True),
+        ),
+        rows=({"code": "09.581", "name": "Tiznit", "n": 1200, "rate": 800},),
+        chart=chart,
+        x="code",
+        series=("n", "rate"),
+        map_level="province" if chart == "map" else "",
+    )
+
+
+def test_bars_of_two_series_are_drawn_side_by_side():
+    assert green_pixels(report("fr", two_series("bar")), TERRACOTTA) > 100
+
+
+def test_a_map_is_drawn_as_bars_of_the_series_that_colours_it():
+    data = report("fr", two_series("map"))
+    assert green_pixels(data) > 100
+    assert green_pixels(data, TERRACOTTA) == 0
 
 
 def test_the_bars_are_drawn_in_colour():
