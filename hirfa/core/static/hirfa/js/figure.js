@@ -121,13 +121,41 @@
     return option;
   }
 
+  // Up to five classes holding about as many units each (quantiles), so that a few large
+  // units (Casablanca) do not paint every other one the same pale colour.
+  var CLASS_COLOURS = ["#e3f1ec", "#b0d8c9", "#79bba3", "#3a9074", "#0b6b53"];
+  function classes(values) {
+    var sorted = values.slice().sort(function (a, b) { return a - b; });
+    if (!sorted.length) { return []; }
+    var count = Math.min(5, sorted.length);
+    var edges = [sorted[0]];
+    for (var i = 1; i < count; i++) {
+      var edge = sorted[Math.floor(i * sorted.length / count)];
+      if (edge > edges[edges.length - 1]) { edges.push(edge); }
+    }
+    var top = sorted[sorted.length - 1];
+    var pieces = [];
+    edges.forEach(function (low, index) {
+      var last = index === edges.length - 1;
+      var piece = last ? { gte: low, lte: top } : { gte: low, lt: edges[index + 1] };
+      piece.high = last ? top : edges[index + 1];
+      pieces.push(piece);
+    });
+    var offset = CLASS_COLOURS.length - pieces.length;
+    pieces.forEach(function (piece, index) { piece.color = CLASS_COLOURS[offset + index]; });
+    return pieces;
+  }
+
+  function legendHeight(data) {
+    var values = data.series[0].values.filter(function (value) { return value !== null; });
+    return classes(values).length * 18;
+  }
+
   function mapOption(data, element, width, mapName) {
     var format = formatter(data.language);
     var first = data.series[0];
     var values = first.values.filter(function (value) { return value !== null; });
-    var min = values.length ? Math.min.apply(null, values) : 0;
-    var max = values.length ? Math.max.apply(null, values) : 0;
-    if (max === min) { max = min + 1; }
+    var pieces = classes(values);
     var option = commonOption(data, element, width);
     option.tooltip.trigger = "item";
     option.tooltip.formatter = function (params) {
@@ -138,21 +166,25 @@
       return lines.join("\n");
     };
     option.visualMap = {
-      type: "continuous",
-      min: min,
-      max: max,
-      calculable: false,
-      orient: "horizontal",
-      left: "center",
-      bottom: 28,
-      itemWidth: 12,
-      itemHeight: Math.min(220, width * 0.6),
-      inverse: data.rtl,
-      text: [format(max), format(min)],
-      formatter: format,
-      inRange: { color: ["#e6f2ee", cssVar("--accent", "#0b6b53")] },
+      type: "piecewise",
+      show: pieces.length > 0,
+      pieces: pieces.map(function (piece) {
+        var label = piece.gte === piece.high ? format(piece.gte) : format(piece.gte) + " – " + format(piece.high);
+        var shown = { gte: piece.gte, color: piece.color, label: label };
+        if (piece.lt !== undefined) { shown.lt = piece.lt; } else { shown.lte = piece.lte; }
+        return shown;
+      }).reverse(), // the largest on top
+      orient: "vertical",
+      left: data.rtl ? undefined : 8,
+      right: data.rtl ? 8 : undefined,
+      align: data.rtl ? "right" : "left",
+      bottom: 22,
+      itemWidth: 14,
+      itemHeight: 10,
+      itemGap: 6,
+      selectedMode: false,
       outOfRange: { color: "#dddddd" },
-      textStyle: { fontFamily: fontFamily(element) }
+      textStyle: { fontFamily: fontFamily(element), fontSize: 11 }
     };
     option.graphic = [{
       type: "text",
@@ -168,7 +200,7 @@
       name: first.label,
       aspectScale: 0.87, // a degree of longitude is shorter than one of latitude at 30° N
       top: 8,
-      bottom: 64,
+      bottom: 30 + legendHeight(data),
       left: 8,
       right: 8,
       roam: false,
@@ -210,7 +242,7 @@
     if (data.chart === "bar") {
       return Math.max(160, data.categories.length * (16 + 12 * data.series.length) + (data.series.length > 1 ? 60 : 30));
     }
-    if (data.chart === "map") { return Math.round(Math.min(Math.max(width, 280), 560)); }
+    if (data.chart === "map") { return Math.round(Math.min(Math.max(width, 280), 560)) + legendHeight(data); }
     return width < 480 ? 260 : 340;
   }
 
