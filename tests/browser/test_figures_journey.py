@@ -136,3 +136,12 @@ def test_a_bar_and_a_line_chart_sit_beside_their_tables_in_french_at_a_desk(regi
     shoot(desk, "charts-fr-desk.png")
     assert refused == []
     assert no_violation(desk)
+
+
+@pytest.mark.urls("tests.browser.figure_pages")
+def test_without_the_chart_library_the_tables_stay_and_no_download_is_offered(register, desk):
+    desk.context.route("**/echarts.min.js", lambda route: route.abort())
+    desk.goto(register.url + "/test-figures/")
+    wait_until(desk, ALL_DRAWN.replace("'yes'", "'failed'"))
+    assert desk.locator(".figure-table").count() == 2
+    assert desk.locator(".figure-downloads").first.is_hidden()
