@@ -35,6 +35,7 @@ from hirfa.cnss import exchange_format as fmt
 from hirfa.cnss.keys import cnss_public_keys, signing_key
 from hirfa.cnss.messages import file_message, line_message
 from hirfa.cnss.models import Batch, Counter, Direction, Kind, LineRejection, RefusedFile, SentItem
+from hirfa.cnss.services import rejections
 from hirfa.core.errors import DomainError
 from hirfa.coverage import services as coverage
 
@@ -348,7 +349,8 @@ def _apply(path: Path, header: fmt.Header, *, actor) -> ImportReport:
 
 
 class _Acknowledgements:
-    """Answers to an outbound batch, written to its SentItems in chunks."""
+    """Answers to an outbound batch, written to its SentItems in chunks; the CNSS's
+    rejections kept for the worklist, and closed when it accepts the artisan."""
 
     def __init__(self, batch: Batch):
         self.batch = batch
@@ -361,19 +363,26 @@ class _Acknowledgements:
             SentItem.Outcome.ACCEPTED: [],
             SentItem.Outcome.REJECTED: [],
         }
+        self.rejected: list[tuple] = []
+        self.accepted: list[str] = []
 
-    def add(self, record: dict) -> None:
-        if self.answered is None:
-            return
-        if record["type"] == "dependant_decision":
-            key = f"dependant:{record['dependant_id']}"
-            accepted = record["accepted"]
-        else:
-            key = record["number"]
-            accepted = record["type"] == "immatriculation"
-        outcome = SentItem.Outcome.ACCEPTED if accepted else SentItem.Outcome.REJECTED
-        self.pending[outcome].append(key)
-        if len(self.pending[outcome]) >= FLUSH_EVERY:
+    def add(self, record: dict, line: int = 0) -> None:
+        if record["type"] == "rejection":
+            self.rejected.append((line, record["number"], record["code"], record["reason"]))
+        elif record["type"] == "immatriculation":
+            self.accepted.append(record["number"])
+        if self.answered is not None:
+            if record["type"] == "dependant_decision":
+                key = f"dependant:{record['dependant_id']}"
+                accepted = record["accepted"]
+            else:
+                key = record["number"]
+                accepted = record["type"] == "immatriculation"
+            outcome = SentItem.Outcome.ACCEPTED if accepted else SentItem.Outcome.REJECTED
+            self.pending[outcome].append(key)
+        if max(len(self.rejected), len(self.accepted), *map(len, self.pending.values())) >= (
+            FLUSH_EVERY
+        ):
             self.flush()
 
     def flush(self) -> None:
@@ -383,6 +392,11 @@ class _Acknowledgements:
                     outcome=outcome, answered_by=self.batch
                 )
                 keys.clear()
+        rejections.record_received(self.batch, self.answered, self.rejected)
+        self.rejected.clear()
+        if self.accepted:
+            rejections.close_accepted(self.batch, self.accepted)
+            self.accepted.clear()
 
 
 def _bulk_services() -> dict:
@@ -497,7 +511,7 @@ def _apply_lines(path: Path, header: fmt.Header, batch: Batch) -> tuple[int, int
                 reject(line, error.code, str(error.message))
             else:
                 applied += 1
-                acknowledgements.add(line.record)
+                acknowledgements.add(line.record, line.number)
                 if line.record["type"] == "payment":
                     payers.add(line.record["number"])
         chunk.clear()
