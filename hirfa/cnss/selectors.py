@@ -182,7 +182,10 @@ def clean_rejection_filters(user, query) -> tuple[RejectionFilters, list[str]]:
         if _BATCH_ID.fullmatch(batch):
             values["batch"] = batch
         else:
-            problems.append(_("A batch is written RNA-00000001 or CNSS-00000001: ignored."))
+            problems.append(
+                _("A batch is written like %(example)s: the filter is ignored.")
+                % {"example": "RNA-00000001, CNSS-00000001"}
+            )
     province = str(query.get("province") or "").strip()
     if province:
         if _CODE.fullmatch(province) and provinces_for(user).filter(code=province).exists():

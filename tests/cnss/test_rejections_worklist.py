@@ -5,6 +5,7 @@ contact recorded; a line leaves the list when the CNSS accepts the artisan."""
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -142,7 +143,7 @@ def test_the_worklist_filters_by_reason_batch_province_and_age(client, rejected,
     [
         ({"older_than": "5"}, "Choose an age among those proposed"),
         ({"older_than": "-1"}, "Choose an age among those proposed"),
-        ({"batch": "RNA-1"}, "A batch is written RNA-00000001"),
+        ({"batch": "RNA-1"}, "A batch is written like RNA-00000001"),
         ({"province": "99.999"}, "Unknown province, or outside your territory."),
         ({"code": "<script>"}, "Unknown reason"),
     ],
@@ -263,19 +264,22 @@ def test_the_worklist_page_costs_the_same_queries_for_more_rows(
 ):
     liaison = national("cnss")
     client.force_login(liaison)
+    client.cookies["hirfa_language"] = "en"
     url = reverse("cnss:rejections")
     approve("JK100013", "0611111113")
     services.export_batches()
     services.import_file(answer()[0])
     client.get(url)  # warm the session and the language
-    # Session, user, count, rows, reason codes, provinces; the reads logged (chain head, insert).
-    with django_assert_num_queries(10):
+    # Session, user, count, rows, reason codes, provinces; then the reads logged: savepoint,
+    # (PostgreSQL: the chain's advisory lock), chain head, insert, release.
+    queries = 6 + (5 if connection.vendor == "postgresql" else 4)
+    with django_assert_num_queries(queries):
         client.get(url)
     for i, cnie in enumerate(["JK200013", "JK300013", "JK400013"]):
         approve(cnie, f"06222222{i}3")
     services.export_batches()
     services.import_file(answer()[0])
     assert Rejection.objects.filter(closed_at__isnull=True).count() == 4
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(queries):
         response = client.get(url)
-    assert "4 artisans to act on." in response.content.decode().replace("\u200f", "")
+    assert "4 artisans to act on." in response.content.decode()

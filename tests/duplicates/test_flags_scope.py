@@ -3,6 +3,7 @@
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from hirfa.core.errors import Conflict
 from hirfa.duplicates import services
@@ -84,7 +85,7 @@ def test_a_possible_duplicate_registered_in_another_province_shows_no_number(
 def test_submitting_a_cnie_registered_elsewhere_does_not_tell_its_number(agent):
     draft = complete_dossier(agent)
     _register_in(draft, AGADIR_CITY)
-    with pytest.raises(Conflict) as refused:
+    with translation.override("en"), pytest.raises(Conflict) as refused:
         services.check_submission(draft, actor=officer_of("09.581"))
     assert "another territory" in str(refused.value.message)
     assert "100 000 001 8" not in str(refused.value.message)
