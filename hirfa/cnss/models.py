@@ -154,7 +154,8 @@ class Counter(models.Model):
 class Rejection(models.Model):
     """An artisan the CNSS rejected (a `rejection` record of an answer): a line of the
     rejections worklist of the liaison and of the artisan's province, until the CNSS accepts
-    the artisan (or rejects them again: the newer line replaces it)."""
+    the artisan (or rejects them again: the newer line replaces it). Its province is its
+    registration's, read when it is listed: a registration that moves takes its line along."""
 
     class Closing(models.TextChoices):
         ACCEPTED = "accepted", _("Accepted by the CNSS")
@@ -181,14 +182,6 @@ class Rejection(models.Model):
         related_name="+",
         verbose_name=_("registration"),
     )
-    province = models.ForeignKey(
-        "territory.Province",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("province"),
-    )
     code = models.CharField(_("code"), max_length=40)
     reason = models.TextField(_("reason given by the CNSS"), blank=True)
     received_at = models.DateTimeField(_("received at"))
@@ -206,7 +199,7 @@ class Rejection(models.Model):
             models.UniqueConstraint(fields=["batch", "line"], name="one_cnss_rejection_per_line")
         ]
         indexes = [
-            models.Index(fields=["closed_at", "province", "received_at"]),
+            models.Index(fields=["closed_at", "received_at"]),
             models.Index(fields=["closed_at", "code"]),
         ]
 

@@ -206,19 +206,21 @@ def rejections_for(user, filters: RejectionFilters | None = None) -> QuerySet[Re
     first, with what a row of the list shows."""
     if not policy.may_follow_rejections(user):
         return Rejection.objects.none()
-    rows = restrict(Rejection.objects.filter(closed_at__isnull=True), user, via="province")
+    rows = restrict(
+        Rejection.objects.filter(closed_at__isnull=True), user, via="registration__province"
+    )
     filters = filters or RejectionFilters()
     if filters.code:
         rows = rows.filter(code=filters.code)
     if filters.batch:
         rows = rows.filter(Q(batch__batch_id=filters.batch) | Q(sent_batch__batch_id=filters.batch))
     if filters.province:
-        rows = rows.filter(province__code=filters.province)
+        rows = rows.filter(registration__province__code=filters.province)
     if filters.older_than:
         rows = rows.filter(received_at__lt=timezone.now() - timedelta(days=filters.older_than))
-    return rows.select_related("batch", "sent_batch", "province", "registration__person").order_by(
-        "received_at", "id"
-    )
+    return rows.select_related(
+        "batch", "sent_batch", "registration__province", "registration__person"
+    ).order_by("received_at", "id")
 
 
 def rejection_codes_for(user) -> list[tuple[str, str]]:
@@ -233,8 +235,10 @@ def rejection_for(user, pk) -> Rejection:
         raise NotFound()
     try:
         rejection = (
-            restrict(Rejection.objects.all(), user, via="province")
-            .select_related("batch", "sent_batch", "province", "registration__person", "closed_by")
+            restrict(Rejection.objects.all(), user, via="registration__province")
+            .select_related(
+                "batch", "sent_batch", "registration__province", "registration__person", "closed_by"
+            )
             .get(pk=int(pk))
         )
     except (Rejection.DoesNotExist, ValueError, TypeError, OverflowError):
@@ -249,7 +253,8 @@ def notes_of(rejection: Rejection):
 
 
 def province_code_of(rejection: Rejection) -> str | None:
-    return rejection.province.code if rejection.province_id else None
+    registration = rejection.registration
+    return registration.province.code if registration is not None else None
 
 
 def rejections_shown(rows) -> list[Rejection]:

@@ -75,7 +75,7 @@ def test_each_rejection_of_an_answer_is_a_line_of_the_worklist(rejected):
     )
     assert {r.sent_batch.batch_id for r in lines} == {"RNA-00000001"}
     assert {r.batch.batch_id for r in lines} == {"CNSS-00000001"}
-    assert {r.province.code for r in lines} == {"09.581"}
+    assert {r.registration.province.code for r in lines} == {"09.581"}
 
 
 def test_the_liaison_reads_each_reason_in_their_language(client, rejected):
@@ -283,3 +283,33 @@ def test_the_worklist_page_costs_the_same_queries_for_more_rows(
     with django_assert_num_queries(queries):
         response = client.get(url)
     assert "4 artisans to act on." in response.content.decode()
+
+
+def test_a_correction_to_a_cnie_already_registered_is_refused_and_the_line_stays(rejected):
+    from hirfa.core.errors import Conflict
+    from hirfa.register.models import Person
+
+    unknown, _covered = rejected
+    agent = agent_of("09")
+    dossier = register.request_modification(
+        actor=agent, registration=unknown, craft_data=craft_data()
+    )
+    with pytest.raises(Conflict) as refused:
+        register.update_dossier(
+            actor=agent, dossier=dossier, person_data=person_data(cnie=COVERED_CNIE)
+        )
+    assert list(refused.value.fields) == ["cnie"]
+    assert Person.objects.get(pk=unknown.person_id).cnie == UNKNOWN_CNIE
+    assert Rejection.objects.get(number=unknown.number).closed_at is None
+
+
+def test_a_registration_moved_to_another_province_takes_its_line_along(client, rejected):
+    from hirfa.register.models import Registration
+    from hirfa.territory.models import Province
+
+    unknown, _covered = rejected
+    Registration.objects.filter(pk=unknown.pk).update(province=Province.objects.get(code="09.001"))
+    tiznit = _page(client, officer_of("09.581"), reverse("cnss:rejections")).content.decode()
+    agadir = _page(client, officer_of("09.001"), reverse("cnss:rejections")).content.decode()
+    assert unknown.number not in tiznit
+    assert unknown.number in agadir

@@ -29,12 +29,9 @@ def record_received(batch: Batch, sent_batch: Batch | None, items: list[tuple]) 
         return
     now = timezone.now()
     numbers = {number for _line, number, _code, _reason in items}
-    places = {
-        number: (pk, province_id)
-        for number, pk, province_id in Registration.objects.filter(number__in=numbers).values_list(
-            "number", "id", "province_id"
-        )
-    }
+    registrations = dict(
+        Registration.objects.filter(number__in=numbers).values_list("number", "id")
+    )
     Rejection.objects.filter(number__in=numbers, closed_at__isnull=True).update(
         closed_at=now, closing=Rejection.Closing.REJECTED_AGAIN, closed_by=batch
     )
@@ -45,8 +42,7 @@ def record_received(batch: Batch, sent_batch: Batch | None, items: list[tuple]) 
                 sent_batch=sent_batch,
                 line=line,
                 number=number[:20],
-                registration_id=places.get(number, (None, None))[0],
-                province_id=places.get(number, (None, None))[1],
+                registration_id=registrations.get(number),
                 code=str(code)[:40],
                 reason=" ".join(str(reason or "").split())[:300],
                 received_at=now,
