@@ -113,3 +113,29 @@ def test_paying_the_arrears_reopens_the_rights_the_day_after_the_last_payment(in
         pay(open_, period, paid_on=date(2026, 9, 3))
     enrolment = Enrolment.objects.get(registration=open_)
     assert (enrolment.state, enrolment.rights_open_on) == (State.RIGHTS_OPEN, date(2026, 9, 4))
+
+
+@settings(
+    max_examples=10,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(order=st.permutations(range(3)))
+def test_the_cnss_statements_about_one_artisan_apply_in_their_dates(insured, cnss_batch, order):
+    _waiting, open_ = insured
+    statements = [
+        {"type": "rights", "number": open_.number, "status": "suspended", "on": date(2026, 6, 1)},
+        {"type": "rights", "number": open_.number, "status": "open", "on": date(2026, 7, 1)},
+        {"type": "rights", "number": open_.number, "status": "suspended", "on": date(2026, 8, 1)},
+    ]
+    with transaction.atomic():
+        path = cnss_batch("rights", [statements[i] for i in order])
+        report = services.import_file(path)
+        assert (report.applied, report.rejected) == (3, 0)
+        enrolment = Enrolment.objects.get(registration=open_)
+        assert (enrolment.state, enrolment.rights_open_on, enrolment.suspended_on) == (
+            State.SUSPENDED,
+            date(2026, 7, 1),
+            date(2026, 8, 1),
+        )
+        transaction.set_rollback(True)

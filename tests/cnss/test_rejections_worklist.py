@@ -313,3 +313,16 @@ def test_a_registration_moved_to_another_province_takes_its_line_along(client, r
     agadir = _page(client, officer_of("09.001"), reverse("cnss:rejections")).content.decode()
     assert unknown.number not in tiznit
     assert unknown.number in agadir
+
+
+def test_the_migration_lists_the_artisans_already_rejected_and_not_sent_since(rejected):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("hirfa.cnss.migrations.0002_rejections_worklist")
+    before = sorted(Rejection.objects.values_list("number", "code", "sent_batch__batch_id"))
+    Rejection.objects.all().delete()
+    migration.open_rejections(apps, None)
+    after = sorted(Rejection.objects.values_list("number", "code", "sent_batch__batch_id"))
+    assert after == before
