@@ -1,4 +1,10 @@
-"""Reads of possible duplicates, within the reviewer's territory."""
+"""Reads of possible duplicates, within the reviewer's territory.
+
+Every registration a flag names is looked up through `registrations_for(user)`: a flag
+says that a file exists elsewhere, never its number outside the reader's territory.
+"""
+
+from dataclasses import dataclass
 
 from django.db.models import Q
 
@@ -6,6 +12,35 @@ from hirfa.accounts.roles import Capability, has_capability
 from hirfa.accounts.selectors import restrict
 from hirfa.duplicates.models import Candidate
 from hirfa.register.models import Registration
+from hirfa.register.selectors import registrations_for
+
+
+@dataclass(frozen=True)
+class Registered:
+    """A live registration of the same CNIE: `registration` when the reader may open it,
+    else only the fact that one exists outside their territory."""
+
+    registration: Registration | None
+    elsewhere: bool
+
+
+def live_registrations_with_cnie(cnie: str):
+    return Registration.objects.filter(person__cnie=cnie).exclude(
+        status=Registration.Status.STRUCK_OFF
+    )
+
+
+def registered_with_cnie(user, cnie: str, *, exclude_dossier=None) -> Registered | None:
+    """The live registration holding `cnie`, as far as `user` may see it (None: none)."""
+    if not cnie:
+        return None
+    live = live_registrations_with_cnie(cnie)
+    if exclude_dossier is not None:
+        live = live.exclude(dossiers=exclude_dossier)
+    visible = registrations_for(user).filter(pk__in=live.values("pk")).order_by("id").first()
+    if visible is not None:
+        return Registered(visible, elsewhere=False)
+    return Registered(None, elsewhere=True) if live.exists() else None
 
 
 def open_candidates_of(user, person):
@@ -25,8 +60,13 @@ def open_candidates_of(user, person):
         ).exists():
             continue
         candidate.shown = other
+        # Through the reader's scope: the other person may be registered in another province.
         candidate.registration = (
-            Registration.objects.filter(person=other).exclude(status="struck_off").first()
+            registrations_for(user)
+            .filter(person=other)
+            .exclude(status=Registration.Status.STRUCK_OFF)
+            .order_by("id")
+            .first()
         )
         visible.append(candidate)
     return visible

@@ -11,6 +11,7 @@ from hirfa.core.errors import Conflict, DomainError, Forbidden, NotFound
 from hirfa.core.names import name_keys
 from hirfa.duplicates.models import Candidate, Merge
 from hirfa.duplicates.scoring import PROFILE_FIELDS, THRESHOLD, Profile, cnie_variants, compare
+from hirfa.duplicates.selectors import registered_with_cnie
 from hirfa.register import services as register
 from hirfa.register.models import Dossier, Person, Registration
 from hirfa.register.numbers import format_number
@@ -55,23 +56,24 @@ def likely_duplicates(person: Person) -> list[tuple[Person, int, list[str]]]:
     return found[:MAX_FLAGS]
 
 
-def check_submission(dossier: Dossier) -> None:
+def check_submission(dossier: Dossier, actor=None) -> None:
     """At submission: refuse a CNIE already registered; flag likely duplicates.
 
-    Runs inside the submission's transaction (hirfa.register.services.submit).
+    Runs inside the submission's transaction (hirfa.register.services.submit). The number
+    of the registration found is told only to an `actor` who may open it.
     """
     person = dossier.person
     if person is None or dossier.kind != Dossier.Kind.REGISTRATION:
         return
-    registered = (
-        Registration.objects.filter(person__cnie=person.cnie)
-        .exclude(status=Registration.Status.STRUCK_OFF)
-        .first()
-    )
+    registered = registered_with_cnie(actor, person.cnie)
     if registered is not None:
+        message = _("This CNIE is already registered in another territory.")
+        if registered.registration is not None:
+            message = _("This CNIE is already registered, under number %(number)s.") % {
+                "number": format_number(registered.registration.number)
+            }
         raise Conflict(
-            _("This CNIE is already registered, under number %(number)s.")
-            % {"number": format_number(registered.number)},
+            message,
             fields={"cnie": [_("This CNIE is already in the register.")]},
             code="already_registered",
         )

@@ -8,7 +8,7 @@ receiver that raises a `DomainError` refuses the change.
 
 from django.dispatch import Signal
 
-# A dossier is about to be submitted (or resubmitted); `dossier` is locked. Receivers may
+# A dossier is about to be submitted (or resubmitted) by `actor`; `dossier` is locked. Receivers may
 # refuse (raise a DomainError) or record what a reviewer should see (likely duplicates).
 dossier_submitting = Signal()
 

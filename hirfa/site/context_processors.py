@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hirfa.accounts.roles import Capability, has_capability
 from hirfa.cards.policy import may_manage_cards
+from hirfa.cnss.policy import may_follow_rejections
 
 
 def navigation(request):
@@ -29,6 +30,8 @@ def navigation(request):
         items.append((reverse("accounts:staff"), _("Staff")))
     if has_capability(user, Capability.EXCHANGE_CNSS):
         items.append((reverse("cnss:batches"), _("CNSS exchange")))
+    if may_follow_rejections(user):
+        items.append((reverse("cnss:rejections"), _("CNSS rejections")))
     if has_capability(user, Capability.MANAGE_USERS):
         items.append((reverse("admin:index"), _("Administration")))
     return {"navigation": items}
