@@ -15,7 +15,9 @@ pytestmark = pytest.mark.browser
 
 RNA_JS = Path(__file__).parents[2] / "hirfa/verification/static/hirfa/verify/rna.js"
 BATCH = settings(
-    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=15,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 
 
