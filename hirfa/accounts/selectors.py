@@ -137,3 +137,17 @@ def history_for(user, *, object_type: str, object_id) -> QuerySet[AuditEntry]:
     if has_capability(user, Capability.READ_AUDIT):
         return entries
     return entries.filter(province_code__in=provinces_for(user).values("code"))
+
+
+def trail_for(user) -> QuerySet[AuditEntry]:
+    """The whole audit trail for its readers (`READ_AUDIT`); nothing for anybody else."""
+    if not has_capability(user, Capability.READ_AUDIT):
+        return AuditEntry.objects.none()
+    return AuditEntry.objects.all()
+
+
+def account_named(username: str) -> User | None:
+    """Any account (staff or artisan) by its user name, or None: the trail's doers."""
+    if not username or "\0" in username:
+        return None
+    return User.objects.filter(username=username).first()

@@ -1,6 +1,7 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from hirfa.accounts.policy import may_read_trail
 from hirfa.accounts.roles import Capability, has_capability
 from hirfa.cards.policy import may_manage_cards
 
@@ -14,6 +15,8 @@ def navigation(request):
         items.append((reverse("artisan:space"), _("My file")))
     if has_capability(user, Capability.VIEW_WORKSPACE):
         items.append((reverse("site:my_work"), _("My work")))
+    if may_read_trail(user):
+        items.append((reverse("site:trail"), _("Audit trail")))
     if has_capability(user, Capability.FILE_ASSISTED):
         items.append((reverse("register_staff:desk"), _("Assisted filing")))
     if has_capability(user, Capability.REVIEW):

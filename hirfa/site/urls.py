@@ -7,4 +7,6 @@ app_name = "site"
 urlpatterns = [
     path("", views.home, name="home"),
     path("my-work/", views.my_work, name="my_work"),
+    path("audit/", views.trail, name="trail"),
+    path("audit/verify", views.trail_verify, name="trail_verify"),
 ]

@@ -1,9 +1,17 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
 
+from hirfa.accounts.policy import may_read_trail
 from hirfa.accounts.roles import Capability, has_capability
+from hirfa.audit import selectors as audit_selectors
+from hirfa.audit import services as audit_services
 from hirfa.crafts.selectors import current_release
 from hirfa.site import policy, selectors
+from hirfa.site import trail as trail_search
 
 
 def home(request):
@@ -18,3 +26,37 @@ def my_work(request):
             return redirect("artisan:space")
         return redirect("site:home")
     return render(request, "site/my_work.html", {"blocks": selectors.my_work(request.user)})
+
+
+@login_required
+@require_GET
+def trail(request):
+    """The audit trail, searched and told in words, with the chain's state."""
+    if not may_read_trail(request.user):
+        raise PermissionDenied
+    form = trail_search.TrailSearchForm(request.GET or None)
+    result = None
+    if form.is_bound and form.is_valid():
+        result = trail_search.search(request.user, form.cleaned_data)
+    elif not form.is_bound:
+        result = trail_search.search(request.user, {})
+    context = {
+        "form": form,
+        "result": result,
+        "verification": audit_selectors.latest_verification(),
+    }
+    return render(request, "site/trail.html", context)
+
+
+@login_required
+@require_POST
+def trail_verify(request):
+    """Queue a verification of the whole chain (a background job)."""
+    if not may_read_trail(request.user):
+        raise PermissionDenied
+    audit_services.request_verification(actor=request.user)
+    messages.success(
+        request,
+        _("The audit trail is being checked. Reload this page in a while to read the result."),
+    )
+    return redirect("site:trail")
