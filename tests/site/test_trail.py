@@ -184,12 +184,12 @@ def test_the_search_page_makes_the_same_queries_for_one_entry_or_many(
     record_access(actor=reader, obj=registration.person)
     client.get(URL, search)  # the session's first read
     # session, user, the doer, the artisan's six kinds of records, one page of entries,
-    # the chain's state
-    with django_assert_num_queries(11):
+    # the chain's state, the menu's count of the inbox
+    with django_assert_num_queries(12):
         client.get(URL, search)
     for _n in range(30):
         record_access(actor=reader, obj=registration.person)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         response = client.get(URL, search)
     assert len(response.context["result"].entries) == 31
 
