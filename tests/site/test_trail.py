@@ -244,3 +244,28 @@ def test_an_officer_may_not_ask_for_the_check(client, officer):
     client.force_login(officer)
     assert client.post("/audit/verify").status_code == 403
     assert not ChainVerification.objects.exists()
+
+
+def test_a_broken_chain_is_found_by_the_background_check(
+    client, auditor, run_jobs, django_capture_on_commit_callbacks
+):
+    from tests.audit.helpers import drop_append_only_triggers, raw_update
+
+    for number in range(3):
+        record(actor=None, action="account.locked", object_type="accounts.user", object_id=number)
+    second = AuditEntry.objects.order_by("id")[1]
+    drop_append_only_triggers()
+    raw_update(second.pk, "action", "account.unlocked")
+    client.force_login(auditor)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/audit/verify")
+    run_jobs()
+    verification = ChainVerification.objects.get()
+    assert (verification.intact, verification.first_broken_id) == (False, second.pk)
+    assert f"First broken link: entry #{second.pk}." in client.get(URL).content.decode()
+
+
+def test_the_admin_s_audit_address_leads_the_auditor_to_the_trail(client, auditor):
+    client.force_login(auditor)
+    response = client.get("/admin/audit/")
+    assert (response.status_code, response["Location"]) == (302, URL)
