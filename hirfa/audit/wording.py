@@ -1,12 +1,16 @@
-"""The audit trail told in words: one phrase per kind of action, in the reader's language.
+"""The audit trail told in words, in the reader's language: the one module that turns an
+entry's `action` ("dossier.approve", "person.viewed") into words.
 
-The one place that turns an entry's `action` ("dossier.approve", "person.viewed") into words.
-The auditor's search page (`site`) and the artisan's history of their own file both read it,
-so that an action is told the same way everywhere. A phrase says what was done, without its
-doer ("approved the file"); `sentence` puts the doer in front ("officer1 approved the file"),
-in an order each language's translation may change.
+Two ways of telling, for two readers:
+- `PHRASES`, here: what the doer did, without the doer ("approved a file"); `sentence(who,
+  action)` puts the doer in front ("k.oubella approved a file."), for the auditor's search of
+  the whole trail (`site/trail.py`), where who did it is the point.
+- `describe` / `sentence_for`: each app registers, at start-up, the sentences of its own
+  actions told without the doer ("The officer approved the file."), for the history an
+  artisan or an officer reads of one file (branch h-journey: `register/wording.py`,
+  `cards/wording.py`, the `in_words` template filter). `sentence` falls back on them.
 
-Knows no roles and no apps: actions are strings. An action missing here is told by its code,
+Knows no roles and no apps: actions are strings. An action nobody worded is told by its code,
 so a new action never breaks a page; add its phrase here when adding the action.
 """
 
@@ -26,6 +30,7 @@ PHRASES = {
     "dossier.reject": _("rejected a file"),
     "dossier.withdraw": _("withdrew a file"),
     "document.attached": _("attached a document to a file"),
+    "document.removed": _("removed a document from a file"),
     # Registrations.
     "registration.created": _("registered an artisan"),
     "registration.modified": _("changed a registration"),
@@ -50,7 +55,9 @@ PHRASES = {
     "registration.viewed": _("opened a registration"),
     # Cards.
     "card.issued": _("issued a professional card"),
+    "card.printed": _("printed a professional card"),
     "card.reprinted": _("reprinted a professional card"),
+    "card.revoked": _("revoked a professional card"),
     "card.suspended": _("suspended a professional card"),
     "card.handed_over": _("handed a professional card over"),
     # Health coverage and the CNSS.
@@ -119,9 +126,29 @@ def phrase(action: str) -> str:
 
 def sentence(who: str, action: str) -> str:
     """`who` did `action`, as one sentence in the active language."""
+    if action not in PHRASES and not is_read(action):
+        described = sentence_for(action)
+        if described is not None:
+            return gettext("%(who)s: %(sentence)s") % {"who": who, "sentence": described}
     return gettext("%(who)s %(did)s.") % {"who": who, "did": phrase(action)}
 
 
 def choices() -> list[tuple[str, str]]:
     """(action, phrase) for a select, in the active language, sorted by phrase."""
     return sorted(((action, str(text)) for action, text in PHRASES.items()), key=lambda c: c[1])
+
+
+# --- The sentences each app registers for its own actions ----------------------------------
+
+_SENTENCES: dict[str, object] = {}
+
+
+def describe(sentences: dict[str, object]) -> None:
+    """Register the sentence (a lazy translation) of each action of `sentences`."""
+    _SENTENCES.update(sentences)
+
+
+def sentence_for(action: str) -> str | None:
+    """The action told in the active language, or None when no app described it."""
+    sentence = _SENTENCES.get(action)
+    return None if sentence is None else str(sentence)

@@ -61,7 +61,7 @@ def send_digests(*, site_url: str) -> int:
         if not any(item.emailed_at is None for item in items):
             continue
         with transaction.atomic():
-            # Rendered in the default language, as every message of the register is.
+            # Rendered in the language `notify` picks for the recipient.
             notify(
                 user=user,
                 event="inbox.digest",

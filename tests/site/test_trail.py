@@ -269,3 +269,14 @@ def test_the_admin_s_audit_address_leads_the_auditor_to_the_trail(client, audito
     client.force_login(auditor)
     response = client.get("/admin/audit/")
     assert (response.status_code, response["Location"]) == (302, URL)
+
+
+def test_an_action_an_app_described_in_its_own_words_is_told_with_its_doer():
+    from django.utils import translation
+
+    from hirfa.audit import wording
+
+    wording.describe({"sample.done": "The sample was done."})
+    with translation.override("en"):
+        assert wording.sentence("k.oubella", "sample.done") == "k.oubella: The sample was done."
+        assert wording.sentence("k.oubella", "sample.unknown") == "k.oubella did “sample.unknown”."
