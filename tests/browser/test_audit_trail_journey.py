@@ -40,3 +40,11 @@ def test_the_auditor_finds_who_opened_an_artisan_s_file(register, desk):
     assert rows.count() == 1
     assert "k.oubella opened an artisan's file." in rows.first.inner_text()
     assert f"/registrations/{registration.number}/" in rows.first.inner_text()
+
+
+def test_the_trail_fits_a_phone(register, phone):
+    national(Role.AUDITOR, username="n.auditor")
+    log_in(phone, register.url, "n.auditor")
+    phone.goto(register.url + "/audit/")
+    assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert phone.locator("#chain button").is_visible()

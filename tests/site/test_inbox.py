@@ -277,3 +277,26 @@ def test_the_setting_is_turned_on_and_off_on_the_inbox_page(client, officer):
 def test_the_national_staff_have_an_inbox_too(client):
     client.force_login(national(Role.AUDITOR, username="auditor"))
     assert client.get("/inbox/").status_code == 200
+
+
+def test_the_daily_command_e_mails_the_subscribers(agent, officer, capsys):
+    from django.core.management import call_command
+
+    officer.email = "officer@example.ma"
+    officer.save()
+    set_digest(user=officer, on=True)
+    submitted_dossier(agent)
+    call_command("send_inbox_digests")
+    assert "1 digests queued" in capsys.readouterr().out
+
+
+def test_the_e_mail_leaves_out_what_moved_out_of_the_reader_s_scope(agent, officer):
+    from tests.factories import province
+
+    officer.email = "officer@example.ma"
+    officer.save()
+    set_digest(user=officer, on=True)
+    submitted_dossier(agent)
+    officer.scope_province = province("09.001")
+    officer.save()
+    assert send_digests(site_url="https://hirfa.ma") == 0
