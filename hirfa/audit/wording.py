@@ -106,6 +106,21 @@ PHRASES = {
     "account.recovery_code_used": _("signed in with a recovery code"),
 }
 
+# What an entry is about, by the object's model label.
+NOUNS = {
+    "register.person": _("artisan"),
+    "register.legalentity": _("cooperative or enterprise"),
+    "register.dossier": _("file"),
+    "register.registration": _("registration"),
+    "register.document": _("document"),
+    "cards.card": _("card"),
+    "coverage.enrolment": _("enrolment"),
+    "coverage.dependant": _("dependant"),
+    "cnss.batch": _("CNSS batch"),
+    "imports.importrun": _("import"),
+    "accounts.user": _("account"),
+}
+
 # The reads of personal data: "who opened which file" (decision 40).
 VIEWED_SUFFIX = ".viewed"
 
@@ -131,6 +146,14 @@ def sentence(who: str, action: str) -> str:
         if described is not None:
             return gettext("%(who)s: %(sentence)s") % {"who": who, "sentence": described}
     return gettext("%(who)s %(did)s.") % {"who": who, "did": phrase(action)}
+
+
+def about(object_type: str, object_id: str) -> str:
+    """What an entry is about, in words: "file #12" (the model's label when unknown)."""
+    if not object_type:
+        return ""
+    noun = NOUNS.get(object_type)
+    return gettext("%(noun)s #%(id)s") % {"noun": noun if noun else object_type, "id": object_id}
 
 
 def choices() -> list[tuple[str, str]]:

@@ -182,4 +182,5 @@ def search(user, data: dict) -> Result:
     for entry in rows:
         entry.sentence = wording.sentence(entry.actor_label, entry.action)
         entry.is_read = wording.is_read(entry.action)
+        entry.about = wording.about(entry.object_type, entry.object_id)
     return Result(rows, following)

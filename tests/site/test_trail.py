@@ -280,3 +280,13 @@ def test_an_action_an_app_described_in_its_own_words_is_told_with_its_doer():
     with translation.override("en"):
         assert wording.sentence("k.oubella", "sample.done") == "k.oubella: The sample was done."
         assert wording.sentence("k.oubella", "sample.unknown") == "k.oubella did “sample.unknown”."
+
+
+def test_what_an_entry_is_about_is_told_in_words_and_links_to_its_history(
+    client, auditor, registration, reader
+):
+    record_access(actor=reader, obj=registration.person)
+    client.force_login(auditor)
+    page = client.get(URL, {"action": "person.viewed"}).content.decode()
+    person = registration.person_id
+    assert f'href="?object=register.person:{person}">artisan #{person}</a>' in page
