@@ -36,3 +36,9 @@ def may_turn_off_second_factor(user) -> bool:
 def may_reset_second_factor(actor) -> bool:
     """Who may take away another account's second factor (a lost phone): user managers."""
     return has_capability(actor, Capability.MANAGE_USERS)
+
+
+def may_read_trail(user) -> bool:
+    """Who searches the whole audit trail and asks for its verification: auditors and
+    national administrators."""
+    return has_capability(user, Capability.READ_AUDIT)

@@ -13,7 +13,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from hirfa.audit.services import record
-from hirfa.cards import keys, qr, revocations, selectors
+from hirfa.cards import inbox, keys, qr, revocations, selectors
 from hirfa.cards.models import Card
 from hirfa.register.models import Registration
 
@@ -130,7 +130,9 @@ def locked_registration(pk: int) -> Registration:
 
 
 @transaction.atomic
-def issue_for(registration_id: int, reason: str, cause: str = "") -> Card | None:
+def issue_for(
+    registration_id: int, reason: str, cause: str = "", *, tell: bool = True
+) -> Card | None:
     """What the background job does: issue the card the event calls for, once.
 
     Idempotent: a card already issued for this `cause`, or a first card when the
@@ -148,7 +150,10 @@ def issue_for(registration_id: int, reason: str, cause: str = "") -> Card | None
         live = registration.cards.filter(status__in=LIVE).first()
         if live is not None:
             return live
-    return issue(registration, None, reason, cause=cause)
+    card = issue(registration, None, reason, cause=cause)
+    if tell:
+        inbox.tell_to_print([card.province_id])
+    return card
 
 
 def issue_first_cards(limit: int = 500) -> int:
@@ -161,7 +166,13 @@ def issue_first_cards(limit: int = 500) -> int:
             .order_by("id")
             .values_list("id", flat=True)[:limit]
         )
+        provinces = set()
         for pk in pending:
-            issued += issue_for(pk, Card.IssueReason.APPROVED) is not None
+            card = issue_for(pk, Card.IssueReason.APPROVED, tell=False)
+            if card is not None:
+                issued += 1
+                provinces.add(card.province_id)
+        with transaction.atomic():
+            inbox.tell_to_print(provinces)
         if len(pending) < limit:
             return issued

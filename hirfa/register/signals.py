@@ -18,3 +18,10 @@ registration_approved = Signal()
 # A registration's status changed: `registration`, `actor` (None for the daily pass),
 # `action` ("suspended", "reinstated", "struck_off", "expired") and `reason`.
 registration_status_changed = Signal()
+
+# A dossier moved along its workflow: `dossier`, `action` (a key of `rules.TRANSITIONS`),
+# `actor` and `previous` (the state it left). Sent after the move is saved and audited.
+dossier_moved = Signal()
+
+# A dossier's data was edited (its workplace, hence its province, may have changed): `dossier`.
+dossier_updated = Signal()

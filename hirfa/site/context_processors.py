@@ -1,9 +1,24 @@
 from django.urls import reverse
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from hirfa.accounts.policy import may_read_trail
 from hirfa.accounts.roles import Capability, has_capability
 from hirfa.cards.policy import may_manage_cards
 from hirfa.cnss.policy import may_follow_rejections
+from hirfa.site.inbox import has_inbox, open_count
+
+
+def _count_label(user) -> str:
+    count = open_count(user)
+    if not count:
+        return gettext("Inbox")
+    return gettext("Inbox (%(count)s)") % {"count": count}
+
+
+# Counted (one query) only when the menu is rendered, not for every page that has a context.
+_inbox_label = lazy(_count_label, str)
 
 
 def navigation(request):
@@ -15,6 +30,10 @@ def navigation(request):
         items.append((reverse("artisan:space"), _("My file")))
     if has_capability(user, Capability.VIEW_WORKSPACE):
         items.append((reverse("site:my_work"), _("My work")))
+    if has_inbox(user):
+        items.append((reverse("site:inbox"), _inbox_label(user)))
+    if may_read_trail(user):
+        items.append((reverse("site:trail"), _("Audit trail")))
     if has_capability(user, Capability.FILE_ASSISTED):
         items.append((reverse("register_staff:desk"), _("Assisted filing")))
     if has_capability(user, Capability.REVIEW):

@@ -30,7 +30,7 @@ from django.db.models import F, Max
 from django.utils import timezone
 
 from hirfa.audit.services import record as audit
-from hirfa.cnss import connector, outbound
+from hirfa.cnss import connector, inbox, outbound
 from hirfa.cnss import exchange_format as fmt
 from hirfa.cnss.keys import cnss_public_keys, signing_key
 from hirfa.cnss.messages import file_message, line_message
@@ -333,6 +333,7 @@ def _apply(path: Path, header: fmt.Header, *, actor) -> ImportReport:
         with open(path, "rb") as handle:
             batch.file.save(f"inbound/{batch.batch_id}.jsonl", File(handle), save=False)
         batch.save()
+        inbox.batch_applied(batch)
         audit(
             actor=actor,
             actor_label=None if actor else AUDIT_LABEL,

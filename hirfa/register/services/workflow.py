@@ -81,6 +81,9 @@ def _move(dossier: Dossier, action: str, actor, *, reason: str = "", data=None, 
         data={"from": previous, "to": target, **(data or {})},
     )
     _notify_applicant(dossier, action, reason)
+    signals.dossier_moved.send(
+        sender=Dossier, dossier=dossier, action=action, actor=actor, previous=previous
+    )
     return dossier
 
 
