@@ -83,7 +83,9 @@ class CampaignForm(SegmentForm):
         queryset=Event.objects.none(),
         required=False,
     )
-    link = forms.URLField(label=_("Link ({link})"), max_length=300, required=False)
+    link = forms.URLField(
+        label=_("Link ({link})"), max_length=300, required=False, assume_scheme="https"
+    )
     subject = forms.CharField(label=_("Subject (e-mail)"), max_length=200, required=False)
     scheduled_for = LocalDateTimeField(label=_("Send at (empty: now)"), required=False)
 
