@@ -11,7 +11,7 @@ sending and recording is recognised by the gateway: nothing is lost, nothing sen
 import logging
 import time
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -83,11 +83,19 @@ def _finish(campaign: Campaign) -> None:
 
 
 def _flush(rows: list[Notification]) -> None:
-    if rows:
-        Notification.objects.bulk_update(
-            rows, ["status", "sent_at", "error", "attempts", "gateway_id"]
+    """Record what became of `rows` (plain UPDATEs: bulk_update spends longer building SQL
+    than sending the messages)."""
+    if not rows:
+        return
+    table = connection.ops.quote_name(Notification._meta.db_table)
+    values = [(n.status, n.sent_at, n.error, n.attempts, n.gateway_id, n.pk) for n in rows]
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {table} SET status = %s, sent_at = %s, error = %s, attempts = %s, "
+            "gateway_id = %s WHERE id = %s",
+            values,
         )
-        rows.clear()
+    rows.clear()
 
 
 def _stopped(campaign_id: int) -> bool:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hirfa.accounts.selectors import scope_of
 from hirfa.audit.services import record
-from hirfa.campaigns import jobs, policy, selectors, sms, texts
+from hirfa.campaigns import bulk, jobs, policy, selectors, sms, texts
 from hirfa.campaigns.models import Campaign, OptOut, Recipient
 from hirfa.core.errors import DomainError, Forbidden
 from hirfa.notifications.models import Channel, Notification, Status
@@ -143,22 +143,30 @@ def _queue(campaign: Campaign, now: datetime) -> list[tuple[int, int]]:
         selectors.segment_of(campaign)
         .annotate(chosen=selectors.language_of_person())
         .order_by("pk")
-        .values(*selectors.PERSON_FIELDS, "chosen")
+        .values_list(*selectors.PERSON_FIELDS, "chosen")
     )
+    channel, subject = campaign.channel, campaign.subject
     event_name, batches, last = campaign.notification_event, [], 0
     while True:
-        rows = list(people.filter(pk__gt=last)[:size])
+        rows = [
+            dict(zip((*selectors.PERSON_FIELDS, "chosen"), row, strict=True))
+            for row in people.filter(pk__gt=last)[:size]
+        ]
         if not rows:
             return batches
         last = rows[-1]["pk"]
-        notifications, languages = [], []
-        for row in rows:
+        notification_ids = bulk.next_ids(Notification, len(rows))
+        recipient_ids = bulk.next_ids(Recipient, len(rows))
+        notifications, recipients = [], []
+        for row, notification_id, recipient_id in zip(
+            rows, notification_ids, recipient_ids, strict=True
+        ):
             language = selectors.recipient_language(row["chosen"])
             body = texts.fill(
                 templates[language], values[language] | {"name": texts.name_in(language, row)}
             )
             status, error = Status.QUEUED, ""
-            if campaign.channel == Channel.SMS:
+            if channel == Channel.SMS:
                 address = row["phone"]
                 if sms.measure(body).segments > limit:
                     status, error = Status.REFUSED, "longer than CAMPAIGN_MAX_SMS_SEGMENTS"
@@ -166,31 +174,26 @@ def _queue(campaign: Campaign, now: datetime) -> list[tuple[int, int]]:
                 address = row["email"]
                 body += _footer(language, row["pk"], campaign.pk)
             notifications.append(
-                Notification(
-                    recipient_id=row["user_id"],
-                    channel=campaign.channel,
-                    address=address,
-                    subject=campaign.subject,
-                    body=body,
-                    language=language,
-                    event=event_name,
-                    status=status,
-                    error=error,
-                    created_at=now,
+                (
+                    notification_id,
+                    row["user_id"],
+                    channel,
+                    address,
+                    subject,
+                    body,
+                    language,
+                    event_name,
+                    status,
+                    0,
+                    now,
+                    error,
+                    "",
+                    "",
                 )
             )
-            languages.append(language)
-        Notification.objects.bulk_create(notifications)
-        recipients = Recipient.objects.bulk_create(
-            Recipient(
-                campaign_id=campaign.pk,
-                person_id=row["pk"],
-                language=language,
-                notification_id=notification.pk,
-            )
-            for row, language, notification in zip(rows, languages, notifications, strict=True)
-        )
-        batches.append((recipients[0].pk, recipients[-1].pk))
+            recipients.append((recipient_id, campaign.pk, row["pk"], language, notification_id))
+        bulk.insert(notifications, recipients)
+        batches.append((recipient_ids[0], recipient_ids[-1]))
 
 
 @transaction.atomic
