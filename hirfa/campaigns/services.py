@@ -98,7 +98,9 @@ def _lock(actor, campaign: Campaign) -> Campaign:
     if not policy.may_manage(actor, campaign):
         raise Forbidden()
     return (
-        Campaign.objects.select_for_update().select_related("event", "province").get(pk=campaign.pk)
+        Campaign.objects.select_for_update(of=("self",))
+        .select_related("event", "province")
+        .get(pk=campaign.pk)
     )
 
 
