@@ -132,3 +132,11 @@ def test_the_demo_holds_a_draft_campaign_to_tiznit_not_enrolled_in_amo_and_runs_
     campaign = Campaign.objects.get(name=NAME)
     assert campaign.criteria == {"province": "09.581", "amo": "not_enrolled"}
     assert load_demo_campaigns() == {"created": 0}
+
+
+def test_the_administration_lists_campaigns_and_opt_outs_read_only(admin_client, make_campaign):
+    make_campaign()
+    client = admin_client
+    assert client.get("/admin/campaigns/campaign/").status_code == 200
+    assert client.get("/admin/campaigns/optout/").status_code == 200
+    assert client.get("/admin/campaigns/campaign/add/").status_code == 403
