@@ -401,6 +401,13 @@ if PRODUCTION and not PUBLIC_URL.startswith("https://"):
 CAMPAIGN_TIME_ZONE = env_str("CAMPAIGN_TIME_ZONE", "Africa/Casablanca")
 CAMPAIGN_QUIET_FROM = env_str("CAMPAIGN_QUIET_FROM", "21:00")
 CAMPAIGN_QUIET_UNTIL = env_str("CAMPAIGN_QUIET_UNTIL", "08:00")
+for _name, _value in (
+    ("CAMPAIGN_QUIET_FROM", CAMPAIGN_QUIET_FROM),
+    ("CAMPAIGN_QUIET_UNTIL", CAMPAIGN_QUIET_UNTIL),
+):
+    _hours, _, _minutes = _value.partition(":")
+    if not (_hours.isdigit() and _minutes.isdigit() and int(_hours) < 24 and int(_minutes) < 60):
+        raise ImproperlyConfigured(f"{_name} must be a time of day like 21:00, got {_value!r}")
 CAMPAIGN_MAX_SMS_SEGMENTS = env_int("CAMPAIGN_MAX_SMS_SEGMENTS", 3, minimum=1)
 CAMPAIGN_RATES = {
     "http": env_int("CAMPAIGN_RATE_HTTP", 30, minimum=0),
