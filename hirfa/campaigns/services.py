@@ -2,6 +2,7 @@
 per batch), cancel it; opt-outs by STOP reply or unsubscribe link (decisions 44, 45)."""
 
 from datetime import datetime
+from itertools import islice
 
 from django.conf import settings
 from django.core import signing
@@ -136,7 +137,7 @@ def _footer(language: str, person_id: int, campaign_id: int) -> str:
 
 def _queue(campaign: Campaign, now: datetime) -> list[tuple[int, int]]:
     """Create the messages of every recipient, in chunks; return the batches (first and last
-    recipient id of each)."""
+    recipient id of each), in the order of the persons' ids."""
     size = settings.CAMPAIGN_BATCH_SIZE
     values = {language: texts.event_values(campaign, language) for language in texts.LANGUAGES}
     templates = {language: selectors.text_for(campaign, language) for language in texts.LANGUAGES}
@@ -148,15 +149,15 @@ def _queue(campaign: Campaign, now: datetime) -> list[tuple[int, int]]:
         .values_list(*selectors.PERSON_FIELDS, "chosen")
     )
     channel, subject = campaign.channel, campaign.subject
-    event_name, batches, last = campaign.notification_event, [], 0
+    event_name, batches = campaign.notification_event, []
+    # One query read as it goes (a server-side cursor on PostgreSQL): a query per chunk would
+    # make the database select the whole segment again for each one.
+    stream = people.iterator(chunk_size=size)
+    fields = (*selectors.PERSON_FIELDS, "chosen")
     while True:
-        rows = [
-            dict(zip((*selectors.PERSON_FIELDS, "chosen"), row, strict=True))
-            for row in people.filter(pk__gt=last)[:size]
-        ]
+        rows = [dict(zip(fields, row, strict=True)) for row in islice(stream, size)]
         if not rows:
             return batches
-        last = rows[-1]["pk"]
         notification_ids = bulk.next_ids(Notification, len(rows))
         recipient_ids = bulk.next_ids(Recipient, len(rows))
         notifications, recipients = [], []
