@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from django.test import TestCase
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from hirfa.audit.models import AuditEntry
 from hirfa.campaigns import selectors, services, sms
@@ -142,3 +143,38 @@ def test_a_scheduled_campaign_waits_for_its_time(make_campaign, souss_agent, tiz
     with TestCase.captureOnCommitCallbacks(execute=True):
         campaign = services.launch(actor=souss_agent, campaign=campaign)
     assert campaign.state == "scheduled"
+
+
+def test_a_campaign_to_a_place_outside_the_territory_is_refused_and_not_saved(make_campaign):
+    with pytest.raises(Forbidden):
+        make_campaign(criteria={"province": "04.421"})
+    assert not Campaign.objects.exists()
+
+
+def test_a_launch_in_the_quiet_hours_is_scheduled_for_their_end(
+    settings, launched, tiznit_artisans
+):
+    settings.CAMPAIGN_QUIET_FROM, settings.CAMPAIGN_QUIET_UNTIL = "00:00", "23:59"
+    campaign = launched()
+    assert campaign.state == "scheduled"
+    assert timezone.localtime(campaign.scheduled_for).strftime("%H:%M") == "23:59"
+    assert AuditEntry.objects.filter(action="campaign.scheduled").exists()
+
+
+def test_the_batch_job_moves_a_scheduled_campaign_to_sending_then_sent(
+    souss_agent, make_campaign, tiznit_artisans, run_jobs
+):
+    campaign = make_campaign(scheduled_for=timezone.now() + timedelta(minutes=1))
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        campaign = services.launch(actor=souss_agent, campaign=campaign)
+    DBTaskResult.objects.update(run_after=timezone.now())
+    run_jobs()
+    campaign.refresh_from_db()
+    assert campaign.state == "sent"
+    entries = AuditEntry.objects.filter(object_id=str(campaign.pk), action__startswith="campaign.")
+    assert list(entries.order_by("id").values_list("action", flat=True)) == [
+        "campaign.created",
+        "campaign.scheduled",
+        "campaign.sending",
+        "campaign.sent",
+    ]
