@@ -69,6 +69,15 @@ class SegmentForm(PlainLabels, forms.Form):
         self.fields["amo"].choices = ANY + list(AmoState.choices)
         self.fields["attended"].choices = ANY + [(str(e.pk), e.name) for e in events]
 
+    def segment_fields(self) -> list:
+        """The bound fields of the segment (and the channel), for the template."""
+        return [self[name] for name in ("channel", *CRITERIA)]
+
+    def message_fields(self) -> list:
+        """The other bound fields: the name, the event, the link, the texts, the time."""
+        segment = {"channel", *CRITERIA}
+        return [field for field in self if field.name not in segment]
+
     def criteria(self) -> dict:
         data = self.cleaned_data
         values = {name: data.get(name) for name in CRITERIA if name != "attended"}

@@ -170,8 +170,7 @@ def _act(request, pk, action, done_message):
         action(actor=request.user, campaign=campaign)
     except DomainError as error:
         messages.error(request, error.message)
-        response = redirect("campaigns:detail", pk=campaign.pk)
-        return response
+        return redirect("campaigns:detail", pk=campaign.pk)
     messages.success(request, done_message)
     return redirect("campaigns:detail", pk=campaign.pk)
 
