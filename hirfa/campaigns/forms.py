@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from hirfa.core.forms import PlainLabels
-from hirfa.core.languages import LOCAL_NAMES
+from hirfa.core.languages import LOCAL_NAMES, interpolate_lazy
 from hirfa.coverage.models import State as AmoState
 from hirfa.crafts.models import Activity, Branch
 from hirfa.notifications.models import Channel
@@ -88,12 +88,18 @@ class SegmentForm(PlainLabels, forms.Form):
 class CampaignForm(SegmentForm):
     name = forms.CharField(label=_("Name of the campaign"), max_length=200)
     event = forms.ModelChoiceField(
-        label=_("Event named in the message ({event}, {place}, {date})"),
+        label=interpolate_lazy(
+            _("Event named in the message (%(placeholders)s)"),
+            {"placeholders": "{event}, {place}, {date}"},
+        ),
         queryset=Event.objects.none(),
         required=False,
     )
     link = forms.URLField(
-        label=_("Link ({link})"), max_length=300, required=False, assume_scheme="https"
+        label=interpolate_lazy(_("Link (%(placeholder)s)"), {"placeholder": "{link}"}),
+        max_length=300,
+        required=False,
+        assume_scheme="https",
     )
     subject = forms.CharField(label=_("Subject (e-mail)"), max_length=200, required=False)
     scheduled_for = LocalDateTimeField(label=_("Send at (empty: now)"), required=False)
@@ -108,7 +114,10 @@ class CampaignForm(SegmentForm):
                 label=_("Message in %(language)s") % {"language": local_name},
                 widget=forms.Textarea(attrs={"rows": 3, "lang": code}),
                 required=False,
-                help_text=_("Placeholders: {name} {event} {place} {date} {link}"),
+                help_text=interpolate_lazy(
+                    _("Placeholders: %(placeholders)s"),
+                    {"placeholders": "{name} {event} {place} {date} {link}"},
+                ),
             )
         self.fields["scheduled_for"] = self.fields.pop("scheduled_for")
 

@@ -30,17 +30,20 @@ def check_placeholders(text: str, *, field: str, event, link: str) -> None:
     for name in placeholders_in(text):
         if name not in PLACEHOLDERS:
             message = interpolate_lazy(
-                _("Unknown placeholder {%(name)s}: use %(known)s."),
-                {"name": name, "known": _listed()},
+                _("Unknown placeholder %(name)s: use %(known)s."),
+                {"name": "{" + name + "}", "known": _listed()},
             )
             raise DomainError(message, fields={field: [message]})
         if name in ("event", "place", "date") and event is None:
             message = interpolate_lazy(
-                _("The placeholder {%(name)s} needs an event: choose one."), {"name": name}
+                _("The placeholder %(name)s needs an event: choose one."),
+                {"name": "{" + name + "}"},
             )
             raise DomainError(message, fields={field: [message]})
         if name == "link" and not (link or event):
-            message = _("The placeholder {link} needs a link or an event.")
+            message = interpolate_lazy(
+                _("The placeholder %(name)s needs a link or an event."), {"name": "{link}"}
+            )
             raise DomainError(message, fields={field: [message]})
 
 
