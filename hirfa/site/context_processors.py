@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hirfa.accounts.policy import may_read_trail
 from hirfa.accounts.roles import Capability, has_capability
+from hirfa.campaigns.policy import may_use_campaigns
 from hirfa.cards.policy import may_manage_cards
 from hirfa.cnss.policy import may_follow_rejections
 from hirfa.site.inbox import has_inbox, open_count
@@ -45,6 +46,8 @@ def navigation(request):
         items.append((reverse("accounts:workspace"), _("My territory")))
         items.append((reverse("coverage:overview"), _("Health coverage")))
         items.append((reverse("outreach:staff_events"), _("Outreach events")))
+    if may_use_campaigns(user):
+        items.append((reverse("campaigns:list"), _("Campaigns")))
     if has_capability(user, Capability.VIEW_STAFF):
         items.append((reverse("accounts:staff"), _("Staff")))
     if has_capability(user, Capability.EXCHANGE_CNSS):
