@@ -38,6 +38,20 @@ def test_the_card_prints_both_scripts_and_the_number(run_jobs):
     assert " ".join([card.registration.number[:3], card.registration.number[3:6]]) in front
 
 
+def test_the_card_front_is_in_arabic_tamazight_and_french_from_right_to_left(run_jobs):
+    card = issued_card(run_jobs)
+    textpage = pypdfium2.PdfDocument(printing.card_pdf(card))[0].get_textpage()
+    front = textpage.get_text_range()
+    for tifinagh in (pdf.COUNTRY_ZGH, pdf.REGISTER_ZGH, pdf.TITLE_ZGH, pdf.ACTIVITY_ZGH):
+        assert tifinagh in front
+
+    def left(words: str) -> float:
+        start, _count = textpage.search(words).get_next()
+        return textpage.get_charbox(start)[0]
+
+    assert left("البطاقة") > left(pdf.TITLE_ZGH) > left(pdf.TITLE_FR)
+
+
 def test_a_tifinagh_line_is_printed_when_the_name_is_known(run_jobs):
     card = issued_card(run_jobs, first_name_zgh="ⴼⴰⴹⵎⴰ", last_name_zgh="ⴰⵢⵜ ⵍⵃⵙⵏ")
     assert qr.decode_card(card.qr_text, printing.keys.public_key).card.name_zgh == "ⴼⴰⴹⵎⴰ ⴰⵢⵜ ⵍⵃⵙⵏ"

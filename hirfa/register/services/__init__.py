@@ -28,6 +28,7 @@ from hirfa.register.services.filing import (
 )
 from hirfa.register.services.registrations import (
     CATEGORY_NAMES,
+    CATEGORY_NAMES_ZGH,
     attestation_pdf,
     expire_registrations,
     reinstate,
@@ -52,6 +53,7 @@ from hirfa.register.services.workflow import (
 
 __all__ = [
     "CATEGORY_NAMES",
+    "CATEGORY_NAMES_ZGH",
     "MAX_SECONDARY_ACTIVITIES",
     "NATIONAL_COUNTER",
     "PHOTO_KIND",

@@ -157,6 +157,13 @@ def verification_code(registration: Registration) -> str:
     return "-".join(code[i : i + 4] for i in range(0, 12, 4))
 
 
+def _name_zgh(registration: Registration) -> str:
+    person = registration.person
+    if person is None:
+        return ""
+    return " ".join(name for name in (person.first_name_zgh, person.last_name_zgh) if name)
+
+
 def attestation_pdf(*, actor, registration: Registration) -> bytes:
     if not policy.attestation_available(registration):
         raise Conflict(_("An attestation is issued only for an active registration."))
@@ -177,6 +184,10 @@ def attestation_pdf(*, actor, registration: Registration) -> bytes:
         issued_on=timezone.localdate(),
         verification_code=code,
         verification_url=f"{settings.PUBLIC_URL}/verify/attestation/{registration.number}/{code}/",
+        full_name_zgh=_name_zgh(registration),
+        category_zgh=CATEGORY_NAMES_ZGH[registration.category],
+        activity_zgh=activity.name_zgh,
+        province_zgh=registration.province.name_zgh,
     )
     with transaction.atomic():
         record(
@@ -195,4 +206,11 @@ CATEGORY_NAMES = {
     Category.MASTER: ("معلم حرفي", "Maître artisan (maâlem)"),
     Category.COOPERATIVE: ("تعاونية الصناعة التقليدية", "Coopérative artisanale"),
     Category.ENTERPRISE: ("مقاولة الصناعة التقليدية", "Entreprise artisanale"),
+}
+CATEGORY_NAMES_ZGH = {
+    Category.ARTISAN_DIPLOMA: "ⴰⵏⴰⵥⵓⵕ (ⴰⴳⵍⴰⵎ)",
+    Category.ARTISAN_EXPERIENCE: "ⴰⵏⴰⵥⵓⵕ (3 ⵏ ⵉⵙⴳⴳⵯⴰⵙⵏ ⵏ ⵜⵡⵓⵔⵉ)",
+    Category.MASTER: "ⴰⵏⴰⵥⵓⵕ ⴰⵎⵇⵔⴰⵏ (ⵎⵄⴰⵍⵍⵎ)",
+    Category.COOPERATIVE: "ⵜⴰⵎⵢⴰⵡⴰⵙⵜ ⵏ ⵜⵥⵓⵕⵉ ⵜⴰⵏⵎⵣⵡⵓⵔⵜ",
+    Category.ENTERPRISE: "ⵜⴰⵙⵏⵓⵔⴰⵢⵜ ⵏ ⵜⵥⵓⵕⵉ ⵜⴰⵏⵎⵣⵡⵓⵔⵜ",
 }
