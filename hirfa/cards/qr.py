@@ -14,6 +14,7 @@ for people and logs). Decompression is bounded, so a zlib bomb costs nothing.
 from __future__ import annotations
 
 import hashlib
+import re
 import zlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -190,6 +191,57 @@ def open_signed(
     return dict(payload), kid
 
 
+# --- The camera address (docs/card-qr.md §1, docs/decisions/0050) -----------------------
+
+CAMERA_PATH = "/verify/"
+# A camera address is longer than the text it carries: its address part, and at most three
+# characters for each of the text's.
+MAX_CAMERA_TEXT = 2048 + 3 * (MAX_TEXT + len(PREFIX))
+_URL_START = re.compile(r"https?://", re.IGNORECASE)
+_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
+_ESCAPED = re.compile(r"%([0-9A-Fa-f]{2})")
+
+
+def camera_url(base_url: str, text: str) -> str:
+    """The address a phone's camera opens: `<base_url>/verify/#RNA1:…`.
+
+    The signed text rides in the fragment, which a browser never sends to the server.
+    Base45's space and `%` are written `%20` and `%25` (a fragment may not hold a space,
+    and a bare `%` would read as an escape): every character stays in the QR code's
+    alphanumeric set, so the signed part still takes 5.5 bits a character.
+    """
+    fragment = text.replace("%", "%25").replace(" ", "%20")
+    return f"{base_url.rstrip('/')}{CAMERA_PATH}#{fragment}"
+
+
+def payload_text(text) -> str:
+    """The `RNA1:…` text a scanned code holds: the text itself (cards printed before the
+    camera address), or the fragment of a camera address, unescaped. Anything else is
+    given back trimmed, for the prefix check to refuse."""
+    if not isinstance(text, str):
+        raise NotGenuine("prefix")
+    text = text.strip()
+    if text.startswith(PREFIX) or not _URL_START.match(text) or "#" not in text:
+        return text
+    if len(text) > MAX_CAMERA_TEXT:
+        raise NotGenuine("too_large", "longer than a QR code holds")
+    fragment = text.split("#", 1)[1]
+    if _PERCENT.search(fragment):
+        raise NotGenuine("base45", "a % that escapes nothing")
+    try:
+        return _ESCAPED.sub(lambda m: bytes([int(m.group(1), 16)]).decode("ascii"), fragment)
+    except UnicodeDecodeError:
+        raise NotGenuine("base45", "character outside the Base45 alphabet") from None
+
+
+def is_signed_text(text: str) -> bool:
+    """Does a code read from a picture hold a register's signed text (bare or camera)?"""
+    try:
+        return payload_text(text).startswith(PREFIX)
+    except NotGenuine:
+        return False
+
+
 # --- The card ------------------------------------------------------------------------
 
 CARD_FIELDS = {"n": str, "v": int, "ar": str, "la": str, "zg": str, "c": str, "a": str, "p": str}
@@ -286,9 +338,7 @@ def decode_card(text: str, keys: Callable[[bytes], Ed25519PublicKey | None]) -> 
 
     Surrounding white space is ignored (scanners and copy-paste add it); nothing else is.
     """
-    if not isinstance(text, str):
-        raise NotGenuine("prefix")
-    text = text.strip()
+    text = payload_text(text)
     if not text.startswith(PREFIX):
         raise NotGenuine("prefix")
     if len(text) > MAX_TEXT + len(PREFIX):

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from hirfa.accounts.addresses import client_address
 from hirfa.cards import reading
-from hirfa.cards.qr import PREFIX
+from hirfa.cards.qr import is_signed_text, payload_text
 from hirfa.core.languages import is_supported, supported_codes
 from hirfa.crafts.models import Activity
 from hirfa.register.models import Category
@@ -105,6 +105,10 @@ def _texts() -> dict:
                 "the card's current status."
             ),
             "checking": _("Asking the register for the card's current status…"),
+            "device": _(
+                "Checked on this device only: nothing was sent to the register. Ask it for "
+                "the current status if you need it."
+            ),
         },
         "list": {
             "state": _("Revocation list of %(issued)s, fetched on %(fetched)s."),
@@ -238,5 +242,7 @@ def read_code(request):
         return _refused(_("The file could not be read: is it a PDF or a photo?"))
     if not texts:
         return _refused(_("No QR code was found in the file."))
-    texts.sort(key=lambda text: not text.startswith(PREFIX))
+    # A camera address is given back as the signed text it carries: the page shows that.
+    texts = [payload_text(text) if is_signed_text(text) else text for text in texts]
+    texts.sort(key=lambda text: not is_signed_text(text))
     return JsonResponse({"texts": texts[:10], "error": ""})

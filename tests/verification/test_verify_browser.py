@@ -5,6 +5,7 @@ import pytest
 from django.utils import translation
 from django.utils.translation import gettext
 
+from hirfa.cards import printing, qr
 from hirfa.cards import services as cards
 from tests.browser.waiting import wait_until
 from tests.factories import agent_of
@@ -63,7 +64,7 @@ def result(page):
 def test_a_real_card_read_from_its_pdf_page_is_valid_offline(browser, register, run_jobs, tmp_path):
     card = helpers.real_card(run_jobs)
     picture, text = helpers.card_page_png(card, tmp_path)
-    assert text == card.qr_text
+    assert text == printing.camera_text(card.qr_text)
 
     context, page = visitor(browser, register)
     go_offline(context, page)
@@ -302,4 +303,53 @@ def test_a_stale_or_unsigned_revocation_list_is_flagged(browser, register, run_j
     bad = "The revocation list could not be verified: it was not used."
     assert page.text_content("#verify-list") == said(bad, "ar")
     assert check(page, card.qr_text) == "valid"
+    context.close()
+
+
+def test_the_address_a_phone_camera_opens_verifies_offline_and_sends_nothing(
+    browser, register, run_jobs, settings, tmp_path
+):
+    settings.PUBLIC_URL = register.url
+    card = helpers.real_card(run_jobs)
+    _picture, address = helpers.card_page_png(card, tmp_path)
+    assert address.startswith(register.url + "/verify/#RNA1:")
+    assert qr.payload_text(address) == card.qr_text
+
+    context, page = visitor(browser, register)
+    go_offline(context, page)
+    page.goto(address)
+    assert result(page) == "valid"
+    assert page.text_content("#verify-verdict") == said("VALID", "en")
+    assert card.registration.registrant_name_latin in page.text_content("#verify-card")
+    # Checked on the device only, until the visitor asks for the live status.
+    assert page.get_attribute("#verify-result", "data-live") == "not-asked"
+    assert page.is_visible("#verify-live-ask")
+    page.screenshot(path=str(tmp_path / "camera-offline.png"), full_page=True)
+
+
+def test_the_live_status_is_asked_only_when_the_visitor_wants_it(
+    browser, register, run_jobs, settings, tmp_path
+):
+    settings.PUBLIC_URL = register.url
+    card = helpers.real_card(run_jobs)
+    context, page = visitor(browser, register)
+    asked = []
+    page.on("request", lambda request: asked.append(request.url))
+    page.goto(printing.camera_text(card.qr_text))
+    assert result(page) == "valid"
+    assert not [url for url in asked if "/status" in url or card.registration.number in url]
+    page.click("#verify-live-ask")
+    wait_until(page, "document.getElementById('verify-result').dataset.live === 'yes'")
+    assert [url for url in asked if url.endswith(f"/{card.registration.number}/1/status")]
+    context.close()
+
+
+def test_a_damaged_camera_address_reads_not_genuine(browser, register, run_jobs, settings):
+    settings.PUBLIC_URL = register.url
+    card = helpers.real_card(run_jobs)
+    context, page = visitor(browser, register)
+    page.goto(printing.camera_text(helpers.altered_text(card.qr_text)))
+    assert result(page) == "not_genuine"
+    page.goto(register.url + "/verify/#RNA1:%ZZ")
+    assert result(page) == "not_genuine"
     context.close()

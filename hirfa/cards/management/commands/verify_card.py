@@ -13,7 +13,10 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("source", help="RNA1:… text, or the path of an image or a PDF")
+        parser.add_argument(
+            "source",
+            help="RNA1:… text or …/verify/#RNA1:… address, or the path of an image or a PDF",
+        )
 
     def handle(self, *args, source, **options):
         try:

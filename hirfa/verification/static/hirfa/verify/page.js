@@ -1,6 +1,8 @@
-/* The verification page: reads a card's QR code (camera, photo, PDF or pasted text),
- * verifies it with rna.js against the keys and the revocation list kept on this device,
- * then asks the register for the live status when it can be reached. */
+/* The verification page: reads a card's QR code (camera, photo, PDF or pasted text, or
+ * the address a phone's own camera opened, /verify/#RNA1:…), verifies it with rna.js
+ * against the keys and the revocation list kept on this device, then asks the register
+ * for the live status when it can be reached. A code that came in the address is checked
+ * on the device only, until the visitor asks for the live status (docs/decisions/0050). */
 (function () {
   "use strict";
 
@@ -139,13 +141,14 @@
     }
   }
 
-  async function check(text) {
+  async function check(text, { askFirst = false } = {}) {
     const turn = ++state.checks;
     const result = $("verify-result");
     // The result is shown again once this check ends; `data-live` says it has.
     result.hidden = true;
     delete result.dataset.verdict;
     delete result.dataset.live;
+    $("verify-live-ask").hidden = true;
     message("");
     if (!text || !text.trim()) {
       message(T.empty);
@@ -168,6 +171,23 @@
     const listReason = state.list ? state.list.reasonFor(signed.card.number, signed.card.version) : null;
     const offline = RNA.verdict(signed, { listReason });
     show(offline, T.reasons[offline], signed);
+    if (askFirst) {
+      // Nothing of the card leaves the device unless the visitor asks.
+      $("verify-live").textContent = T.live.device;
+      result.dataset.live = "not-asked";
+      const ask = $("verify-live-ask");
+      ask.hidden = false;
+      ask.onclick = () => {
+        ask.hidden = true;
+        askLive(signed, listReason, turn);
+      };
+      return;
+    }
+    await askLive(signed, listReason, turn);
+  }
+
+  async function askLive(signed, listReason, turn) {
+    const result = $("verify-result");
     $("verify-live").textContent = T.live.checking;
     delete result.dataset.live;
     const live = await liveStatus(signed.card);
@@ -231,10 +251,12 @@
   }
 
   function pick(texts) {
-    return texts.find((text) => text.trim().startsWith(RNA.PREFIX)) || texts[0];
+    return texts.find((text) => RNA.isSigned(text)) || texts[0];
   }
 
   function found(text) {
+    // A camera address read from a picture is shown as the signed text it carries.
+    if (RNA.isSigned(text)) text = RNA.payload(text);
     $("verify-text").value = text;
     check(text);
   }
@@ -367,6 +389,18 @@
       if (registration.active) registration.active.postMessage({ language: LANGUAGE });
     });
   }
+
+  // --- A phone's camera opened /verify/#RNA1:… ----------------------------------------
+
+  function fromAddress() {
+    if (!/^#RNA/i.test(location.hash)) return;
+    $("verify-text").value = RNA.isSigned(location.href) ? RNA.payload(location.href) : location.hash.slice(1);
+    // rna.js reads the fragment itself: a damaged one reads NOT GENUINE.
+    check(location.href, { askFirst: true });
+  }
+
+  window.addEventListener("hashchange", fromAddress);
+  fromAddress();
 
   window.hirfaVerify = { check, ready };
 })();

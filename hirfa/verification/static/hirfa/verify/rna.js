@@ -59,6 +59,36 @@
     return out;
   }
 
+  // --- The camera address (docs/card-qr.md §1): https://…/verify/#RNA1:… ------------
+
+  const MAX_CAMERA_TEXT = 2048 + 3 * (MAX_TEXT + PREFIX.length);
+
+  /* The RNA1: text a scanned code holds: the text itself, or the fragment of a camera
+   * address, unescaped (%20 is Base45's space, %25 its %). Anything else comes back
+   * trimmed, for the prefix check to refuse. */
+  function payloadText(text) {
+    if (typeof text !== "string") throw new NotGenuine("prefix");
+    text = text.trim();
+    const hash = text.indexOf("#");
+    if (text.startsWith(PREFIX) || !/^https?:\/\//i.test(text) || hash < 0) return text;
+    if (text.length > MAX_CAMERA_TEXT) throw new NotGenuine("too_large", "longer than a QR code holds");
+    const fragment = text.slice(hash + 1);
+    if (/%(?![0-9A-Fa-f]{2})/.test(fragment)) throw new NotGenuine("base45", "a % that escapes nothing");
+    return fragment.replace(/%([0-9A-Fa-f]{2})/g, (_, code) => {
+      const value = parseInt(code, 16);
+      if (value > 0x7f) throw new NotGenuine("base45", "character outside the Base45 alphabet");
+      return String.fromCharCode(value);
+    });
+  }
+
+  function isSigned(text) {
+    try {
+      return payloadText(text).startsWith(PREFIX);
+    } catch (error) {
+      return false;
+    }
+  }
+
   // --- zlib, bounded -----------------------------------------------------------------
 
   async function inflate(data, limit) {
@@ -299,8 +329,7 @@
   }
 
   async function decodeCard(text, keys) {
-    if (typeof text !== "string") throw new NotGenuine("prefix");
-    text = text.trim();
+    text = payloadText(text);
     if (!text.startsWith(PREFIX)) throw new NotGenuine("prefix");
     if (text.length > MAX_TEXT + PREFIX.length) throw new NotGenuine("too_large", "longer than a QR code holds");
     const compressed = base45Decode(text.slice(PREFIX.length));
@@ -352,7 +381,7 @@
   }
 
   global.RNA = {
-    PREFIX, MAX_INFLATED, REVOKED, SUSPENDED, NotGenuine,
+    PREFIX, MAX_INFLATED, REVOKED, SUSPENDED, NotGenuine, payload: payloadText, isSigned,
     base45Decode, inflate, cborDecode, sigStructure, importKeys, openSigned,
     decodeCard, decodeRevocations, verdict, formatNumber,
   };
