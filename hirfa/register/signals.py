@@ -18,3 +18,8 @@ registration_approved = Signal()
 # A registration's status changed: `registration`, `actor` (None for the daily pass),
 # `action` ("suspended", "reinstated", "struck_off", "expired") and `reason`.
 registration_status_changed = Signal()
+
+# An attestation is being issued for `registration`, whose verification code is `code`.
+# A receiver may answer with the text of a signed QR code to print on it (the cards app
+# signs it with the register's key, docs/decisions/0051); an empty answer prints none.
+attestation_signing = Signal()

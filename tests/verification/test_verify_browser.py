@@ -353,3 +353,53 @@ def test_a_damaged_camera_address_reads_not_genuine(browser, register, run_jobs,
     page.goto(register.url + "/verify/#RNA1:%ZZ")
     assert result(page) == "not_genuine"
     context.close()
+
+
+def test_an_attestation_qr_code_verifies_offline_as_an_attestation(
+    browser, register, run_jobs, settings, tmp_path
+):
+    from hirfa.cards.reading import texts_in_pdf
+    from hirfa.register import services as register_services
+
+    settings.PUBLIC_URL = register.url
+    registration = helpers.real_card(run_jobs).registration
+    pdf = register_services.attestation_pdf(actor=None, registration=registration)
+    (address,) = texts_in_pdf(pdf)
+    assert address.startswith(register.url + "/verify/#RNA1:")
+
+    context, page = visitor(browser, register)
+    go_offline(context, page)
+    page.goto(address)
+    assert result(page) == "valid"
+    assert page.get_attribute("#verify-result", "data-kind") == "attestation"
+    assert page.get_attribute("#verify-result", "data-live") == "not-asked"
+    shown = page.text_content("#verify-card")
+    assert registration.registrant_name_latin in shown
+    assert said("Attestation of practice", "en") in shown
+    code = register_services.verification_code(registration)
+    link = page.get_attribute("#verify-attestation-link", "href")
+    assert link == f"/verify/attestation/{registration.number}/{code}/"
+    page.screenshot(path=str(tmp_path / "attestation-offline.png"), full_page=True)
+
+
+def test_an_attestation_past_its_end_reads_expired(browser, register, run_jobs):
+    from django.utils import timezone
+
+    from hirfa.cards import keys
+
+    helpers.real_card(run_jobs)
+    key = keys.signing_key()
+    now = int(timezone.now().timestamp())
+    claims = qr.AttestationClaims(
+        number="1000000018", name_ar="فاضمة", name_latin="Fadma", category="master",
+        activity="01.01", province="09.581", registered_on="2020-01-01",
+        valid_until="2024-12-31", code="ABCD-EFGH-IJKL",
+    )  # fmt: skip
+    text = qr.encode_attestation(
+        claims, issued_at=now - 9000, expires_at=now - 60, private_key=key.private_key,
+        kid=key.kid,
+    )  # fmt: skip
+    context, page = visitor(browser, register)
+    assert check(page, text) == "expired"
+    assert page.get_attribute("#verify-result", "data-kind") == "attestation"
+    context.close()

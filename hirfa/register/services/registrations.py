@@ -17,7 +17,7 @@ from hirfa.audit.services import record
 from hirfa.core.errors import Conflict, DomainError, Forbidden
 from hirfa.notifications.formatting import Formatted
 from hirfa.notifications.services import notify
-from hirfa.register import policy, selectors, signals
+from hirfa.register import links, policy, selectors, signals
 from hirfa.register.attestation import AttestationData, render_attestation
 from hirfa.register.models import (
     Category,
@@ -169,6 +169,9 @@ def attestation_pdf(*, actor, registration: Registration) -> bytes:
         raise Conflict(_("An attestation is issued only for an active registration."))
     activity = registration.principal_activity
     code = verification_code(registration)
+    answers = signals.attestation_signing.send(
+        sender=Registration, registration=registration, code=code
+    )
     data = AttestationData(
         number=registration.number,
         full_name_ar=registration.registrant_name_ar,
@@ -183,11 +186,12 @@ def attestation_pdf(*, actor, registration: Registration) -> bytes:
         valid_until=registration.valid_until,
         issued_on=timezone.localdate(),
         verification_code=code,
-        verification_url=f"{settings.PUBLIC_URL}/verify/attestation/{registration.number}/{code}/",
+        verification_url=links.attestation_check_url(registration.number, code),
         full_name_zgh=_name_zgh(registration),
         category_zgh=CATEGORY_NAMES_ZGH[registration.category],
         activity_zgh=activity.name_zgh,
         province_zgh=registration.province.name_zgh,
+        qr_text=next((answer for _receiver, answer in answers if answer), ""),
     )
     with transaction.atomic():
         record(

@@ -98,16 +98,43 @@
     list.append(term, detail);
   }
 
+  function day(iso) {
+    return iso ? when(Date.parse(iso + "T12:00:00Z"), false) : "";
+  }
+
+  function showAttestation(list, signed) {
+    const A = signed.attestation;
+    const L = T.labels;
+    row(list, L.document, T.documents.attestation);
+    row(list, L.nameAr, A.nameAr, { dir: "rtl", lang: "ar" });
+    row(list, L.nameLatin, A.nameLatin, { dir: "ltr", lang: "fr" });
+    row(list, L.nameZgh, A.nameZgh, { lang: "zgh" });
+    row(list, L.number, RNA.formatNumber(A.number), { dir: "ltr" });
+    row(list, L.category, NAMES.categories[A.category] || A.category);
+    row(list, L.activity, NAMES.activities[A.activity] || A.activity);
+    row(list, L.province, NAMES.provinces[A.province] || A.province);
+    row(list, L.registeredOn, day(A.registeredOn));
+    row(list, L.expiresAt, day(A.validUntil));
+    row(list, L.issuedAt, when(signed.issuedAt * 1000, false));
+  }
+
   function show(verdict, reason, signed) {
     const result = $("verify-result");
     result.hidden = false;
     result.dataset.verdict = verdict;
+    result.dataset.kind = signed ? signed.kind : "";
     $("verify-verdict").textContent = T.verdicts[verdict];
     $("verify-reason").textContent = reason;
     const list = $("verify-card");
     list.replaceChildren();
     $("verify-live").textContent = "";
+    $("verify-attestation-link").hidden = true;
     if (!signed) return;
+    if (signed.kind === "attestation") {
+      showAttestation(list, signed);
+      result.scrollIntoView({ block: "nearest" });
+      return;
+    }
     const card = signed.card;
     const L = T.labels;
     row(list, L.nameAr, card.nameAr, { dir: "rtl", lang: "ar" });
@@ -161,11 +188,24 @@
     }
     let signed;
     try {
-      signed = await RNA.decodeCard(text, state.keys);
+      signed = await RNA.decodeDocument(text, state.keys);
     } catch (error) {
       if (turn !== state.checks) return;
       show("not_genuine", T.problems[error && error.kind] || T.problems.other, null);
       result.dataset.live = "none";
+      return;
+    }
+    if (signed.kind === "attestation") {
+      // Its current status is the register's online check, opened only if asked.
+      const verdict = RNA.verdict(signed);
+      show(verdict, T.attestation[verdict], signed);
+      $("verify-live").textContent = T.live.attestation;
+      const link = $("verify-attestation-link");
+      link.href = root.dataset.attestationUrl
+        .replace("{number}", encodeURIComponent(signed.attestation.number))
+        .replace("{code}", encodeURIComponent(signed.attestation.code));
+      link.hidden = false;
+      result.dataset.live = "not-asked";
       return;
     }
     const listReason = state.list ? state.list.reasonFor(signed.card.number, signed.card.version) : null;
