@@ -6,7 +6,8 @@ audit entry and a notification; every "may" rule comes from `hirfa.register.poli
 - `filing`: applications, assisted filing, corrections, documents, change and renewal
   requests, claiming a file;
 - `decisions`: approval and national numbers;
-- `registrations`: suspend, reinstate, strike off, expire; the attestation.
+- `registrations`: suspend, reinstate, strike off, expire; the attestation;
+- `receipts`: the receipt of filing.
 """
 
 from hirfa.register.services.decisions import (
@@ -26,6 +27,7 @@ from hirfa.register.services.filing import (
     start_dossier,
     update_dossier,
 )
+from hirfa.register.services.receipts import receipt_pdf
 from hirfa.register.services.registrations import (
     CATEGORY_NAMES,
     CATEGORY_NAMES_ZGH,
@@ -69,6 +71,7 @@ __all__ = [
     "expire_registrations",
     "file_assisted",
     "file_entity",
+    "receipt_pdf",
     "reinstate",
     "reject",
     "request_changes",
