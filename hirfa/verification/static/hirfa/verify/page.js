@@ -128,7 +128,6 @@
     const list = $("verify-card");
     list.replaceChildren();
     $("verify-live").textContent = "";
-    $("verify-attestation-link").hidden = true;
     if (!signed) return;
     if (signed.kind === "attestation") {
       showAttestation(list, signed);
@@ -176,6 +175,7 @@
     delete result.dataset.verdict;
     delete result.dataset.live;
     $("verify-live-ask").hidden = true;
+    $("verify-attestation-link").hidden = true;
     message("");
     if (!text || !text.trim()) {
       message(T.empty);
