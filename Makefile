@@ -3,7 +3,11 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
-export PORT
+HOST ?= 127.0.0.1
+# The address printed on cards, attestations and receipts and held by their QR codes: the
+# one `make run` serves, unless told otherwise (a public name, a tunnel, a phone on the LAN).
+PUBLIC_URL ?= http://$(HOST):$(PORT)
+export PORT HOST PUBLIC_URL
 
 .PHONY: run test check-browser bench messages clean
 
@@ -20,7 +24,8 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e ".[dev]"
 	touch $(VENV)/.installed $@
 
-## make run: install, migrate, load reference and demo data, serve on http://127.0.0.1:$(PORT)
+## make run: install, migrate, load reference and demo data, serve on http://$(HOST):$(PORT)
+## (PUBLIC_URL, printed on documents, follows; set it when visitors use another address)
 run: $(VENV)/.installed
 	$(BIN)/hirfa migrate --noinput
 	$(BIN)/hirfa collectstatic --noinput --verbosity 0

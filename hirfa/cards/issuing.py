@@ -33,20 +33,50 @@ def card_expiry(registration: Registration) -> datetime:
     return datetime.combine(registration.valid_until, clock(23, 59, 59), tzinfo=CARD_TIME_ZONE)
 
 
-def claims_for(registration: Registration, version: int) -> qr.CardClaims:
+def _name_zgh(registration: Registration) -> str:
     person = registration.person
-    zgh = ""
-    if person is not None:
-        zgh = " ".join(n for n in (person.first_name_zgh, person.last_name_zgh) if n)
+    if person is None:
+        return ""
+    return " ".join(n for n in (person.first_name_zgh, person.last_name_zgh) if n)
+
+
+def claims_for(registration: Registration, version: int) -> qr.CardClaims:
     return qr.CardClaims(
         number=registration.number,
         version=version,
         name_ar=registration.registrant_name_ar,
         name_latin=registration.registrant_name_latin,
-        name_zgh=zgh,
+        name_zgh=_name_zgh(registration),
         category=registration.category,
         activity=registration.principal_activity.code,
         province=registration.province.code,
+    )
+
+
+def attestation_text(registration: Registration, code: str) -> str:
+    """The signed QR text of an attestation issued now (docs/decisions/0051): valid until
+    the registration's last day, like a card, or without end when the registration has
+    none. Raises NoSigningKey when no key is valid."""
+    key = keys.signing_key()
+    valid_until = registration.valid_until
+    claims = qr.AttestationClaims(
+        number=registration.number,
+        name_ar=registration.registrant_name_ar,
+        name_latin=registration.registrant_name_latin,
+        name_zgh=_name_zgh(registration),
+        category=registration.category,
+        activity=registration.principal_activity.code,
+        province=registration.province.code,
+        registered_on=registration.registered_on.isoformat(),
+        valid_until=valid_until.isoformat() if valid_until else "",
+        code=code,
+    )
+    return qr.encode_attestation(
+        claims,
+        issued_at=int(timezone.now().timestamp()),
+        expires_at=int(card_expiry(registration).timestamp()) if valid_until else None,
+        private_key=key.private_key,
+        kid=key.kid,
     )
 
 

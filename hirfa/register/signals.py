@@ -25,3 +25,8 @@ dossier_moved = Signal()
 
 # A dossier's data was edited (its workplace, hence its province, may have changed): `dossier`.
 dossier_updated = Signal()
+
+# An attestation is being issued for `registration`, whose verification code is `code`.
+# A receiver may answer with the text of a signed QR code to print on it (the cards app
+# signs it with the register's key, docs/decisions/0051); an empty answer prints none.
+attestation_signing = Signal()

@@ -169,6 +169,7 @@ def space(request):
     if dossier is not None:
         context["reviewer_messages"] = list(dossier.messages.all())
         context["documents"] = named_documents(dossier)
+        context["receipt_available"] = policy.receipt_available(dossier)
         context["missing"] = (
             selectors.missing_documents(dossier) if policy.is_editable(dossier) else []
         )
