@@ -23,14 +23,14 @@ def form_data(**overrides):
     return data | overrides
 
 
-def test_the_list_takes_four_queries_for_any_number_of_campaigns(
+def test_the_list_takes_five_queries_for_any_number_of_campaigns(
     client, souss_agent, make_campaign, django_assert_num_queries
 ):
     for index in range(3):
         make_campaign(name=f"Campaign {index}")
     client.force_login(souss_agent)
-    # The session, the user, the count of the page, the campaigns.
-    with django_assert_num_queries(4):
+    # The session, the user, the count of the page, the campaigns, the menu's inbox count.
+    with django_assert_num_queries(5):
         response = client.get("/campaigns/")
     assert response.status_code == 200
     assert len(response.context["page"]) == 3
