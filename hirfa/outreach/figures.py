@@ -67,9 +67,8 @@ def split_tables(result: funnel.Funnel, *, key: str) -> list[Table]:
     ]
 
 
-def _to_amo(counts: dict[str, int]) -> float | None:
-    first = counts.get("signed_up", 0)
-    return round(100 * counts.get("enrolled", 0) / first, 1) if first else None
+def _to_amo(counts: dict[str, int]) -> float | int | None:
+    return funnel.percent(counts.get("enrolled", 0), counts.get("signed_up", 0))
 
 
 def events_table(events, counts: dict[int, dict[str, int]], *, key: str = "events") -> Table:

@@ -210,7 +210,8 @@ def _age_band(birth: str, today: date) -> Case:
 
 
 def _split_keys(today: date) -> dict[str, tuple]:
-    """Each split's expression on attendee rows, then on application rows."""
+    """Each split's expression on attendee rows, then on application rows. An attendee is
+    known by the registration shown at the door, else by the file started from them."""
     return {
         "sex": (Coalesce("person__sex", "registration__person__sex"), F("person__sex")),
         "age": (
@@ -218,10 +219,16 @@ def _split_keys(today: date) -> dict[str, tuple]:
             _age_band("person__birth_date", today),
         ),
         "branch": (
-            F("registration__principal_activity__branch_id"),
+            Coalesce(
+                "registration__principal_activity__branch_id",
+                "referrals__dossier__principal_activity__branch_id",
+            ),
             F("principal_activity__branch_id"),
         ),
-        "province": (F("registration__province_id"), F("province_id")),
+        "province": (
+            Coalesce("registration__province_id", "referrals__dossier__province_id"),
+            F("province_id"),
+        ),
     }
 
 
@@ -292,8 +299,11 @@ def select(*, persons=None, events=None, since=None, window=None) -> Selection:
     return Selection(attendees=attendees, files=files)
 
 
-def _percent(part: int, whole: int) -> float | None:
-    return round(100 * part / whole, 1) if whole else None
+def percent(part: int, whole: int) -> float | int | None:
+    if not whole:
+        return None
+    share = round(100 * part / whole, 1)
+    return int(share) if share.is_integer() else share
 
 
 def _steps(counts: dict[str, int], medians: dict[str, float | None]) -> list[Step]:
@@ -306,8 +316,8 @@ def _steps(counts: dict[str, int], medians: dict[str, float | None]) -> list[Ste
                 key=key,
                 label=label,
                 count=count,
-                rate=None if previous is None else _percent(count, previous),
-                overall=None if previous is None else _percent(count, first),
+                rate=None if previous is None else percent(count, previous),
+                overall=None if previous is None else percent(count, first),
                 median_days=medians.get(key),
             )
         )
