@@ -355,32 +355,44 @@ def funnel(
         counts |= {key: files[key] for key in FILE_STEPS}
         medians |= {key: _median(files[f"{key}_days"]) for key in FILE_STEPS}
     result = Funnel(steps=_steps(counts, medians))
-    keys = _split_keys(today)
-    for name, _label in splits:
-        result.splits[name] = _split(selection, *keys[name], name=name)
+    names = [name for name, _label in splits]
+    if names:
+        result.splits = _splits(selection, names, _split_keys(today))
     return result
 
 
-def _split(selection: Selection, on_people, on_files, *, name: str):
-    by_key: dict = {}
-    for row in (
+def _splits(selection: Selection, names: list[str], keys: dict) -> dict:
+    """All the splits asked for in one grouped query per kind of row (attendances, then
+    applications): the rows are grouped by every split key at once, then each split adds
+    up its groups."""
+    by_split: dict[str, dict] = {name: {} for name in names}
+
+    def add(row, steps):
+        for name in names:
+            value = row[f"split_{name}"] or None
+            counts = by_split[name].setdefault(value, dict.fromkeys(STEP_KEYS, 0))
+            for key in steps:
+                counts[key] += row[key]
+
+    people = (
         _people_rows(selection.attendees)
         .annotate(birth=Coalesce("person__birth_date", "registration__person__birth_date"))
-        .values(key=on_people)
+        .values(**{f"split_{name}": keys[name][0] for name in names})
         .annotate(**_people_counts())
         .order_by()
-    ):
-        counts = by_key.setdefault(row["key"] or None, dict.fromkeys(STEP_KEYS, 0))
-        for key in PEOPLE_STEPS:
-            counts[key] += row[key]
+    )
+    for row in people:
+        add(row, PEOPLE_STEPS)
     if selection.files is not None:
-        for row in (
-            _file_rows(selection.files).values(key=on_files).annotate(**_file_counts()).order_by()
-        ):
-            counts = by_key.setdefault(row["key"] or None, dict.fromkeys(STEP_KEYS, 0))
-            for key in FILE_STEPS:
-                counts[key] += row[key]
-    return _labelled(name, by_key)
+        files = (
+            _file_rows(selection.files)
+            .values(**{f"split_{name}": keys[name][1] for name in names})
+            .annotate(**_file_counts())
+            .order_by()
+        )
+        for row in files:
+            add(row, FILE_STEPS)
+    return {name: _labelled(name, by_split[name]) for name in names}
 
 
 def _labelled(name: str, by_key: dict) -> list[tuple[str, dict[str, int]]]:

@@ -141,5 +141,5 @@ def test_the_funnels_queries_do_not_grow_with_the_people_counted(
     for index in range(5):
         attendee = walk_in(agent, scene, f"06123410{index:02d}")
         file_on_the_spot(agent, scene, attendee, cnie=f"JK3000{index:02d}")
-    with django_assert_max_num_queries(13):
+    with django_assert_max_num_queries(7):
         funnel.funnel(events=[scene.pk])

@@ -118,7 +118,7 @@ def test_the_event_funnel_page_reads_a_bounded_number_of_queries(
             actor=souss_agent, event=meeting, name="X", phone=f"06123411{index:02d}", consent=True
         )[0]
         file_on_the_spot(souss_agent, meeting, attendee, cnie=f"JK4000{index:02d}")
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(11):
         assert client.get(f"/outreach/{meeting.pk}/funnel/").status_code == 200
 
 
