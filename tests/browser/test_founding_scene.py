@@ -189,6 +189,8 @@ def test_the_founding_scene_from_the_meeting_to_the_funnel(
     assert rows.count() == 8
     assert [rows.nth(i).locator("td").nth(1).inner_text() for i in range(8)] == ["1"] * 8
     shot(door, tmp_path, "4-funnel")
+    door.goto(url + "/outreach/funnel/")
+    shot(door, tmp_path, "5-events-compared")
     chamber.goto(url + "/outreach/funnel/")
     events = chamber.locator("#figure-events tbody tr")
     assert events.count() == 1

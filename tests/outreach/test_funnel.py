@@ -143,3 +143,16 @@ def test_the_funnels_queries_do_not_grow_with_the_people_counted(
         file_on_the_spot(agent, scene, attendee, cnie=f"JK3000{index:02d}")
     with django_assert_max_num_queries(7):
         funnel.funnel(events=[scene.pk])
+
+
+def test_a_set_of_persons_since_a_date_counts_only_what_came_after(scene):
+    persons = Dossier.objects.values("person_id")
+    result = funnel.funnel(persons=persons, since=timezone.now() + timedelta(minutes=1))
+    assert set(result.counts.values()) == {0}
+
+
+def test_a_queryset_of_persons_is_taken_as_it_is(scene):
+    from hirfa.register.models import Person
+
+    result = funnel.funnel(persons=Person.objects.filter(sex="M"), splits=())
+    assert (result.count("signed_up"), result.count("started")) == (1, 1)
