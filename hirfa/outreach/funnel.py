@@ -235,30 +235,36 @@ def _split_keys(today: date) -> dict[str, tuple]:
 # -- the funnel ---------------------------------------------------------------------------
 
 
-def matched_persons(events) -> list[int]:
-    """The persons known to the events' attendees (by person, CNIE or phone) or filed from
-    them: the only ones whose applications the events may be credited for (one query)."""
+# Past this many persons, the applications are selected by a subquery rather than by a list
+# of ids (SQLite takes at most 32,766 parameters in a statement).
+ID_LIST_LIMIT = 5_000
+
+
+def _matched(events) -> QuerySet:
     attendees = Attendee.objects.filter(event_id__in=_ids(events)).exclude(
         status=Attendee.Status.PENDING
     )
-    people = Person.objects.filter(pk__in=attendees.values("person_id")).values_list("pk")
-    return sorted(
-        {
-            pk
-            for (pk,) in people.union(
-                Person.objects.filter(
-                    cnie__in=attendees.exclude(cnie="").values("cnie")
-                ).values_list("pk"),
-                Person.objects.filter(
-                    phone__in=attendees.exclude(phone="").values("phone")
-                ).values_list("pk"),
-                Dossier.objects.filter(
-                    pk__in=Referral.objects.filter(event_id__in=_ids(events)).values("dossier_id")
-                ).values_list("person_id"),
-            )
-            if pk is not None
-        }
+    return (
+        Person.objects.filter(pk__in=attendees.values("person_id"))
+        .values_list("pk")
+        .union(
+            Person.objects.filter(cnie__in=attendees.exclude(cnie="").values("cnie")).values_list(
+                "pk"
+            ),
+            Person.objects.filter(
+                phone__in=attendees.exclude(phone="").values("phone")
+            ).values_list("pk"),
+            Dossier.objects.filter(
+                pk__in=Referral.objects.filter(event_id__in=_ids(events)).values("dossier_id")
+            ).values_list("person_id"),
+        )
     )
+
+
+def matched_persons(events) -> list[int]:
+    """The persons known to the events' attendees (by person, CNIE or phone) or filed from
+    them: the only ones whose applications the events may be credited for (one query)."""
+    return sorted({pk for (pk,) in _matched(events) if pk is not None})
 
 
 @dataclass(frozen=True)
@@ -294,6 +300,8 @@ def select(*, persons=None, events=None, since=None, window=None) -> Selection:
             people = matched_persons(events)
             if not people:
                 return Selection(attendees=attendees, files=None)
+            if len(people) > ID_LIST_LIMIT:
+                people = _matched(events)
             files = files.filter(person_id__in=people)
         files = files.filter(credit_event__in=_ids(events))
     return Selection(attendees=attendees, files=files)

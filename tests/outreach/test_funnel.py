@@ -156,3 +156,9 @@ def test_a_queryset_of_persons_is_taken_as_it_is(scene):
 
     result = funnel.funnel(persons=Person.objects.filter(sex="M"), splits=())
     assert (result.count("signed_up"), result.count("started")) == (1, 1)
+
+
+def test_many_matched_persons_are_selected_by_a_subquery_with_the_same_counts(scene, monkeypatch):
+    expected = funnel.funnel(events=[scene.pk]).counts
+    monkeypatch.setattr(funnel, "ID_LIST_LIMIT", 0)
+    assert funnel.funnel(events=[scene.pk]).counts == expected
