@@ -131,3 +131,12 @@ def test_the_comparison_page_reads_a_bounded_number_of_queries(
         make_event(souss_agent, days=days, publish=True)
     with django_assert_num_queries(13):
         assert client.get("/outreach/funnel/").status_code == 200
+
+
+def test_the_events_page_and_the_list_lead_to_the_funnels(client, souss_agent, meeting):
+    client.force_login(souss_agent)
+    assert (
+        f'href="/outreach/{meeting.pk}/funnel/"'
+        in client.get(f"/outreach/{meeting.pk}/").content.decode()
+    )
+    assert 'href="/outreach/funnel/"' in client.get("/outreach/").content.decode()
