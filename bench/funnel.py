@@ -1,6 +1,6 @@
 """Benchmark: an event's funnel on a large register (issue 13: < 300 ms on 3 M artisans).
 
-Usage: python bench/funnel.py [N]   (N artisans, 200,000 by default; `make bench` reads
+Usage: python bench/funnel.py [N]   (N artisans, 100,000 by default; `make bench` reads
 BENCH_FUNNEL; DATABASE_URL selects the database, HIRFA_VAR_DIR the folder, both fresh.)
 
 The register is inserted with plain bulk SQL (not measured): N persons, each with a first
@@ -286,7 +286,7 @@ def report(label: str, times: list[float], floor_ms: float, target: str = "") ->
 
 
 def main() -> None:
-    count = int(sys.argv[1]) if len(sys.argv) > 1 else 200_000
+    count = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
     started = time.perf_counter()
     events = prepare(count)["events"]
     print(

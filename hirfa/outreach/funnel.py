@@ -113,13 +113,20 @@ class Funnel:
 # -- attribution --------------------------------------------------------------------------
 
 
+def _applicant(person_id, field: str) -> QuerySet[Person]:
+    """One field of the application's person, read by its key: the funnel's queries never
+    join the whole register of persons (the planner, misled by the credit's subqueries, may
+    hash all of it)."""
+    return Person.objects.filter(pk=person_id).values(field)[:1]
+
+
 def _attendances_of_applicant(window: timedelta) -> QuerySet[Attendee]:
     """Check-ins of the outer dossier's person (by person, CNIE or phone) within the window
     before the application started, the last first."""
     return Attendee.objects.filter(
         Q(person_id=OuterRef("person_id"))
-        | Q(cnie=OuterRef("person__cnie"))
-        | Q(phone=OuterRef("person__phone")),
+        | (Q(cnie=Subquery(_applicant(OuterRef(OuterRef("person_id")), "cnie"))) & ~Q(cnie=""))
+        | (Q(phone=Subquery(_applicant(OuterRef(OuterRef("person_id")), "phone"))) & ~Q(phone="")),
         checked_in_at__isnull=False,
         checked_in_at__lte=OuterRef("created_at"),
         checked_in_at__gte=OuterRef("created_at") - window,
@@ -213,11 +220,8 @@ def _split_keys(today: date) -> dict[str, tuple]:
     """Each split's expression on attendee rows, then on application rows. An attendee is
     known by the registration shown at the door, else by the file started from them."""
     return {
-        "sex": (Coalesce("person__sex", "registration__person__sex"), F("person__sex")),
-        "age": (
-            _age_band("birth", today),
-            _age_band("person__birth_date", today),
-        ),
+        "sex": (Coalesce("person__sex", "registration__person__sex"), F("applicant_sex")),
+        "age": (_age_band("birth", today), _age_band("applicant_birth", today)),
         "branch": (
             Coalesce(
                 "registration__principal_activity__branch_id",
@@ -394,6 +398,10 @@ def _splits(selection: Selection, names: list[str], keys: dict) -> dict:
     if selection.files is not None:
         files = (
             _file_rows(selection.files)
+            .annotate(
+                applicant_sex=Subquery(_applicant(OuterRef("person_id"), "sex")),
+                applicant_birth=Subquery(_applicant(OuterRef("person_id"), "birth_date")),
+            )
             .values(**{f"split_{name}": keys[name][1] for name in names})
             .annotate(**_file_counts())
             .order_by()
