@@ -54,6 +54,7 @@ check-browser:
 	  $(if $(filter 0,$(shell id -u)),,sudo) apt-get install -y -qq chromium >/dev/null; }
 
 ## make bench: benchmarks (prints figures; never fails on speed). PostgreSQL via BENCH_PG_URL.
+## BENCH_FUNNEL=3000000 runs the outreach funnel's benchmark on the issue's 3 M register (default 100,000).
 BENCH_PG_URL ?= postgres://postgres@127.0.0.1:5432/hirfa_bench
 BENCH_APPROVALS ?= 10000
 BENCH_IMPORTS ?= 1000000
@@ -72,6 +73,7 @@ bench: $(VENV)/.installed
 	rm -rf var/bench-audit && HIRFA_VAR_DIR=var/bench-audit $(BIN)/python bench/audit_trail.py $(or $(BENCH_AUDIT),200000) && if pg_isready -q -h 127.0.0.1; then psql -q -h 127.0.0.1 -U postgres -c "DROP DATABASE IF EXISTS hirfa_bench_audit" && psql -q -h 127.0.0.1 -U postgres -c "CREATE DATABASE hirfa_bench_audit" && rm -rf var/bench-audit && HIRFA_VAR_DIR=var/bench-audit DATABASE_URL=$(BENCH_PG_URL)_audit $(BIN)/python bench/audit_trail.py $(or $(BENCH_AUDIT),200000); fi
 	rm -rf var/bench-cnss && HIRFA_VAR_DIR=var/bench-cnss $(BIN)/python bench/cnss.py $(or $(BENCH_CNSS),500000) && if pg_isready -q -h 127.0.0.1; then psql -q -h 127.0.0.1 -U postgres -c "DROP DATABASE IF EXISTS hirfa_bench_cnss" && psql -q -h 127.0.0.1 -U postgres -c "CREATE DATABASE hirfa_bench_cnss" && rm -rf var/bench-cnss && HIRFA_VAR_DIR=var/bench-cnss DATABASE_URL=$(BENCH_PG_URL)_cnss $(BIN)/python bench/cnss.py $(or $(BENCH_CNSS),500000); fi
 	rm -rf var/bench-campaigns && HIRFA_VAR_DIR=var/bench-campaigns $(BIN)/python bench/campaigns.py $(or $(BENCH_CAMPAIGNS),200000) && if pg_isready -q -h 127.0.0.1; then psql -q -h 127.0.0.1 -U postgres -c "DROP DATABASE IF EXISTS hirfa_bench_campaigns" && psql -q -h 127.0.0.1 -U postgres -c "CREATE DATABASE hirfa_bench_campaigns" && rm -rf var/bench-campaigns && HIRFA_VAR_DIR=var/bench-campaigns DATABASE_URL=$(BENCH_PG_URL)_campaigns $(BIN)/python bench/campaigns.py $(or $(BENCH_CAMPAIGNS),200000); fi
+	rm -rf var/bench-funnel && HIRFA_VAR_DIR=var/bench-funnel $(BIN)/python bench/funnel.py $(or $(BENCH_FUNNEL),100000) && if pg_isready -q -h 127.0.0.1; then psql -q -h 127.0.0.1 -U postgres -c "DROP DATABASE IF EXISTS hirfa_bench_funnel" && psql -q -h 127.0.0.1 -U postgres -c "CREATE DATABASE hirfa_bench_funnel" && HIRFA_VAR_DIR=var/bench-funnel DATABASE_URL=$(BENCH_PG_URL)_funnel $(BIN)/python bench/funnel.py $(or $(BENCH_FUNNEL),100000); fi
 
 ## make messages: extract translatable strings into the .po files, then compile them
 messages: $(VENV)/.installed

@@ -390,6 +390,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = DOCUMENT_MAX_BYTES + 1024 * 1024
 # registrations are all struck off is anonymised this many days after the striking-off.
 # UNCONFIRMED: the period the CNDP declaration will state; 10 years by default.
 PERSONAL_DATA_RETENTION_DAYS = env_int("PERSONAL_DATA_RETENTION_DAYS", 3650, minimum=1)
+# Outreach funnel (docs/outreach.md, docs/decisions/0046): an application started up to this
+# many days after a person attended an event is credited to the last such event.
+OUTREACH_ATTRIBUTION_DAYS = env_int("OUTREACH_ATTRIBUTION_DAYS", 90, minimum=1)
 PUBLIC_URL = env_str("PUBLIC_URL", "http://127.0.0.1:8000")
 if PRODUCTION and not PUBLIC_URL.startswith("https://"):
     # Printed in every card's QR code and on attestations: it must be the HTTPS address.
