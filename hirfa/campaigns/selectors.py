@@ -4,11 +4,14 @@ the delivery log. Territorial scope is applied here and in `segments`, nowhere e
 from django.conf import settings
 from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from hirfa.accounts.selectors import Scope, scope_of
 from hirfa.campaigns import policy, segments, sms, texts
 from hirfa.campaigns.models import Campaign, Recipient
 from hirfa.core.errors import NotFound
+from hirfa.core.tables import Table
+from hirfa.outreach import figures, funnel
 from hirfa.outreach.models import Attendee
 from hirfa.outreach.selectors import events_for
 
@@ -120,6 +123,17 @@ def preview(campaign: Campaign, *, sample: int = 200) -> list[dict]:
 def recipient_person_ids(campaign: Campaign) -> QuerySet:
     """The ids of the persons the campaign was sent to (for its funnel)."""
     return Recipient.objects.filter(campaign=campaign).values_list("person_id", flat=True)
+
+
+def funnel_table(campaign: Campaign) -> Table | None:
+    """What became of the campaign's recipients since it was launched: the outreach funnel
+    (docs/outreach.md) of the persons it was sent to; None before it is launched."""
+    if campaign.launched_at is None:
+        return None
+    result = funnel.funnel(
+        persons=recipient_person_ids(campaign), since=campaign.launched_at, splits=()
+    )
+    return figures.steps_table(result, key="campaign-funnel", title=_("The campaign's funnel"))
 
 
 def delivery_log(campaign: Campaign) -> QuerySet[Recipient]:

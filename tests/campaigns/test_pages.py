@@ -140,3 +140,17 @@ def test_the_administration_lists_campaigns_and_opt_outs_read_only(admin_client,
     assert client.get("/admin/campaigns/campaign/").status_code == 200
     assert client.get("/admin/campaigns/optout/").status_code == 200
     assert client.get("/admin/campaigns/campaign/add/").status_code == 403
+
+
+def test_a_launched_campaign_shows_the_funnel_of_its_recipients_and_a_draft_none(
+    client, souss_agent, make_campaign, tiznit_artisans, launched
+):
+    client.force_login(souss_agent)
+    draft = make_campaign(name="Not yet")
+    assert client.get(f"/campaigns/{draft.pk}/").context["funnel"] is None
+    campaign = launched()
+    table = client.get(f"/campaigns/{campaign.pk}/").context["funnel"]
+    assert table.rows[0]["step"] == "مسجل"  # the page speaks Arabic by default
+    assert len(table.rows) == 8
+    # Files the recipients had before the campaign are not its doing.
+    assert {row["people"] for row in table.rows} == {0}

@@ -160,6 +160,7 @@ def detail(request, pk):
             "preview": selectors.preview(campaign) if draft else [],
             "counts": selectors.delivery_counts(campaign),
             "log": log,
+            "funnel": selectors.funnel_table(campaign),
         },
     )
 
