@@ -21,7 +21,8 @@ from itertools import combinations
 from django.db import connection, transaction
 
 from hirfa.duplicates.models import Candidate
-from hirfa.duplicates.scoring import PROFILE_FIELDS, THRESHOLD, Profile, compare, key
+from hirfa.duplicates.scoring import PROFILE_FIELDS, THRESHOLD, compare, key
+from hirfa.duplicates.selectors import profiles as profiles_of
 from hirfa.register.models import Person
 
 MAX_BLOCK = 100
@@ -105,10 +106,7 @@ def _scored_pairs(blocks: Iterator[list[int]]) -> Iterator[tuple[int, int, int, 
     pending, ids = [], set()
 
     def flush():
-        profiles = {
-            values[0]: Profile.of(*values)
-            for values in Person.objects.filter(id__in=ids).values_list(*PROFILE_FIELDS)
-        }
+        profiles = profiles_of(ids)
         for members in pending:
             for a, b in combinations(sorted(set(members)), 2):
                 score, reasons = compare(profiles[a], profiles[b])
