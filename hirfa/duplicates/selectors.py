@@ -11,7 +11,7 @@ from django.db.models import Q
 from hirfa.accounts.roles import Capability, has_capability
 from hirfa.accounts.selectors import restrict
 from hirfa.duplicates.models import Candidate
-from hirfa.duplicates.scoring import PROFILE_FIELDS, Profile
+from hirfa.duplicates.scoring import PROFILE_FIELDS, THRESHOLD, Profile
 from hirfa.register.models import Dossier, Person, Registration
 from hirfa.register.selectors import registrations_for
 
@@ -45,11 +45,16 @@ def registered_with_cnie(user, cnie: str, *, exclude_dossier=None) -> Registered
 
 
 def open_candidates_of(user, person):
-    """Open possible duplicates of `person` whose other person is in the user's territory."""
+    """Open possible duplicates of `person` whose other person is in the user's territory
+    (those scored again below the threshold, ADR 0056, are left out)."""
     if person is None or not has_capability(user, Capability.REVIEW):
         return []
     candidates = (
-        Candidate.objects.filter(Q(person=person) | Q(other=person), status=Candidate.Status.OPEN)
+        Candidate.objects.filter(
+            Q(person=person) | Q(other=person),
+            status=Candidate.Status.OPEN,
+            score__gte=THRESHOLD,
+        )
         .select_related("person__commune__province", "other__commune__province")
         .order_by("-score", "id")
     )

@@ -5,8 +5,9 @@ CNIE one character away or a shared phone make two persons likely one."""
 import pytest
 
 from hirfa.duplicates.clusters import find_clusters
+from hirfa.duplicates.models import Candidate
 from hirfa.duplicates.scoring import THRESHOLD, compare
-from hirfa.duplicates.selectors import profiles
+from hirfa.duplicates.selectors import open_candidates_of, profiles
 from hirfa.duplicates.services import likely_duplicates
 from hirfa.register.models import Person, Registration
 from hirfa.territory.models import Commune
@@ -149,3 +150,30 @@ def test_profiles_are_read_in_three_queries_whatever_their_number(django_assert_
     with django_assert_num_queries(3):
         found = profiles([p.pk for p in persons])
     assert len(found) == 5
+
+
+def _stored_with_the_old_score(first, second) -> Candidate:
+    """An open candidate as decision 25's score stored it (names and birth date: 85)."""
+    a, b = sorted((first.pk, second.pk))
+    return Candidate.objects.create(
+        person_id=a, other_id=b, score=85, reasons=["names_birth_date"], source="scan"
+    )
+
+
+def test_the_register_scan_scores_open_candidates_again_with_the_current_score():
+    first = _person("JK111111", phone="0611111111")
+    second = _person("WX987654", commune=AGADIR_CITY, phone="0622222222")
+    candidate = _stored_with_the_old_score(first, second)
+    assert find_clusters()["rescored"] == 1
+    candidate.refresh_from_db()
+    assert (candidate.score, candidate.reasons) == (50, ["names_birth_date"])
+    assert candidate.status == Candidate.Status.OPEN
+
+
+def test_an_open_candidate_now_below_the_threshold_is_not_shown_beside_the_file(officer):
+    first = _person("JK111111", phone="0611111111")
+    second = _person("WX987654", commune=AGADIR_CITY, phone="0622222222")
+    _stored_with_the_old_score(first, second)
+    assert len(open_candidates_of(officer, second)) == 1
+    find_clusters()
+    assert open_candidates_of(officer, second) == []
