@@ -10,8 +10,8 @@ from hirfa.audit.services import record
 from hirfa.core.errors import Conflict, DomainError, Forbidden, NotFound
 from hirfa.core.names import name_keys
 from hirfa.duplicates.models import Candidate, Merge
-from hirfa.duplicates.scoring import PROFILE_FIELDS, THRESHOLD, Profile, cnie_variants, compare
-from hirfa.duplicates.selectors import registered_with_cnie
+from hirfa.duplicates.scoring import THRESHOLD, cnie_variants, compare
+from hirfa.duplicates.selectors import profiles, registered_with_cnie
 from hirfa.register import services as register
 from hirfa.register.models import Dossier, Person, Registration
 from hirfa.register.numbers import format_number
@@ -22,10 +22,6 @@ MAX_FLAGS = 20
 # Namesakes of the commonest names (Mohamed Alaoui…) number thousands in the register;
 # the birth date then picks the few that matter.
 NAME_MATCHES = 50_000
-
-
-def _profile(person: Person) -> Profile:
-    return Profile.of(*(getattr(person, field) for field in PROFILE_FIELDS))
 
 
 def _same_names(person: Person) -> Q:
@@ -42,14 +38,19 @@ def _same_names(person: Person) -> Q:
 
 
 def likely_duplicates(person: Person) -> list[tuple[Person, int, list[str]]]:
-    """Persons of the register who may be `person`, best first (three indexed lookups)."""
+    """Persons of the register who may be `person`, best first (three indexed lookups, then
+    the places and crafts of those found)."""
     lookup = (
         _same_names(person) | Q(cnie__in=sorted(cnie_variants(person.cnie))) | Q(phone=person.phone)
     )
     found = []
-    mine = _profile(person)
-    for other in Person.objects.filter(lookup).exclude(pk=person.pk)[:2000]:
-        score, reasons = compare(mine, _profile(other))
+    others = list(Person.objects.filter(lookup).exclude(pk=person.pk)[:2000])
+    if not others:
+        return []
+    profiled = profiles([person.pk, *(other.pk for other in others)])
+    mine = profiled[person.pk]
+    for other in others:
+        score, reasons = compare(mine, profiled[other.pk])
         if score >= THRESHOLD:
             found.append((other, score, reasons))
     found.sort(key=lambda item: -item[1])
