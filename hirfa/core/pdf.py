@@ -53,14 +53,14 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from io import BytesIO
 from pathlib import Path
 
 import uharfbuzz
-from fontTools import ttLib
 from fpdf import FPDF
 from fpdf.enums import Align, PDFResourceType, TextDirection, XPos, YPos
 from fpdf.fonts import HarfBuzzFont, SubsetMap, TTFFont
+
+from hirfa.core import font_subset
 
 FONT_DIR = Path(__file__).resolve().parent / "static" / "hirfa" / "fonts"
 
@@ -76,41 +76,16 @@ FONTS: tuple[tuple[str, str, str], ...] = (
 )
 FALLBACK_FAMILY = "latin"
 
-# Tables fpdf2 drops when it embeds a font; removing them beforehand gives the same embedded
-# font without fontTools decompiling them at every output.
-_LAYOUT_TABLES = ("GDEF", "GPOS", "GSUB")
-
 
 @dataclass(frozen=True)
 class _PreparedFont:
     template: TTFFont  # parsed by fpdf2 once; read only from then on
-    embed_bytes: bytes  # the font file without layout tables nor glyph names
-    glyph_order: tuple[str, ...]  # the glyph names, which embed_bytes no longer holds
+    pieces: font_subset.FontPieces  # what each document's subset is made of
     face: uharfbuzz.Face  # for shaping, from the full font file
 
 
 _prepared: tuple[_PreparedFont, ...] | None = None
 _prepare_lock = threading.Lock()
-
-
-def _embeddable(path: Path) -> tuple[bytes, tuple[str, ...]]:
-    """The font as fpdf2 will embed it, before subsetting, and its glyph names.
-
-    fpdf2 drops the layout tables and the glyph names (`post` format 3) from every embedded
-    font; doing so once here spares fontTools decompiling them for every document. The
-    glyph names, which fpdf2 uses to pick glyphs, are kept aside and given back to each
-    document's copy of the font.
-    """
-    font = ttLib.TTFont(path, recalcTimestamp=False, recalcBBoxes=False)
-    glyph_order = tuple(font.getGlyphOrder())
-    for tag in _LAYOUT_TABLES:
-        if tag in font:
-            del font[tag]
-    font["post"].formatType = 3.0
-    buffer = BytesIO()
-    font.save(buffer)
-    font.close()
-    return buffer.getvalue(), glyph_order
 
 
 def _prepare_fonts() -> tuple[_PreparedFont, ...]:
@@ -120,6 +95,7 @@ def _prepare_fonts() -> tuple[_PreparedFont, ...]:
         with _prepare_lock:
             if _prepared is None:
                 _check_fpdf_font_class()
+                font_subset.install()
                 scratch = FPDF()
                 prepared = []
                 for family, style, filename in FONTS:
@@ -129,12 +105,10 @@ def _prepare_fonts() -> tuple[_PreparedFont, ...]:
                     assert isinstance(template, TTFFont)
                     if template.color_font is not None:  # pragma: no cover - Noto is not
                         raise ValueError(f"{filename}: colour fonts are not supported")
-                    embed_bytes, glyph_order = _embeddable(path)
                     prepared.append(
                         _PreparedFont(
                             template=template,
-                            embed_bytes=embed_bytes,
-                            glyph_order=glyph_order,
+                            pieces=font_subset.cut(path),
                             face=uharfbuzz.Face(uharfbuzz.Blob.from_file_path(str(path))),
                         )
                     )
@@ -180,13 +154,7 @@ def _font_for_document(prepared: _PreparedFont, index: int) -> TTFFont:
     font.cw = template.cw.copy()  # a defaultdict: reading an unknown character writes
     font.missing_glyphs = []
     font.biggest_size_pt = 0
-    # Without recomputing bounding boxes, fontTools writes the glyphs it keeps as they
-    # are instead of decoding and re-encoding each one: the subset font's overall
-    # bounding box and maxima stay those of the whole font, which is still correct.
-    font.ttfont = ttLib.TTFont(
-        BytesIO(prepared.embed_bytes), recalcTimestamp=False, recalcBBoxes=False, lazy=True
-    )
-    font.ttfont.setGlyphOrder(list(prepared.glyph_order))
+    font.ttfont = font_subset.SubsetFont(prepared.pieces)
     font._hbfont = HarfBuzzFont(prepared.face)
     font.subset = SubsetMap(font)
     return font
