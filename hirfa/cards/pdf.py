@@ -11,10 +11,11 @@ The QR code holds the camera address `PUBLIC_URL/verify/#RNA1:…` (docs/card-qr
 `render_card()` and `render_sheet()` are pure functions of `CardFace` values; `face_for()`
 gathers one from the database.
 
-Speed (docs/decisions/0012): fonts are parsed once per process (`hirfa.core.pdf`); the
-QR code is drawn as vector rectangles, one per run of dark modules in a row, so it stays
-sharp on a card printer and costs no image encoding; a sheet is one document, so each font
-is subset once for all its cards.
+Speed (docs/decisions/0012, 0057): fonts are parsed and cut into glyphs once per process
+(`hirfa.core.pdf`, `hirfa.core.font_subset`), so a document's font subsets are joined,
+not computed; the QR code is drawn as vector rectangles, one per run of dark modules in a
+row, so it stays sharp on a card printer and costs no image encoding; a sheet is one
+document, so each font is subset once for all its cards.
 """
 
 from __future__ import annotations
@@ -199,7 +200,7 @@ def _ltr(pdf, x, y, width, height, text, *, family="latin", size, style="", alig
 
 
 def _rtl(pdf, x, y, width, height, text, *, size, align=Align.R):
-    # Regular weight only: each font a document uses costs ~7 ms of subsetting at output.
+    # Regular weight only: each font a document uses costs ~1.5 ms more at output.
     _text(pdf, x, y, width, height, text, family="arabic", size=size, align=align, rtl=True)
 
 

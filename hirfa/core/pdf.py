@@ -15,35 +15,38 @@ date or a URL inside an Arabic line still prints.
 
 **Why not `FPDF.add_font()` per document.** fpdf2 keeps no cache of parsed fonts: each
 `add_font()` parses the TTF again (about 130 ms for these seven files), and `output()`
-subsets every font it was given, used or not, through fontTools, which decompiles the
-OpenType layout tables (GSUB/GPOS/GDEF) and glyph names that fpdf2 then drops from the
-embedded font, and re-encodes every kept glyph to recompute bounding boxes (about 170 ms
-more for a short page). And fpdf2's subsetting *modifies the parsed font in place*, so a
-parsed font cannot simply be shared between documents: the second document would embed
-the first one's subset. So, once per process (about 0.2 s, on first use):
+subsets every font it was given, used or not, through fontTools, which parses the font's
+tables again and re-encodes them (15–20 ms a font, some 70 % of a card's PDF). And
+fpdf2's subsetting *modifies the parsed font in place*, so a parsed font cannot simply be
+shared between documents: the second document would embed the first one's subset. So,
+once per process (about 0.2 s, on first use):
 
 - each font is parsed by fpdf2 itself (`add_font` on a scratch document), which gives the
   metrics, widths and character map that every document then reads and never writes;
-- the font file is re-saved without layout tables and glyph names (only the copy to
-  embed; HarfBuzz still shapes with the full file), its glyph names kept aside;
+- each font is cut into the pieces its subsets are made of (`hirfa.core.font_subset`:
+  every glyph's outline bytes, composite glyphs' components, metrics, fixed tables);
 - the HarfBuzz face is opened (HarfBuzz faces are immutable and thread-safe).
 
 Each document then gets, per font, a light copy (`_font_for_document`): the read-only
 parts shared, and fresh mutable state (widths cache, subset map, font descriptor, which
-fpdf2 numbers at output), a fresh lazily-opened fontTools font over the cached bytes (the
-one that output will subset), and its own HarfBuzz font (fpdf2 sets its size before
-shaping). `pdf_bytes()` also leaves out fonts no page uses. Nothing mutable is shared, so
-documents can be built in several threads at once.
+fpdf2 numbers at output), a `font_subset.SubsetFont` in place of fpdf2's fontTools font
+(it answers glyph names and widths while text is shaped, and at output writes the subset
+by joining the pieces of the glyphs used, in well under a millisecond — docs/decisions/
+0057), and its own HarfBuzz font (fpdf2 sets its size before shaping). `pdf_bytes()` also
+leaves out fonts no page uses. Nothing mutable is shared, so documents can be built in
+several threads at once.
 
-Measured (CPU time per document, warm process, Python 3.11, fpdf2 2.8.9): a one-page
-document with one Arabic and one French line takes about 58 ms, against about 310 ms with
-`add_font()` per document; the attestation about 180 ms. Preparing the fonts costs about
-210 ms once per process.
+Measured (CPU time per document, warm process, Python 3.11, fpdf2 2.8.9): a card (front
+and back, Arabic, Tifinagh and French) about 25 ms, against about 75 ms with fontTools
+subsetting each document and about 310 ms with `add_font()` per document (`make bench`
+prints the card beside a bare fpdf2 card). Preparing the fonts costs about 0.2 s once per
+process.
 
-This relies on fpdf2 internals (`TTFFont`, `SubsetMap`, `FPDF.fonts`), hence the pin
-`fpdf2~=2.8`, a check that `TTFFont` has no attribute we do not know of, and a test
-(`tests/register/test_attestation.py`) that a page printed this way is pixel-for-pixel the
-page printed with fonts added by `add_font()`.
+This relies on fpdf2 internals (`TTFFont`, `SubsetMap`, `FPDF.fonts`, the name
+`fpdf.output.ftsubset`), hence the pin `fpdf2~=2.8`, a check that `TTFFont` has no
+attribute we do not know of, and tests that pages printed this way are pixel-for-pixel
+the pages printed with fonts added by `add_font()` and subset by fontTools
+(`tests/register/test_attestation.py`, `tests/cards/test_pdf.py`).
 """
 
 from __future__ import annotations
