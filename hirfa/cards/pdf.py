@@ -140,7 +140,7 @@ def _text(pdf, x, y, width, height, text, *, family, size, style="", align=Align
     size, text = fitted
     pdf.set_font(family, style, size)
     drawn = (key, height, align, rtl, pdf.text_color.serialize())
-    if _replay(pdf, drawn, x, y):
+    if _replay(pdf, drawn, x, y) or _replay_drawn_before(pdf, drawn, x, y):
         return
     contents = pdf.pages[pdf.page].contents
     start = len(contents)
@@ -150,7 +150,10 @@ def _text(pdf, x, y, width, height, text, *, family, size, style="", align=Align
             pdf.cell(width, height, text, align=align)
     else:
         pdf.cell(width, height, text, align=align)
-    _replays(pdf)[drawn] = (x, y, bytes(contents[start:]), pdf.current_font.i, pdf.font_size_pt)
+    hit = (x, y, bytes(contents[start:]), pdf.current_font.i, pdf.font_size_pt)
+    _replays(pdf)[drawn] = hit
+    if len(_drawn_before) < MAX_DRAWN_BEFORE:
+        _drawn_before[(drawn, pdf.h)] = _glyph_template(pdf, hit)
 
 
 # A card's texts mostly repeat from card to card (labels, categories, activities,
@@ -180,6 +183,56 @@ def _replay(pdf: FPDF, drawn: tuple, x: float, y: float) -> bool:
     )
     pdf._out(operators.rstrip(b"\n") + b" Q")
     return True
+
+
+# Across documents (each card its own PDF), the same texts are drawn again in every
+# document: the operators of a text drawn before are kept per process, their strings as
+# the glyphs they show, not as codes (each document numbers its glyphs in its own font
+# subsets, in the order it first uses them). Replaying them in another document asks that
+# document's subsets for the glyphs' codes: the same glyphs at the same places.
+_drawn_before: dict[tuple, tuple] = {}
+MAX_DRAWN_BEFORE = 20_000
+_TEXT_TOKEN = re.compile(rb"/F(\d+) [\d.]+ Tf|\(((?:\\.|[^\\)])*)\)", re.S)
+_ESCAPED = re.compile(rb"\\(.)", re.S)
+
+
+def _glyph_template(pdf: FPDF, hit: tuple) -> tuple:
+    x0, y0, operators, font, size_pt = hit
+    glyphs_by_code = {
+        f.i: {code: glyph for glyph, code in f.subset.items()} for f in pdf.fonts.values()
+    }
+    parts: list = []
+    current, done = font, 0
+    for token in _TEXT_TOKEN.finditer(operators):
+        if token.group(1) is not None:
+            current = int(token.group(1))
+            continue
+        raw = _ESCAPED.sub(lambda m: b"\r" if m.group(1) == b"r" else m.group(1), token.group(2))
+        codes = raw.decode("utf-16-be")
+        parts.append(operators[done : token.start()])
+        parts.append((current, tuple(glyphs_by_code[current][ord(c)] for c in codes)))
+        done = token.end()
+    parts.append(operators[done:])
+    return x0, y0, tuple(parts), font, size_pt
+
+
+def _replay_drawn_before(pdf: FPDF, drawn: tuple, x: float, y: float) -> bool:
+    template = _drawn_before.get((drawn, pdf.h))
+    if template is None:
+        return False
+    x0, y0, parts, font, size_pt = template
+    fonts = {f.i: f for f in pdf.fonts.values()}
+    operators = []
+    for part in parts:
+        if isinstance(part, bytes):
+            operators.append(part)
+            continue
+        number, glyphs = part
+        subset = fonts[number].subset
+        text = "".join(chr(subset.pick_glyph(glyph)) for glyph in glyphs)
+        operators.append(b"(" + fonts[number].escape_text(text).encode("latin-1") + b")")
+    _replays(pdf)[drawn] = (x0, y0, b"".join(operators), font, size_pt)
+    return _replay(pdf, drawn, x, y)
 
 
 @contextmanager
