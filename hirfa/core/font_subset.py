@@ -58,12 +58,13 @@ class FontPieces:
     components: dict[int, tuple[tuple[int, int], ...]]  # gid: ((offset, component gid), …)
     hmtx: _Metrics
     metrics: tuple[tuple[int, int], ...]  # by gid
-    cmap: dict[int, str]  # character: glyph name
+    codes: dict[str, tuple[int, ...]]  # glyph name: its characters (BMP only)
     head: bytes
     hhea: bytes
     maxp: bytes
     post: bytes
     copied: dict[str, bytes]
+    checksums: dict[str, int]  # of the copied tables
 
 
 def _components(data: bytes) -> tuple[tuple[int, int], ...]:
@@ -99,6 +100,7 @@ def cut(path) -> FontPieces:
         if len(data) >= 10 and struct.unpack_from(">h", data)[0] < 0
     }
     hmtx = font["hmtx"].metrics
+    copied = {tag: font.reader[tag] for tag in _COPIED if tag in font.reader}
     pieces = FontPieces(
         glyph_order=glyph_order,
         glyph_ids={name: gid for gid, name in enumerate(glyph_order)},
@@ -106,15 +108,24 @@ def cut(path) -> FontPieces:
         components=components,
         hmtx=_Metrics(dict(hmtx)),
         metrics=tuple(tuple(hmtx[name]) for name in glyph_order),
-        cmap=dict(font.getBestCmap()),
+        codes=_codes(font.getBestCmap()),
         head=font.reader["head"],
         hhea=font.reader["hhea"],
         maxp=font.reader["maxp"],
         post=font.reader["post"],
-        copied={tag: font.reader[tag] for tag in _COPIED if tag in font.reader},
+        copied=copied,
+        checksums={tag: _checksum(data) for tag, data in copied.items()},
     )
     font.close()
     return pieces
+
+
+def _codes(cmap: dict[int, str]) -> dict[str, tuple[int, ...]]:
+    codes: dict[str, list[int]] = {}
+    for code, name in cmap.items():
+        if code <= 0xFFFF:
+            codes.setdefault(name, []).append(code)
+    return {name: tuple(found) for name, found in codes.items()}
 
 
 def _checksum(data: bytes) -> int:
@@ -144,25 +155,29 @@ def _cmap(pairs: list[tuple[int, int]]) -> bytes:
     return struct.pack(">HHHHL", 0, 1, 3, 1, 12) + subtable
 
 
-def _sfnt(tables: dict[str, bytes]) -> bytes:
-    """A TrueType file of these tables, with checksums."""
+def _sfnt(tables: dict[str, bytes], checksums: dict[str, int]) -> bytes:
+    """A TrueType file of these tables, with checksums (those of `checksums` known)."""
     tags = sorted(tables)
     count = len(tags)
     search = 2 ** (count.bit_length() - 1)
     header = struct.pack(">LHHHH", 0x00010000, count, 16 * search, search.bit_length() - 1,
                          16 * count - 16 * search)  # fmt: skip
     offset = 12 + 16 * count
-    directory, body = [], []
+    directory, body, total = [], [], 0
     for tag in tags:
         data = tables[tag]
-        directory.append(struct.pack(">4sLLL", tag.encode("latin-1"), _checksum(data), offset,
+        checksum = checksums[tag] if tag in checksums else _checksum(data)
+        total += checksum
+        directory.append(struct.pack(">4sLLL", tag.encode("latin-1"), checksum, offset,
                                      len(data)))  # fmt: skip
         padded = data + b"\0" * (-len(data) % 4)
         body.append(padded)
         offset += len(padded)
-    font = bytearray(header + b"".join(directory) + b"".join(body))
+    head = header + b"".join(directory)
+    font = bytearray(head + b"".join(body))
     head_offset = struct.unpack_from(">L", font, 12 + 16 * tags.index("head") + 8)[0]
-    adjustment = (0xB1B0AFBA - _checksum(bytes(font))) & 0xFFFFFFFF
+    # The file's checksum is the sum of its header's and its tables' (padded) checksums.
+    adjustment = (0xB1B0AFBA - _checksum(head) - total) & 0xFFFFFFFF
     struct.pack_into(">L", font, head_offset + 8, adjustment)
     return bytes(font)
 
@@ -205,9 +220,9 @@ def subset_bytes(pieces: FontPieces, names) -> tuple[bytes, dict[str, int]]:
     kept_names = {pieces.glyph_order[old]: new_ids[old] for old in kept}
     cmap = _cmap(
         sorted(
-            (code, kept_names[name])
-            for code, name in pieces.cmap.items()
-            if code <= 0xFFFF and name in kept_names
+            (code, new_id)
+            for name, new_id in kept_names.items()
+            for code in pieces.codes.get(name, ())
         )
     )
     tables = dict(pieces.copied)
@@ -221,7 +236,7 @@ def subset_bytes(pieces: FontPieces, names) -> tuple[bytes, dict[str, int]]:
         post=post,
         cmap=cmap,
     )
-    return _sfnt(tables), kept_names
+    return _sfnt(tables, pieces.checksums), kept_names
 
 
 class SubsetFont:

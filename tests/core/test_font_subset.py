@@ -78,3 +78,8 @@ def test_other_fonts_are_still_subset_by_fonttools(latin_font):
     font = ttLib.TTFont(FONT_DIR / "NotoSans-Regular.ttf")
     subsetter.subset(font)
     assert font.getGlyphOrder() == [".notdef", "a"]
+
+
+def test_the_whole_file_checksum_is_adjusted_as_the_font_format_asks(latin):
+    data, _new_ids = font_subset.subset_bytes(latin, ["a", "eacute"])
+    assert font_subset._checksum(data) == 0xB1B0AFBA
