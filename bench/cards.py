@@ -141,7 +141,9 @@ def bench_pdf(sheet_cards: int, key) -> None:
     if os.environ.get("BENCH_PROFILE"):
         profile = cProfile.Profile()
         profile.runcall(lambda: [pdf.render_card(face) for face in sample[:20]])
-        pstats.Stats(profile).sort_stats("tottime").print_stats(15)
+        pstats.Stats(profile).sort_stats(
+            os.environ.get("BENCH_PROFILE_SORT", "tottime")
+        ).print_stats(15)
     start = time.perf_counter()
     data = pdf.render_sheet(sample)
     elapsed = time.perf_counter() - start

@@ -152,8 +152,8 @@ def _text(pdf, x, y, width, height, text, *, family, size, style="", align=Align
         pdf.cell(width, height, text, align=align)
     hit = (x, y, bytes(contents[start:]), pdf.current_font.i, pdf.font_size_pt)
     _replays(pdf)[drawn] = hit
-    if len(_drawn_before) < MAX_DRAWN_BEFORE:
-        _drawn_before[(drawn, pdf.h)] = _glyph_template(pdf, hit)
+    if len(_drawn_before) < MAX_DRAWN_BEFORE and (template := _glyph_template(pdf, hit)):
+        _drawn_before[(drawn, pdf.h)] = template
 
 
 # A card's texts mostly repeat from card to card (labels, categories, activities,
@@ -196,7 +196,9 @@ _TEXT_TOKEN = re.compile(rb"/F(\d+) [\d.]+ Tf|\(((?:\\.|[^\\)])*)\)", re.S)
 _ESCAPED = re.compile(rb"\\(.)", re.S)
 
 
-def _glyph_template(pdf: FPDF, hit: tuple) -> tuple:
+def _glyph_template(pdf: FPDF, hit: tuple) -> tuple | None:
+    """The operators of a text with its strings as glyphs; None if a string is not one of
+    glyph codes of this document's fonts (then it is simply not kept)."""
     x0, y0, operators, font, size_pt = hit
     glyphs_by_code = {
         f.i: {code: glyph for glyph, code in f.subset.items()} for f in pdf.fonts.values()
@@ -210,7 +212,11 @@ def _glyph_template(pdf: FPDF, hit: tuple) -> tuple:
         raw = _ESCAPED.sub(lambda m: b"\r" if m.group(1) == b"r" else m.group(1), token.group(2))
         codes = raw.decode("utf-16-be")
         parts.append(operators[done : token.start()])
-        parts.append((current, tuple(glyphs_by_code[current][ord(c)] for c in codes)))
+        try:
+            glyphs = tuple(glyphs_by_code[current][ord(c)] for c in codes)
+        except KeyError:
+            return None
+        parts.append((current, glyphs))
         done = token.end()
     parts.append(operators[done:])
     return x0, y0, tuple(parts), font, size_pt

@@ -37,10 +37,10 @@ leaves out fonts no page uses. Nothing mutable is shared, so documents can be bu
 several threads at once.
 
 Measured (CPU time per document, warm process, Python 3.11, fpdf2 2.8.9): a card (front
-and back, Arabic, Tifinagh and French) about 25 ms, against about 75 ms with fontTools
-subsetting each document and about 310 ms with `add_font()` per document (`make bench`
-prints the card beside a bare fpdf2 card). Preparing the fonts costs about 0.2 s once per
-process.
+and back, Arabic, Tifinagh and French) about 26 ms with these subsets against 61 ms with
+fontTools subsetting each document (17 ms once its texts are replayed across documents,
+see `hirfa.cards.pdf`; `make bench` prints it beside a bare fpdf2 card); the attestation
+55 ms against 101. Preparing the fonts costs about 0.2 s once per process.
 
 This relies on fpdf2 internals (`TTFFont`, `SubsetMap`, `FPDF.fonts`, the name
 `fpdf.output.ftsubset`), hence the pin `fpdf2~=2.8`, a check that `TTFFont` has no
