@@ -4,7 +4,10 @@ Usage: python bench/cards.py [SHEET_CARDS]   (default 1000; HIRFA_VAR_DIR should
 fresh folder: `make bench` gives it var/bench-cards.)
 
 Prints:
-- one card PDF, rendered in a warm process (fonts already parsed), median of 30 (target ≤ 50 ms);
+- one card PDF, rendered in a warm process (fonts already parsed), median of 40, beside the
+  floor: the same two pages in bare fpdf2 (core font, same photo, QR and number of cells),
+  interleaved in the same process, and the ratio (target ≤ 50 ms and ≤ 3×; wall and CPU;
+  BENCH_PROFILE=1 prints where a card's time goes);
 - the A4 print sheet of SHEET_CARDS different cards (target ≥ 100 cards/s);
 - QR sign (encode) and verify (decode + signature check) per second;
 - the public online-verification endpoint (`GET /api/v1/cards/{number}/{version}/status`,
@@ -12,8 +15,10 @@ Prints:
   minimal Django view served by the same process in the same run (target ≥ 50 %).
 """
 
+import cProfile
 import io
 import os
+import pstats
 import shutil
 import signal
 import socket
@@ -33,6 +38,7 @@ import django
 django.setup()
 
 from django.core.management import call_command  # noqa: E402
+from fpdf import FPDF  # noqa: E402
 from PIL import Image  # noqa: E402
 
 from hirfa.cards import keys, pdf, qr  # noqa: E402
@@ -87,16 +93,57 @@ def faces(count: int, key) -> list[pdf.CardFace]:
     return out
 
 
+def bare_card(face: pdf.CardFace) -> bytes:
+    """The floor: the card's two pages in bare fpdf2 — the same size, photo, rectangles, QR
+    path and number of text cells (48), in a core font (nothing to embed, no shaping)."""
+    texts = [
+        text.encode("latin-1", "replace").decode("latin-1")
+        for text in (face.name_latin, face.category_fr, face.activity_fr, face.province_fr,
+                     pdf.COUNTRY_FR, pdf.REGISTER_FR, pdf.TITLE_FR, pdf.NUMBER_FR,
+                     face.number, face.verify_url, pdf.ISSUED_FR, pdf.EXPIRES_FR)
+    ]  # fmt: skip
+    document = FPDF(unit="mm", format=(pdf.HEIGHT, pdf.WIDTH), orientation="landscape")
+    document.set_auto_page_break(False)
+    document.set_margins(0, 0, 0)
+    document.set_font("helvetica", size=5)
+    for page in range(2):
+        document.add_page()
+        document.set_fill_color(*pdf.ACCENT)
+        document.rect(0, 0, pdf.WIDTH, 9, "F")
+        if page == 0 and face.photo:
+            document.image(io.BytesIO(face.photo), 3, 14.2, 19, 24, keep_aspect_ratio=True)
+        if page == 1:
+            pdf._draw_qr(document, 4, 8, 38, face.qr_text)
+        for i in range(24):
+            document.set_xy(24 + (i % 2) * 30, 10 + (i // 2) * 3.5)
+            document.cell(30, 3, texts[(page * 24 + i) % len(texts)])
+    return bytes(document.output())
+
+
 def bench_pdf(sheet_cards: int, key) -> None:
     sample = faces(sheet_cards, key)
     pdf.render_card(sample[0])  # parses the fonts once per process, as a server does
-    times = []
-    for face in sample[:30]:
-        start = time.perf_counter()
-        pdf.render_card(face)
-        times.append(time.perf_counter() - start)
-    print(f"card PDF (one card, front and back): {statistics.median(times) * 1000:.1f} ms "
-          f"median of 30 (target ≤ 50 ms)")  # fmt: skip
+    bare_card(sample[0])
+    walls, cpus, floor_walls, floor_cpus = [], [], [], []
+    for face in sample[:40]:  # interleaved, so that both see the same load
+        for render, wall, cpu in ((pdf.render_card, walls, cpus),
+                                  (bare_card, floor_walls, floor_cpus)):  # fmt: skip
+            start, start_cpu = time.perf_counter(), time.process_time()
+            render(face)
+            wall.append(time.perf_counter() - start)
+            cpu.append(time.process_time() - start_cpu)
+    card, floor = statistics.median(walls) * 1000, statistics.median(floor_walls) * 1000
+    card_cpu, floor_cpu = statistics.median(cpus) * 1000, statistics.median(floor_cpus) * 1000
+    print(f"card PDF (one card, front and back): {card:.1f} ms median of 40 (CPU {card_cpu:.1f})"
+          f"; bare fpdf2 card, same run: {floor:.1f} ms (CPU {floor_cpu:.1f}); "
+          f"ratio {card / floor:.1f}× (CPU {card_cpu / floor_cpu:.1f}×) "
+          f"(target ≤ 50 ms and ≤ 3×)")  # fmt: skip
+    if os.environ.get("BENCH_PROFILE"):
+        profile = cProfile.Profile()
+        profile.runcall(lambda: [pdf.render_card(face) for face in sample[:20]])
+        pstats.Stats(profile).sort_stats(
+            os.environ.get("BENCH_PROFILE_SORT", "tottime")
+        ).print_stats(15)
     start = time.perf_counter()
     data = pdf.render_sheet(sample)
     elapsed = time.perf_counter() - start

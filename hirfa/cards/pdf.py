@@ -11,10 +11,11 @@ The QR code holds the camera address `PUBLIC_URL/verify/#RNA1:…` (docs/card-qr
 `render_card()` and `render_sheet()` are pure functions of `CardFace` values; `face_for()`
 gathers one from the database.
 
-Speed (docs/decisions/0012): fonts are parsed once per process (`hirfa.core.pdf`); the
-QR code is drawn as vector rectangles, one per run of dark modules in a row, so it stays
-sharp on a card printer and costs no image encoding; a sheet is one document, so each font
-is subset once for all its cards.
+Speed (docs/decisions/0012, 0057): fonts are parsed and cut into glyphs once per process
+(`hirfa.core.pdf`, `hirfa.core.font_subset`), so a document's font subsets are joined,
+not computed; the QR code is drawn as vector rectangles, one per run of dark modules in a
+row, so it stays sharp on a card printer and costs no image encoding; a sheet is one
+document, so each font is subset once for all its cards.
 """
 
 from __future__ import annotations
@@ -139,7 +140,7 @@ def _text(pdf, x, y, width, height, text, *, family, size, style="", align=Align
     size, text = fitted
     pdf.set_font(family, style, size)
     drawn = (key, height, align, rtl, pdf.text_color.serialize())
-    if _replay(pdf, drawn, x, y):
+    if _replay(pdf, drawn, x, y) or _replay_drawn_before(pdf, drawn, x, y):
         return
     contents = pdf.pages[pdf.page].contents
     start = len(contents)
@@ -149,7 +150,10 @@ def _text(pdf, x, y, width, height, text, *, family, size, style="", align=Align
             pdf.cell(width, height, text, align=align)
     else:
         pdf.cell(width, height, text, align=align)
-    _replays(pdf)[drawn] = (x, y, bytes(contents[start:]), pdf.current_font.i, pdf.font_size_pt)
+    hit = (x, y, bytes(contents[start:]), pdf.current_font.i, pdf.font_size_pt)
+    _replays(pdf)[drawn] = hit
+    if len(_drawn_before) < MAX_DRAWN_BEFORE and (template := _glyph_template(pdf, hit)):
+        _drawn_before[(drawn, pdf.h)] = template
 
 
 # A card's texts mostly repeat from card to card (labels, categories, activities,
@@ -181,6 +185,62 @@ def _replay(pdf: FPDF, drawn: tuple, x: float, y: float) -> bool:
     return True
 
 
+# Across documents (each card its own PDF), the same texts are drawn again in every
+# document: the operators of a text drawn before are kept per process, their strings as
+# the glyphs they show, not as codes (each document numbers its glyphs in its own font
+# subsets, in the order it first uses them). Replaying them in another document asks that
+# document's subsets for the glyphs' codes: the same glyphs at the same places.
+_drawn_before: dict[tuple, tuple] = {}
+MAX_DRAWN_BEFORE = 20_000
+_TEXT_TOKEN = re.compile(rb"/F(\d+) [\d.]+ Tf|\(((?:\\.|[^\\)])*)\)", re.S)
+_ESCAPED = re.compile(rb"\\(.)", re.S)
+
+
+def _glyph_template(pdf: FPDF, hit: tuple) -> tuple | None:
+    """The operators of a text with its strings as glyphs; None if a string is not one of
+    glyph codes of this document's fonts (then it is simply not kept)."""
+    x0, y0, operators, font, size_pt = hit
+    glyphs_by_code = {
+        f.i: {code: glyph for glyph, code in f.subset.items()} for f in pdf.fonts.values()
+    }
+    parts: list = []
+    current, done = font, 0
+    for token in _TEXT_TOKEN.finditer(operators):
+        if token.group(1) is not None:
+            current = int(token.group(1))
+            continue
+        raw = _ESCAPED.sub(lambda m: b"\r" if m.group(1) == b"r" else m.group(1), token.group(2))
+        codes = raw.decode("utf-16-be")
+        parts.append(operators[done : token.start()])
+        try:
+            glyphs = tuple(glyphs_by_code[current][ord(c)] for c in codes)
+        except KeyError:
+            return None
+        parts.append((current, glyphs))
+        done = token.end()
+    parts.append(operators[done:])
+    return x0, y0, tuple(parts), font, size_pt
+
+
+def _replay_drawn_before(pdf: FPDF, drawn: tuple, x: float, y: float) -> bool:
+    template = _drawn_before.get((drawn, pdf.h))
+    if template is None:
+        return False
+    x0, y0, parts, font, size_pt = template
+    fonts = {f.i: f for f in pdf.fonts.values()}
+    operators = []
+    for part in parts:
+        if isinstance(part, bytes):
+            operators.append(part)
+            continue
+        number, glyphs = part
+        subset = fonts[number].subset
+        text = "".join(chr(subset.pick_glyph(glyph)) for glyph in glyphs)
+        operators.append(b"(" + fonts[number].escape_text(text).encode("latin-1") + b")")
+    _replays(pdf)[drawn] = (x0, y0, b"".join(operators), font, size_pt)
+    return _replay(pdf, drawn, x, y)
+
+
 @contextmanager
 def _unshaped(pdf: FPDF):
     """Text shaping off: French and Tifinagh need neither joining nor reordering, and
@@ -199,7 +259,7 @@ def _ltr(pdf, x, y, width, height, text, *, family="latin", size, style="", alig
 
 
 def _rtl(pdf, x, y, width, height, text, *, size, align=Align.R):
-    # Regular weight only: each font a document uses costs ~7 ms of subsetting at output.
+    # Regular weight only: each font a document uses costs ~1.5 ms more at output.
     _text(pdf, x, y, width, height, text, family="arabic", size=size, align=align, rtl=True)
 
 

@@ -15,35 +15,38 @@ date or a URL inside an Arabic line still prints.
 
 **Why not `FPDF.add_font()` per document.** fpdf2 keeps no cache of parsed fonts: each
 `add_font()` parses the TTF again (about 130 ms for these seven files), and `output()`
-subsets every font it was given, used or not, through fontTools, which decompiles the
-OpenType layout tables (GSUB/GPOS/GDEF) and glyph names that fpdf2 then drops from the
-embedded font, and re-encodes every kept glyph to recompute bounding boxes (about 170 ms
-more for a short page). And fpdf2's subsetting *modifies the parsed font in place*, so a
-parsed font cannot simply be shared between documents: the second document would embed
-the first one's subset. So, once per process (about 0.2 s, on first use):
+subsets every font it was given, used or not, through fontTools, which parses the font's
+tables again and re-encodes them (15–20 ms a font, some 70 % of a card's PDF). And
+fpdf2's subsetting *modifies the parsed font in place*, so a parsed font cannot simply be
+shared between documents: the second document would embed the first one's subset. So,
+once per process (about 0.2 s, on first use):
 
 - each font is parsed by fpdf2 itself (`add_font` on a scratch document), which gives the
   metrics, widths and character map that every document then reads and never writes;
-- the font file is re-saved without layout tables and glyph names (only the copy to
-  embed; HarfBuzz still shapes with the full file), its glyph names kept aside;
+- each font is cut into the pieces its subsets are made of (`hirfa.core.font_subset`:
+  every glyph's outline bytes, composite glyphs' components, metrics, fixed tables);
 - the HarfBuzz face is opened (HarfBuzz faces are immutable and thread-safe).
 
 Each document then gets, per font, a light copy (`_font_for_document`): the read-only
 parts shared, and fresh mutable state (widths cache, subset map, font descriptor, which
-fpdf2 numbers at output), a fresh lazily-opened fontTools font over the cached bytes (the
-one that output will subset), and its own HarfBuzz font (fpdf2 sets its size before
-shaping). `pdf_bytes()` also leaves out fonts no page uses. Nothing mutable is shared, so
-documents can be built in several threads at once.
+fpdf2 numbers at output), a `font_subset.SubsetFont` in place of fpdf2's fontTools font
+(it answers glyph names and widths while text is shaped, and at output writes the subset
+by joining the pieces of the glyphs used, in well under a millisecond — docs/decisions/
+0057), and its own HarfBuzz font (fpdf2 sets its size before shaping). `pdf_bytes()` also
+leaves out fonts no page uses. Nothing mutable is shared, so documents can be built in
+several threads at once.
 
-Measured (CPU time per document, warm process, Python 3.11, fpdf2 2.8.9): a one-page
-document with one Arabic and one French line takes about 58 ms, against about 310 ms with
-`add_font()` per document; the attestation about 180 ms. Preparing the fonts costs about
-210 ms once per process.
+Measured (CPU time per document, warm process, Python 3.11, fpdf2 2.8.9): a card (front
+and back, Arabic, Tifinagh and French) about 26 ms with these subsets against 61 ms with
+fontTools subsetting each document (17 ms once its texts are replayed across documents,
+see `hirfa.cards.pdf`; `make bench` prints it beside a bare fpdf2 card); the attestation
+55 ms against 101. Preparing the fonts costs about 0.2 s once per process.
 
-This relies on fpdf2 internals (`TTFFont`, `SubsetMap`, `FPDF.fonts`), hence the pin
-`fpdf2~=2.8`, a check that `TTFFont` has no attribute we do not know of, and a test
-(`tests/register/test_attestation.py`) that a page printed this way is pixel-for-pixel the
-page printed with fonts added by `add_font()`.
+This relies on fpdf2 internals (`TTFFont`, `SubsetMap`, `FPDF.fonts`, the name
+`fpdf.output.ftsubset`), hence the pin `fpdf2~=2.8`, a check that `TTFFont` has no
+attribute we do not know of, and tests that pages printed this way are pixel-for-pixel
+the pages printed with fonts added by `add_font()` and subset by fontTools
+(`tests/register/test_attestation.py`, `tests/cards/test_pdf.py`).
 """
 
 from __future__ import annotations
@@ -53,14 +56,14 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from io import BytesIO
 from pathlib import Path
 
 import uharfbuzz
-from fontTools import ttLib
 from fpdf import FPDF
 from fpdf.enums import Align, PDFResourceType, TextDirection, XPos, YPos
 from fpdf.fonts import HarfBuzzFont, SubsetMap, TTFFont
+
+from hirfa.core import font_subset
 
 FONT_DIR = Path(__file__).resolve().parent / "static" / "hirfa" / "fonts"
 
@@ -76,41 +79,16 @@ FONTS: tuple[tuple[str, str, str], ...] = (
 )
 FALLBACK_FAMILY = "latin"
 
-# Tables fpdf2 drops when it embeds a font; removing them beforehand gives the same embedded
-# font without fontTools decompiling them at every output.
-_LAYOUT_TABLES = ("GDEF", "GPOS", "GSUB")
-
 
 @dataclass(frozen=True)
 class _PreparedFont:
     template: TTFFont  # parsed by fpdf2 once; read only from then on
-    embed_bytes: bytes  # the font file without layout tables nor glyph names
-    glyph_order: tuple[str, ...]  # the glyph names, which embed_bytes no longer holds
+    pieces: font_subset.FontPieces  # what each document's subset is made of
     face: uharfbuzz.Face  # for shaping, from the full font file
 
 
 _prepared: tuple[_PreparedFont, ...] | None = None
 _prepare_lock = threading.Lock()
-
-
-def _embeddable(path: Path) -> tuple[bytes, tuple[str, ...]]:
-    """The font as fpdf2 will embed it, before subsetting, and its glyph names.
-
-    fpdf2 drops the layout tables and the glyph names (`post` format 3) from every embedded
-    font; doing so once here spares fontTools decompiling them for every document. The
-    glyph names, which fpdf2 uses to pick glyphs, are kept aside and given back to each
-    document's copy of the font.
-    """
-    font = ttLib.TTFont(path, recalcTimestamp=False, recalcBBoxes=False)
-    glyph_order = tuple(font.getGlyphOrder())
-    for tag in _LAYOUT_TABLES:
-        if tag in font:
-            del font[tag]
-    font["post"].formatType = 3.0
-    buffer = BytesIO()
-    font.save(buffer)
-    font.close()
-    return buffer.getvalue(), glyph_order
 
 
 def _prepare_fonts() -> tuple[_PreparedFont, ...]:
@@ -120,6 +98,7 @@ def _prepare_fonts() -> tuple[_PreparedFont, ...]:
         with _prepare_lock:
             if _prepared is None:
                 _check_fpdf_font_class()
+                font_subset.install()
                 scratch = FPDF()
                 prepared = []
                 for family, style, filename in FONTS:
@@ -129,12 +108,10 @@ def _prepare_fonts() -> tuple[_PreparedFont, ...]:
                     assert isinstance(template, TTFFont)
                     if template.color_font is not None:  # pragma: no cover - Noto is not
                         raise ValueError(f"{filename}: colour fonts are not supported")
-                    embed_bytes, glyph_order = _embeddable(path)
                     prepared.append(
                         _PreparedFont(
                             template=template,
-                            embed_bytes=embed_bytes,
-                            glyph_order=glyph_order,
+                            pieces=font_subset.cut(path),
                             face=uharfbuzz.Face(uharfbuzz.Blob.from_file_path(str(path))),
                         )
                     )
@@ -180,13 +157,7 @@ def _font_for_document(prepared: _PreparedFont, index: int) -> TTFFont:
     font.cw = template.cw.copy()  # a defaultdict: reading an unknown character writes
     font.missing_glyphs = []
     font.biggest_size_pt = 0
-    # Without recomputing bounding boxes, fontTools writes the glyphs it keeps as they
-    # are instead of decoding and re-encoding each one: the subset font's overall
-    # bounding box and maxima stay those of the whole font, which is still correct.
-    font.ttfont = ttLib.TTFont(
-        BytesIO(prepared.embed_bytes), recalcTimestamp=False, recalcBBoxes=False, lazy=True
-    )
-    font.ttfont.setGlyphOrder(list(prepared.glyph_order))
+    font.ttfont = font_subset.SubsetFont(prepared.pieces)
     font._hbfont = HarfBuzzFont(prepared.face)
     font.subset = SubsetMap(font)
     return font

@@ -180,3 +180,65 @@ def test_the_printed_qr_code_reads_back_at_error_correction_q(run_jobs):
     (code,) = zxingcpp.read_barcodes(back.convert("L"), formats=zxingcpp.BarcodeFormat.QRCode)
     assert code.ec_level == "Q"
     assert code.text == printing.camera_text(card.qr_text)
+
+
+def test_a_card_prints_pixel_for_pixel_as_with_fonttools_subsetting(monkeypatch):
+    """The fonts embedded by hirfa.core.font_subset draw exactly what fpdf2's own subsets
+    (fontTools, from the whole font file) draw: the card rendered both ways, at 300 dpi."""
+    from datetime import date
+
+    from fontTools import ttLib
+    from PIL import ImageChops
+
+    from hirfa.core import pdf as core_pdf
+
+    face = pdf.CardFace(
+        number="1000000018", version=2, name_ar="فاضمة أيت لحسن", name_latin="Fadma AÏT LAHCEN",
+        name_zgh="ⴼⴰⴹⵎⴰ ⴰⵢⵜ ⵍⵃⵙⵏ", category_ar="معلم حرفي", category_fr="Maître artisan (maâlem)",
+        activity_ar="صناعة الحلي الفضية", activity_fr="Bijouterie en argent",
+        province_ar="تيزنيت", province_fr="Tiznit", issued_on=date(2026, 1, 1),
+        expires_on=date(2030, 12, 31), qr_text="RNA1:TEST", verify_url="https://rna.ma/verify/",
+    )  # fmt: skip
+    ours = pages(pdf.render_card(face))
+
+    prepare = core_pdf._font_for_document
+
+    def with_fonttools(prepared, index):
+        font = prepare(prepared, index)
+        font.ttfont = ttLib.TTFont(font.ttffile, recalcTimestamp=False, recalcBBoxes=False)
+        return font
+
+    monkeypatch.setattr(core_pdf, "_font_for_document", with_fonttools)
+    theirs = pages(pdf.render_card(face))
+    for our_page, their_page in zip(ours, theirs, strict=True):
+        assert ImageChops.difference(our_page, their_page).getbbox() is None
+        assert our_page.convert("L").getextrema()[0] < 50  # and there is something drawn
+
+
+def test_texts_drawn_in_an_earlier_document_print_as_when_drawn_afresh(monkeypatch):
+    """Texts drawn in another card's PDF before are replayed with this document's glyph
+    codes: the card looks exactly as when everything is drawn anew."""
+    from dataclasses import replace
+    from datetime import date
+
+    from PIL import ImageChops
+
+    first = pdf.CardFace(
+        number="1000000018", version=1, name_ar="فاضمة أيت لحسن", name_latin="Fadma AIT LAHCEN",
+        name_zgh="ⴼⴰⴹⵎⴰ", category_ar="معلم حرفي", category_fr="Maître artisan (maâlem)",
+        activity_ar="صناعة الحلي الفضية", activity_fr="Bijouterie en argent",
+        province_ar="تيزنيت", province_fr="Tiznit", issued_on=date(2026, 1, 1),
+        expires_on=date(2030, 12, 31), qr_text="RNA1:TEST", verify_url="https://rna.ma/verify/",
+    )  # fmt: skip
+    second = replace(
+        first, number="1000000026", name_ar="محمد العلوي", name_latin="Mohamed ALAOUI",
+        name_zgh="", activity_ar="نسج الزرابي", activity_fr="Tissage de tapis",
+    )  # fmt: skip
+    monkeypatch.setattr(pdf, "_drawn_before", {})
+    pdf.render_card(first)
+    assert pdf._drawn_before  # the texts of the first card are kept
+    replayed = pages(pdf.render_card(second))
+    monkeypatch.setattr(pdf, "_drawn_before", {})
+    afresh = pages(pdf.render_card(second))
+    for ours, theirs in zip(replayed, afresh, strict=True):
+        assert ImageChops.difference(ours, theirs).getbbox() is None
