@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hirfa.accounts.roles import Capability, has_capability
 from hirfa.cards.policy import may_manage_cards
+from hirfa.imports.policy import may_import
 
 
 def navigation(request):
@@ -16,6 +17,8 @@ def navigation(request):
         items.append((reverse("site:my_work"), _("My work")))
     if has_capability(user, Capability.FILE_ASSISTED):
         items.append((reverse("register_staff:desk"), _("Assisted filing")))
+    if may_import(user):
+        items.append((reverse("imports:imports"), _("Imports")))
     if has_capability(user, Capability.REVIEW):
         items.append((reverse("register_staff:queue"), _("Review")))
     if may_manage_cards(user):
