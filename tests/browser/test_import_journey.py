@@ -4,6 +4,7 @@ job runs, and downloads the per-row report (ADR 0055)."""
 
 import csv
 import io
+from pathlib import Path
 
 import pytest
 
@@ -62,6 +63,6 @@ def test_an_agent_uploads_a_list_and_follows_it_to_the_report(register, phone, t
     with phone.expect_download() as started:
         phone.locator("#report").click()
     report = started.value
-    text = open(report.path(), encoding="utf-8-sig").read()
+    text = Path(report.path()).read_text(encoding="utf-8-sig")
     lines = list(csv.reader(io.StringIO(text)))
     assert [line[:2] for line in lines[1:]] == [["2", "CIN"], ["5", "Commune"]]
