@@ -72,6 +72,12 @@ def continue_import(run_id: int) -> str:
             ImportRun.objects.filter(pk=run.pk).update(problem=str(problem)[:2000])
             return "failed"
         return "busy"  # another worker is importing it
+    # The list holds personal data: once imported, only its rows' outcomes are kept
+    # (the register's records and the report); the uploaded file itself is deleted.
+    run.refresh_from_db(fields=["status", "file"])
+    if run.status == ImportRun.Status.DONE and run.file:
+        run.file.delete(save=False)
+        ImportRun.objects.filter(pk=run.pk).update(file="")
     return "done"
 
 

@@ -3,6 +3,7 @@ it with the service of `hirfa import_artisans`, the page shows its progress and 
 
 import csv
 import io
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -72,6 +73,17 @@ def test_an_uploaded_list_is_imported_by_a_background_job(chamber, tmp_path, run
     assert run.rows_total == 6
     assert Person.objects.filter(cnie__startswith="JT").count() == 6
     assert AuditEntry.objects.filter(action="import.started", data__source="browser").exists()
+
+
+def test_the_uploaded_list_is_deleted_once_imported(chamber, tmp_path, run_jobs):
+    chamber.post(IMPORTS, {"file": _upload(_list(tmp_path))})
+    run = ImportRun.objects.get()
+    stored = run.file.path
+    assert Path(stored).is_file()
+    run_jobs()
+    run.refresh_from_db()
+    assert not run.file
+    assert not Path(stored).exists()
 
 
 def test_rows_outside_the_territory_of_the_uploader_are_rejected_in_the_report(
