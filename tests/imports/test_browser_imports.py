@@ -179,6 +179,10 @@ def test_someone_elses_import_is_not_found(client, chamber, tmp_path):
     assert client.post(reverse("imports:run_resume", args=[run.pk])).status_code == 404
 
 
+def test_an_import_number_beyond_any_id_is_not_found(chamber):
+    assert chamber.get("/imports/99999999999999999999999/").status_code == 404
+
+
 def test_the_same_list_uploaded_by_someone_else_is_refused(client, tmp_path):
     path = _list(tmp_path)
     client.cookies["hirfa_language"] = "en"

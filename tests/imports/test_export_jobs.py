@@ -113,3 +113,10 @@ def test_someone_elses_export_is_not_found(tiznit, client, imported, run_jobs):
     client.force_login(officer_of("09.581", username="colleague"))
     for path in ("", "status/", "file/"):
         assert client.get(f"/exports/prepared/{export.pk}/{path}").status_code == 404
+
+
+def test_the_export_page_lists_the_exports_prepared_for_me(tiznit, imported):
+    tiznit.post("/exports/prepared/", {"format": "xlsx"})
+    export = ExportJob.objects.get()
+    page = tiznit.get("/exports/").content.decode()
+    assert f'href="/exports/prepared/{export.pk}/"' in page
