@@ -4,15 +4,18 @@ job runs, and downloads the per-row report (ADR 0055)."""
 
 import csv
 import io
+import re
 from pathlib import Path
 
 import pytest
 
-from hirfa.imports.models import ImportRun
+from hirfa.imports import services
+from hirfa.imports.models import ExportJob, ImportRun
 from hirfa.territory.models import Commune
+from tests.browser.test_content_security_policy import RECORD_VIOLATIONS
 from tests.browser.waiting import wait_until
-from tests.factories import DEFAULT_PASSWORD, agent_of
-from tests.imports.helpers import activity_codes, row, write_xlsx
+from tests.factories import DEFAULT_PASSWORD, agent_of, officer_of
+from tests.imports.helpers import activity_codes, row, write_csv, write_xlsx
 
 pytestmark = pytest.mark.browser
 
@@ -34,6 +37,7 @@ def test_an_agent_uploads_a_list_and_follows_it_to_the_report(register, phone, t
     rows[4]["Commune"] = far  # a workplace outside the chamber's region
     path = write_xlsx(tmp_path / "liste-tiznit.xlsx", rows)
 
+    phone.add_init_script(RECORD_VIOLATIONS)
     log_in(phone, register.url, "souss.chamber")
     phone.locator("nav.menu a[href='/imports/']").first.click()
     phone.wait_for_url(register.url + "/imports/")
@@ -66,3 +70,27 @@ def test_an_agent_uploads_a_list_and_follows_it_to_the_report(register, phone, t
     text = Path(report.path()).read_text(encoding="utf-8-sig")
     lines = list(csv.reader(io.StringIO(text)))
     assert [line[:2] for line in lines[1:]] == [["2", "CIN"], ["5", "Commune"]]
+    assert phone.evaluate("window.__violations") == []
+
+
+def test_an_officer_prepares_a_large_export_in_the_background(register, desk, tmp_path, run_jobs):
+    officer_of("09.581", username="k.oubella")
+    codes = activity_codes()
+    services.import_file(write_csv(tmp_path / "list.csv", [row(i, codes) for i in range(3)]))
+    desk.add_init_script(RECORD_VIOLATIONS)
+    log_in(desk, register.url, "k.oubella")
+    desk.goto(register.url + "/exports/")
+    desk.locator("select[name=status]").select_option("active")
+    desk.locator("button[hx-post][value=csv]").click()
+    desk.wait_for_url(re.compile(r".*/exports/prepared/\d+/$"))
+    export = ExportJob.objects.get()
+    assert export.filters["status"] == "active"
+
+    run_jobs()
+
+    wait_until(desk, "document.querySelector('#export-status').dataset.status === 'done'")
+    with desk.expect_download() as started:
+        desk.locator("#export-file").click()
+    text = Path(started.value.path()).read_text(encoding="utf-8-sig")
+    assert len(list(csv.reader(io.StringIO(text)))) == 1 + 3
+    assert desk.evaluate("window.__violations") == []
