@@ -95,22 +95,34 @@ def write_export(export_id: int) -> str:
                 status=ExportJob.Status.FAILED, finished_at=timezone.now()
             )
             return "failed"
-        queryset, count = exports.start_export(export.actor, filters, export.file_format)
-        ExportJob.objects.filter(pk=export.pk).update(
-            status=ExportJob.Status.RUNNING, started_at=timezone.now(), rows_total=count
-        )
-        name = exports.file_name(export.file_format)
-        if export.file_format == "csv":
-            with tempfile.TemporaryFile() as target:
-                for text in exports.csv_chunks(queryset):
-                    target.write(text.encode("utf-8"))
-                target.seek(0)
-                export.file.save(name, File(target), save=False)
-        else:
-            with exports.xlsx_file(queryset) as target:
-                export.file.save(name, File(target), save=False)
+        try:
+            count = _write(export, filters)
+        except Exception:
+            # Said on its page (which stops polling); the job's retry may still write it.
+            ExportJob.objects.filter(pk=export.pk).update(
+                status=ExportJob.Status.FAILED, finished_at=timezone.now()
+            )
+            raise
     with transaction.atomic():
         export.status, export.finished_at = ExportJob.Status.DONE, timezone.now()
         export.rows_total = export.rows_done = count
         export.save(update_fields=["status", "finished_at", "rows_total", "rows_done", "file"])
     return "done"
+
+
+def _write(export: ExportJob, filters) -> int:
+    queryset, count = exports.start_export(export.actor, filters, export.file_format)
+    ExportJob.objects.filter(pk=export.pk).update(
+        status=ExportJob.Status.RUNNING, started_at=timezone.now(), rows_total=count
+    )
+    name = exports.file_name(export.file_format)
+    if export.file_format == "csv":
+        with tempfile.TemporaryFile() as target:
+            for text in exports.csv_chunks(queryset):
+                target.write(text.encode("utf-8"))
+            target.seek(0)
+            export.file.save(name, File(target), save=False)
+    else:
+        with exports.xlsx_file(queryset) as target:
+            export.file.save(name, File(target), save=False)
+    return count

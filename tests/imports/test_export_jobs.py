@@ -120,3 +120,19 @@ def test_the_export_page_lists_the_exports_prepared_for_me(tiznit, imported):
     export = ExportJob.objects.get()
     page = tiznit.get("/exports/").content.decode()
     assert f'href="/exports/prepared/{export.pk}/"' in page
+
+
+def test_an_export_whose_writing_fails_says_so_and_stops_polling(
+    tiznit, imported, run_jobs, monkeypatch
+):
+    def broken(queryset):
+        raise OSError("disk full")
+
+    monkeypatch.setattr("hirfa.imports.exports.csv_chunks", broken)
+    tiznit.post("/exports/prepared/", {"format": "csv"})
+    run_jobs()
+    export = ExportJob.objects.get()
+    assert (export.status, bool(export.file)) == ("failed", False)
+    status = tiznit.get(f"/exports/prepared/{export.pk}/status/").content.decode()
+    assert "hx-trigger" not in status
+    assert "could not be prepared" in status
