@@ -149,6 +149,26 @@ def test_a_workbook_cut_short_in_the_upload_is_refused_with_a_message(chamber, t
     assert not ImportRun.objects.exists()
 
 
+def test_an_upload_cut_off_before_its_end_is_refused_and_nothing_is_kept(chamber, tmp_path):
+    data = _list(tmp_path, "tiznit.csv").read_bytes()
+    token = str(chamber.get(IMPORTS).context["csrf_token"]).encode()
+    # The connection dropped half-way through the file: no closing boundary.
+    body = (
+        b'--XYZ\r\nContent-Disposition: form-data; name="csrfmiddlewaretoken"\r\n\r\n'
+        + token
+        + b'\r\n--XYZ\r\nContent-Disposition: form-data; name="file"; filename="tiznit.csv"'
+        + b"\r\nContent-Type: text/csv\r\n\r\n"
+        + data[: len(data) // 2]
+    )
+    response = chamber.generic(
+        "POST", IMPORTS, body, content_type="multipart/form-data; boundary=XYZ"
+    )
+    assert response.status_code == 400
+    assert "did not arrive whole" in response.content.decode()
+    assert not ImportRun.objects.exists()
+    assert not Person.objects.exists()
+
+
 def test_a_missing_file_is_refused_with_a_message(chamber):
     response = chamber.post(IMPORTS, {})
     assert response.status_code == 400
@@ -245,6 +265,27 @@ def test_the_time_left_follows_the_pace_of_the_attempt():
     )
     progress = selectors.progress_of(run)
     assert (progress.percent, progress.seconds_left, progress.minutes_left) == (30, 210, 4)
+
+
+def test_the_panel_says_the_rows_done_rejected_and_the_time_left(chamber, agent):
+    now = timezone.now()
+    run = ImportRun.objects.create(
+        file_name="list.csv",
+        file_sha256="a" * 64,
+        file_format="csv",
+        language="en",
+        actor=agent,
+        rows_total=1000,
+        last_row=300,
+        rejected=7,
+        attempt_first_row=100,
+        attempt_started_at=now - timezone.timedelta(seconds=60),
+    )
+    ImportRun.objects.filter(pk=run.pk).update(updated_at=now)
+    panel = chamber.get(reverse("imports:run_progress", args=[run.pk])).content.decode()
+    assert '<progress max="1000" value="300">' in panel
+    assert 'id="rows-rejected">7<' in panel
+    assert "about 4 minutes" in panel
 
 
 def test_the_list_of_imports_takes_the_same_queries_whatever_its_length(
