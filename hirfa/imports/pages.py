@@ -167,7 +167,7 @@ def _go(request, url: str) -> HttpResponse:
 @require_GET
 def export_job_page(request, pk):
     export = _own_export(request.user, pk)
-    return render(request, "imports/export_job.html", {"export": export})
+    return render(request, "imports/export_job.html", _export_context(export))
 
 
 @login_required
@@ -175,7 +175,11 @@ def export_job_page(request, pk):
 def export_job_status(request, pk):
     """The export's state alone, polled by htmx until its file is ready."""
     export = _own_export(request.user, pk)
-    return render(request, "imports/_export_status.html", {"export": export})
+    return render(request, "imports/_export_status.html", _export_context(export))
+
+
+def _export_context(export: ExportJob) -> dict:
+    return {"export": export, "kept_days": settings.EXPORT_FILES_KEPT_DAYS}
 
 
 @login_required

@@ -7,6 +7,7 @@ same way and leaves a file to download.
 """
 
 import tempfile
+from datetime import timedelta
 from functools import partial
 from pathlib import Path
 
@@ -128,10 +129,22 @@ def resume_import(*, actor, run: ImportRun) -> ImportRun:
     return run
 
 
+def forget_old_exports(now=None) -> int:
+    """Delete the files of exports prepared more than EXPORT_FILES_KEPT_DAYS ago (their rows,
+    and their audit entries, stay); run each time an export is asked. Returns how many."""
+    cutoff = (now or timezone.now()) - timedelta(days=settings.EXPORT_FILES_KEPT_DAYS)
+    old = list(ExportJob.objects.filter(created_at__lt=cutoff).exclude(file=""))
+    for export in old:
+        export.file.delete(save=False)
+    ExportJob.objects.filter(pk__in=[export.pk for export in old]).update(file="")
+    return len(old)
+
+
 def queue_export(*, user, params, language: str) -> ExportJob:
     """Queue an export of the registrations matching `params`, to download when ready."""
     if not may_export(user):
         raise Forbidden()
+    forget_old_exports()
     fmt = str(params.get("format") or "csv")
     if fmt not in exports.FORMATS:
         raise DomainError(_("Export as CSV or XLSX."), fields={"format": [_("CSV or XLSX.")]})

@@ -3,8 +3,11 @@ territory as the direct download, a file to download when the job has written it
 
 import csv
 import io
+from datetime import timedelta
+from pathlib import Path
 
 import pytest
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from hirfa.audit.models import AuditEntry
@@ -136,3 +139,22 @@ def test_an_export_whose_writing_fails_says_so_and_stops_polling(
     status = tiznit.get(f"/exports/prepared/{export.pk}/status/").content.decode()
     assert "hx-trigger" not in status
     assert "could not be prepared" in status
+
+
+def test_the_files_of_old_exports_are_deleted_when_an_export_is_asked(
+    tiznit, imported, run_jobs, settings
+):
+    tiznit.post("/exports/prepared/", {"format": "csv"})
+    run_jobs()
+    old = ExportJob.objects.get()
+    stored = Path(old.file.path)
+    ExportJob.objects.filter(pk=old.pk).update(
+        created_at=timezone.now() - timedelta(days=settings.EXPORT_FILES_KEPT_DAYS + 1)
+    )
+
+    tiznit.post("/exports/prepared/", {"format": "csv"})
+
+    old.refresh_from_db()
+    assert (old.status, bool(old.file), stored.exists()) == ("done", False, False)
+    assert tiznit.get(f"/exports/prepared/{old.pk}/file/").status_code == 404
+    assert "prepare it again" in tiznit.get(f"/exports/prepared/{old.pk}/").content.decode()
