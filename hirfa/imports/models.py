@@ -44,12 +44,17 @@ class ImportRun(models.Model):
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     # Imports from the browser (ADR 0055): the uploaded file, kept so that an interrupted
     # import can be resumed; the rows it holds (an estimate for a workbook); when the
-    # current attempt began and at which row, for the time left; why it stopped.
-    file = models.FileField(_("file"), upload_to="imports/%Y/%m/", max_length=200, blank=True)
-    rows_total = models.PositiveIntegerField(_("rows in the file"), default=0)
+    # current attempt began and at which row, for the time left; why it stopped. Defaults
+    # in the database too: code of the previous release still inserts runs (rolling deploy).
+    file = models.FileField(
+        _("file"), upload_to="imports/%Y/%m/", max_length=200, blank=True, db_default=""
+    )
+    rows_total = models.PositiveIntegerField(_("rows in the file"), default=0, db_default=0)
     attempt_started_at = models.DateTimeField(_("attempt started at"), null=True, blank=True)
-    attempt_first_row = models.PositiveIntegerField(_("first row of the attempt"), default=0)
-    problem = models.TextField(_("problem"), blank=True)
+    attempt_first_row = models.PositiveIntegerField(
+        _("first row of the attempt"), default=0, db_default=0
+    )
+    problem = models.TextField(_("problem"), blank=True, default="", db_default="")
 
     class Meta:
         verbose_name = _("import")
