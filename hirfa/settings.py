@@ -237,6 +237,12 @@ IMPORT_XLSX_MAX_UNCOMPRESSED_BYTES = env_int(
     "IMPORT_XLSX_MAX_UNCOMPRESSED_BYTES", 256 * 1024 * 1024, minimum=1024 * 1024
 )
 IMPORT_XLSX_MAX_RATIO = env_int("IMPORT_XLSX_MAX_RATIO", 100, minimum=10)
+# A list uploaded in the browser (ADR 0055): larger lists are split, or imported with
+# `hirfa import_artisans` on the server.
+IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
+# An export prepared in the background holds personal data: its file is deleted after this
+# many days (ADR 0055).
+EXPORT_FILES_KEPT_DAYS = env_int("EXPORT_FILES_KEPT_DAYS", 7, minimum=1)
 
 # Sessions and cookies. The production profile turns every HTTPS-only setting on by
 # default; each can still be set from the environment (a deployment still on plain HTTP

@@ -18,7 +18,7 @@ urlpatterns = [
     path("cnss/", include("hirfa.cnss.urls")),
     path("", include("hirfa.coverage.urls")),
     path("search/", include("hirfa.search.urls")),
-    path("exports/", include("hirfa.imports.urls")),
+    path("", include("hirfa.imports.urls")),
     path("duplicates/", include("hirfa.duplicates.urls")),
     path("", include("hirfa.outreach.urls")),
     path("", include("hirfa.campaigns.urls")),

@@ -42,6 +42,19 @@ class ImportRun(models.Model):
     started_at = models.DateTimeField(_("started at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    # Imports from the browser (ADR 0055): the uploaded file, kept so that an interrupted
+    # import can be resumed; the rows it holds (an estimate for a workbook); when the
+    # current attempt began and at which row, for the time left; why it stopped. Defaults
+    # in the database too: code of the previous release still inserts runs (rolling deploy).
+    file = models.FileField(
+        _("file"), upload_to="imports/%Y/%m/", max_length=200, blank=True, db_default=""
+    )
+    rows_total = models.PositiveIntegerField(_("rows in the file"), default=0, db_default=0)
+    attempt_started_at = models.DateTimeField(_("attempt started at"), null=True, blank=True)
+    attempt_first_row = models.PositiveIntegerField(
+        _("first row of the attempt"), default=0, db_default=0
+    )
+    problem = models.TextField(_("problem"), blank=True, default="", db_default="")
 
     class Meta:
         verbose_name = _("import")
@@ -87,3 +100,40 @@ class ImportIssue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.row} {self.column}: {self.message}"
+
+
+class ExportJob(models.Model):
+    """A large export prepared by a background job, into a file to download (ADR 0055)."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("asked by"),
+    )
+    file_format = models.CharField(_("format"), max_length=4)
+    filters = models.JSONField(_("filters"), default=dict)
+    language = models.CharField(_("language"), max_length=8)
+    status = models.CharField(
+        _("status"), max_length=8, choices=Status.choices, default=Status.QUEUED
+    )
+    rows_total = models.PositiveIntegerField(_("rows"), default=0)
+    rows_done = models.PositiveIntegerField(_("rows written"), default=0)
+    file = models.FileField(_("file"), upload_to="exports/%Y/%m/", max_length=200, blank=True)
+    created_at = models.DateTimeField(_("asked at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("export")
+        verbose_name_plural = _("exports")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"export {self.pk} ({self.file_format})"

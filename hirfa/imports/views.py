@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET
 from hirfa.accounts.selectors import provinces_for, regions_for
 from hirfa.core.errors import DomainError, Forbidden
 from hirfa.crafts.models import Activity
-from hirfa.imports import exports
+from hirfa.imports import exports, selectors
 from hirfa.imports.policy import may_export
 from hirfa.register.models import Category, Registration
 
@@ -58,5 +58,6 @@ def export_page(request):
         "statuses": Registration.Status.choices,
         "values": request.GET,
         "error": error,
+        "prepared": selectors.exports_for(user).order_by("-created_at", "-id")[:5],
     }
     return render(request, "imports/export.html", context, status=400 if error else 200)

@@ -8,6 +8,7 @@ from hirfa.accounts.roles import Capability, has_capability
 from hirfa.campaigns.policy import may_use_campaigns
 from hirfa.cards.policy import may_manage_cards
 from hirfa.cnss.policy import may_follow_rejections
+from hirfa.imports.policy import may_import
 from hirfa.site.inbox import has_inbox, open_count
 
 
@@ -37,6 +38,8 @@ def navigation(request):
         items.append((reverse("site:trail"), _("Audit trail")))
     if has_capability(user, Capability.FILE_ASSISTED):
         items.append((reverse("register_staff:desk"), _("Assisted filing")))
+    if may_import(user):
+        items.append((reverse("imports:imports"), _("Imports")))
     if has_capability(user, Capability.REVIEW):
         items.append((reverse("register_staff:queue"), _("Review")))
     if may_manage_cards(user):
