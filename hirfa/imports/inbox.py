@@ -23,6 +23,6 @@ def run_ended(run: ImportRun) -> None:
         recipients=[run.actor],
         kind=FINISHED if run.status == ImportRun.Status.DONE else FAILED,
         subject=run,
-        url=reverse("imports:export"),
+        url=reverse("imports:run", args=[run.pk]),
         reference=run.file_name,
     )

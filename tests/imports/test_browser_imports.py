@@ -306,8 +306,8 @@ def test_the_list_of_imports_takes_the_same_queries_whatever_its_length(
         language="fr",
         actor=agent_of("09", username="colleague"),
     )
-    # session, user, count, page of runs
-    with django_assert_num_queries(4):
+    # session, user, count, page of runs, the menu's inbox count
+    with django_assert_num_queries(5):
         response = chamber.get(IMPORTS)
     assert response.status_code == 200
     assert response.content.decode().count('<td><a href="/imports/') == 20
