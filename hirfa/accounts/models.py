@@ -117,6 +117,8 @@ class PhoneVerification(models.Model):
     class Purpose(models.TextChoices):
         SIGNUP = "signup", _("Opening an account")
         EVENT = "event", _("Signing up to an event")
+        RECOVERY = "recovery", _("Choosing a new password")
+        STATUS = "status", _("Checking the state of a file")
 
     phone = models.CharField(_("mobile phone"), max_length=16)
     code_digest = models.CharField(_("code digest"), max_length=64, editable=False)

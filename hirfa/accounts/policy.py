@@ -36,3 +36,13 @@ def may_turn_off_second_factor(user) -> bool:
 def may_reset_second_factor(actor) -> bool:
     """Who may take away another account's second factor (a lost phone): user managers."""
     return has_capability(actor, Capability.MANAGE_USERS)
+
+
+def may_recover_password_by_phone(user) -> bool:
+    """An artisan's active account may get a new password with a code sent by SMS to its
+    phone; staff keep their e-mail link (an SMS must not bypass their second factor)."""
+    return bool(user is not None and user.is_active and user.phone and not has_staff_role(user))
+
+
+def has_staff_role(user) -> bool:
+    return user.role in STAFF_ROLES

@@ -264,8 +264,11 @@ def _pending_signup(phone: str) -> User | None:
     return user
 
 
-def _send_phone_code(phone: str, purpose: str) -> PhoneVerification:
-    """Replace any waiting code of this phone by a new one, and send it by SMS."""
+def _send_phone_code(phone: str, purpose: str, *, deliver: bool = True) -> PhoneVerification:
+    """Replace any waiting code of this phone by a new one, and send it by SMS.
+
+    With `deliver=False` the code is made and counted (the same limits apply) but sent to
+    nobody: asked for a phone that has no account, the answer must look the same."""
     now = timezone.now()
     waiting = PhoneVerification.objects.filter(phone=phone, purpose=purpose)
     sent_recently = waiting.filter(created_at__gte=now - timedelta(hours=1)).count()
@@ -286,6 +289,8 @@ def _send_phone_code(phone: str, purpose: str) -> PhoneVerification:
         created_at=now,
         expires_at=now + PHONE_CODE_LIFETIME,
     )
+    if not deliver:
+        return verification
     minutes = int(PHONE_CODE_LIFETIME.total_seconds() // 60)
     notify(
         phone=phone,
