@@ -6,3 +6,8 @@ class RegisterConfig(AppConfig):
     name = "hirfa.register"
     label = "register"
     verbose_name = _("The register")
+
+    def ready(self):
+        from hirfa.register import wording
+
+        wording.connect()

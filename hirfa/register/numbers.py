@@ -135,3 +135,35 @@ def parse_number(text: str) -> str:
     if damm_check_digit(number) != "0":
         raise ValidationError(MESSAGES["mistyped"], code="mistyped")
     return number
+
+
+# --- File references ----------------------------------------------------------------------
+
+# A file (dossier) is named to its holder, on the receipt of filing and at /status/, by its
+# reference: its id on six digits or more, a hyphen and a Damm check digit ("000123-4"),
+# so that a typing mistake finds no file rather than someone else's.
+REFERENCE_MIN_DIGITS = 6
+
+
+def dossier_reference(pk: int) -> str:
+    """The reference of the dossier whose id is `pk`: `123` → `000123-7`."""
+    body = f"{int(pk):0{REFERENCE_MIN_DIGITS}d}"
+    return f"{body}-{damm_check_digit(body)}"
+
+
+def parse_reference(text) -> int | None:
+    """The dossier id in a typed or scanned reference, or None when it is not one (wrong
+    length, stray letters, a check digit that does not hold). Arabic-Indic digits, spaces
+    and separators are accepted, as for registration numbers."""
+    if not isinstance(text, str) or len(text) > 40:
+        return None
+    digits = []
+    for char in text:
+        if char in _DIGITS:
+            digits.append(_DIGITS[char])
+        elif not (char.isspace() or char in _SEPARATORS):
+            return None
+    reference = "".join(digits)
+    if len(reference) <= REFERENCE_MIN_DIGITS or damm_check_digit(reference) != "0":
+        return None
+    return int(reference[:-1])

@@ -53,9 +53,20 @@ def test_opening_the_decision_screen_writes_an_access_audit_entry(client, office
     assert entry.province_code == "09.581"
 
 
-def test_the_decision_screen_shows_the_audit_history_of_the_dossier(client, officer, dossier):
+def test_the_decision_screen_tells_the_history_of_the_dossier_in_sentences(
+    client, settings, officer, dossier
+):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     page = client.get(f"/review/{dossier.pk}/").content.decode()
-    assert "dossier.created" in page and "dossier.submit" in page
+    assert "The file was opened." in page
+    assert "The file was sent to the provincial directorate." in page
+    assert "dossier.created" not in page and "dossier.submit" not in page
+
+
+def test_the_history_tells_the_actions_in_the_readers_language(client, settings, officer, dossier):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+    page = client.get(f"/review/{dossier.pk}/").content.decode()
+    assert "Le dossier a été envoyé à la direction provinciale." in page
 
 
 def test_the_tiznit_officer_cannot_open_a_dossier_of_agadir_by_url(client, agent, officer):
