@@ -303,3 +303,21 @@ def test_a_stale_or_unsigned_revocation_list_is_flagged(browser, register, run_j
     assert page.text_content("#verify-list") == said(bad, "ar")
     assert check(page, card.qr_text) == "valid"
     context.close()
+
+
+def test_on_a_phone_the_verdict_scrolls_into_view_whatever_it_is(browser, register, run_jobs):
+    card = helpers.real_card(run_jobs)
+    context, page = visitor(browser, register)
+    for text, verdict in ((card.qr_text, "valid"), (helpers.forged_text(), "not_genuine")):
+        page.evaluate("window.scrollTo(0, 0)")
+        assert check(page, text) == verdict
+        wait_until(
+            page,
+            """() => {
+                const box = document.getElementById('verify-verdict').getBoundingClientRect();
+                return box.top >= 0 && box.bottom <= window.innerHeight;
+            }""",
+            timeout=5_000,
+        )
+        assert page.evaluate("document.activeElement.id") == "verify-verdict"
+    context.close()

@@ -105,6 +105,7 @@
     const list = $("verify-card");
     list.replaceChildren();
     $("verify-live").textContent = "";
+    showVerdict(result);
     if (!signed) return;
     const card = signed.card;
     const L = T.labels;
@@ -118,7 +119,14 @@
     row(list, L.province, NAMES.provinces[card.province] || card.province);
     row(list, L.expiresAt, when(signed.expiresAt * 1000, false));
     row(list, L.issuedAt, when(signed.issuedAt * 1000, false));
-    result.scrollIntoView({ block: "nearest" });
+  }
+
+  // On a phone the verdict appears below the camera and the forms: bring its top into view
+  // (whatever the verdict) and move the focus there, so that a screen reader reads it too.
+  function showVerdict(result) {
+    const still = window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+    result.scrollIntoView({ block: "start", behavior: still ? "auto" : "smooth" });
+    $("verify-verdict").focus({ preventScroll: true });
   }
 
   async function liveStatus(card) {
