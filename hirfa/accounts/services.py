@@ -199,6 +199,14 @@ def save_staff_member(
     return user, created
 
 
+def remember_language(user: User, language: str) -> None:
+    """Keep the language `user` reads the site in, for the messages sent to them later (an
+    SMS about their file is written in it). One UPDATE, only when it changed."""
+    if user.pk and language and user.language != language:
+        User.objects.filter(pk=user.pk).update(language=language)
+        user.language = language
+
+
 # --- Sign-up by phone -------------------------------------------------------------------
 
 PHONE_CODE_DIGITS = 6
@@ -321,6 +329,7 @@ def start_phone_signup(phone, password, first_name, last_name) -> User:
     if user is None:
         user = User(username=phone, phone=phone, role=Role.ARTISAN, is_active=False)
     user.first_name, user.last_name = first_name, last_name
+    user.language = translation.get_language() or ""
     _check_password(password or "", user)
     user.set_password(password)
     user.save()

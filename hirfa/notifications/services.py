@@ -50,15 +50,16 @@ def notify(
 
     SMS goes to `phone` (else `user.phone`), e-mail to `email` (else `user.email`);
     a recipient with neither gets nothing and an empty list is returned. Subject and
-    body are rendered in `language` (else the default language). Delivery is queued
-    only when the surrounding transaction commits, so a rolled-back change sends
-    nothing.
+    body are rendered in `language` (else the user's own, else the default language).
+    Delivery is queued only when the surrounding transaction commits, so a rolled-back
+    change sends nothing.
     """
     addresses = {
         Channel.SMS: phone or getattr(user, "phone", None),
         Channel.EMAIL: email or getattr(user, "email", None),
     }
-    language = _language(language)
+    # Else the language the recipient last read the site in (accounts keep it).
+    language = _language(language or getattr(user, "language", None))
     with translation.override(language):
         # A subject is one line (mail headers refuse line breaks) that fits its column.
         rendered_subject = " ".join(_render(subject).split())[:255]

@@ -12,6 +12,8 @@ def navigation(request):
     items = [(reverse("site:home"), _("Home")), (reverse("crafts:list"), _("Crafts"))]
     if has_capability(user, Capability.HOLD_OWN_FILE):
         items.append((reverse("artisan:space"), _("My file")))
+    if not getattr(user, "is_authenticated", False):
+        items.append((reverse("status:start"), _("Where is my file?")))
     if has_capability(user, Capability.VIEW_WORKSPACE):
         items.append((reverse("site:my_work"), _("My work")))
     if has_capability(user, Capability.FILE_ASSISTED):

@@ -195,3 +195,30 @@ def test_asking_again_sends_a_new_code_and_the_old_one_dies(client):
         user.refresh_from_db()
         assert user.check_password(DEFAULT_PASSWORD)
     assert answer(client, new).status_code == 302
+
+
+def test_the_language_the_artisan_acts_in_is_kept_for_the_messages_sent_later(client):
+    user = artisan_account(PHONE)
+    client.force_login(user)
+    client.cookies["hirfa_language"] = "zgh"
+    client.get("/me/")
+    user.refresh_from_db()
+    assert user.language == ""  # reading writes nothing
+    client.post("/me/apply/you/", {})
+    user.refresh_from_db()
+    assert user.language == "zgh"
+
+
+def test_signing_up_keeps_the_language_of_the_page(client):
+    client.cookies["hirfa_language"] = "zgh"
+    client.post(
+        "/accounts/signup/",
+        {
+            "phone": PHONE_AS_TYPED,
+            "first_name": "Itto",
+            "last_name": "Oubella",
+            "password": NEW_PASSWORD,
+            "password2": NEW_PASSWORD,
+        },
+    )
+    assert User.objects.get(phone=PHONE).language == "zgh"
