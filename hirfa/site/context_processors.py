@@ -33,4 +33,6 @@ def navigation(request):
         items.append((reverse("cnss:batches"), _("CNSS exchange")))
     if has_capability(user, Capability.MANAGE_USERS):
         items.append((reverse("admin:index"), _("Administration")))
+    items.append((reverse("site:chambers"), _("Chambers of crafts")))
+    items.append((reverse("site:help"), _("Help")))
     return {"navigation": items}

@@ -7,4 +7,7 @@ app_name = "site"
 urlpatterns = [
     path("", views.home, name="home"),
     path("my-work/", views.my_work, name="my_work"),
+    path("help/", views.help_page, name="help"),
+    path("help/<slug:topic>/", views.help_page, name="help_topic"),
+    path("chambers/", views.chambers, name="chambers"),
 ]

@@ -11,7 +11,7 @@ from hirfa.crafts.models import Activity, Branch
 from hirfa.notifications.models import Notification
 from hirfa.register.models import Dossier
 from hirfa.register.numbers import dossier_reference
-from hirfa.territory.models import Commune, Province, Region
+from hirfa.territory.models import Commune, Organisation, Province, Region
 from tests.browser.tamazight import assert_in_tamazight, foreign_texts
 from tests.factories import TIZNIT_CITY
 
@@ -32,7 +32,7 @@ TYPED = ["Itto", "Oubella", "OUBELLA", "إيطو", "أوبلا", "Derb Idzikri 1
 def reference_names() -> list[str]:
     """Names of places and crafts, which may have no Tifinagh name yet."""
     names = []
-    for model in (Region, Province, Commune, Activity, Branch):
+    for model in (Region, Province, Commune, Activity, Branch, Organisation):
         for ar, fr in model.objects.values_list("name_ar", "name_fr"):
             names += [ar, fr]
     return names
@@ -172,7 +172,46 @@ def test_the_whole_artisan_journey_is_in_tamazight_on_a_phone(
     submit(page)
     page.wait_for_url("**/me/")
     check()
-    assert len(seen) >= 20
+
+    # 6. Help where the artisan is: her card, the help page, the chambers' directory.
+    for path in ("/me/card/", "/help/", "/chambers/"):
+        page.goto(url + path)
+        check()
+    # No device voice speaks Tamazight here: the "read to me" button stays hidden.
+    assert page.goto(url + "/help/") and page.locator("#read-aloud").is_hidden()
+    assert len(seen) >= 23
+    context.close()
+
+
+VOICES = """(languages) => {
+    window.__spoken = [];
+    const voices = languages.map((lang) => ({ lang, name: lang, default: false }));
+    const synthesis = {
+        speaking: false,
+        getVoices: () => voices,
+        addEventListener: () => {},
+        speak(utterance) { window.__spoken.push([utterance.lang, utterance.text]); },
+        cancel() {},
+    };
+    Object.defineProperty(window, "speechSynthesis", { value: synthesis });
+    window.SpeechSynthesisUtterance = function (text) { this.text = text; };
+}"""
+
+
+def test_read_to_me_speaks_the_main_text_where_the_device_has_a_voice(register, browser):
+    context = browser.new_context(viewport={"width": 360, "height": 780})
+    context.add_init_script(f"({VOICES})(['ar-MA', 'fr-FR'])")
+    page = context.new_page()
+    page.goto(register.url + "/help/artisan/")  # Arabic, the default language
+    button = page.locator("#read-aloud")
+    assert button.is_visible()
+    button.click()
+    ((language, text),) = page.evaluate("window.__spoken")
+    assert language == "ar-MA"
+    assert "رمز" in text or len(text) > 100
+    context.add_cookies([{"name": "hirfa_language", "value": "zgh", "url": register.url}])
+    page.goto(register.url + "/help/artisan/")
+    assert page.locator("#read-aloud").is_hidden()
     context.close()
 
 
