@@ -3,7 +3,11 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
-export PORT
+HOST ?= 127.0.0.1
+# The address printed on cards, attestations and receipts and held by their QR codes: the
+# one `make run` serves, unless told otherwise (a public name, a tunnel, a phone on the LAN).
+PUBLIC_URL ?= http://$(HOST):$(PORT)
+export PORT HOST PUBLIC_URL
 
 .PHONY: run test check-browser bench messages clean
 
@@ -20,7 +24,8 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e ".[dev]"
 	touch $(VENV)/.installed $@
 
-## make run: install, migrate, load reference and demo data, serve on http://127.0.0.1:$(PORT)
+## make run: install, migrate, load reference and demo data, serve on http://$(HOST):$(PORT)
+## (PUBLIC_URL, printed on documents, follows; set it when visitors use another address)
 run: $(VENV)/.installed
 	$(BIN)/hirfa migrate --noinput
 	$(BIN)/hirfa collectstatic --noinput --verbosity 0
@@ -49,6 +54,7 @@ check-browser:
 	  $(if $(filter 0,$(shell id -u)),,sudo) apt-get install -y -qq chromium >/dev/null; }
 
 ## make bench: benchmarks (prints figures; never fails on speed). PostgreSQL via BENCH_PG_URL.
+## BENCH_FUNNEL=3000000 runs the outreach funnel's benchmark on the issue's 3 M register (default 100,000).
 BENCH_PG_URL ?= postgres://postgres@127.0.0.1:5432/hirfa_bench
 BENCH_APPROVALS ?= 10000
 BENCH_IMPORTS ?= 1000000
@@ -64,7 +70,11 @@ bench: $(VENV)/.installed
 	else echo "PostgreSQL is not running: PostgreSQL figures skipped"; fi
 	rm -rf var/bench-search && HIRFA_VAR_DIR=var/bench-search $(BIN)/python bench/search.py $(BENCH_SEARCH_ARTISANS) && if pg_isready -q -h 127.0.0.1; then psql -q -h 127.0.0.1 -U postgres -c "DROP DATABASE IF EXISTS hirfa_bench_search" && psql -q -h 127.0.0.1 -U postgres -c "CREATE DATABASE hirfa_bench_search" && HIRFA_VAR_DIR=var/bench-search DATABASE_URL=$(BENCH_PG_URL)_search $(BIN)/python bench/search.py $(BENCH_SEARCH_PG_ARTISANS); fi
 	command -v wrk >/dev/null || { $(if $(filter 0,$(shell id -u)),,sudo) apt-get update -qq && $(if $(filter 0,$(shell id -u)),,sudo) apt-get install -y -qq wrk >/dev/null; }; rm -rf var/bench-cards && HIRFA_VAR_DIR=var/bench-cards $(BIN)/python bench/cards.py $(or $(BENCH_CARDS),1000)
+	rm -rf var/bench-audit && HIRFA_VAR_DIR=var/bench-audit $(BIN)/python bench/audit_trail.py $(or $(BENCH_AUDIT),200000) && if pg_isready -q -h 127.0.0.1; then psql -q -h 127.0.0.1 -U postgres -c "DROP DATABASE IF EXISTS hirfa_bench_audit" && psql -q -h 127.0.0.1 -U postgres -c "CREATE DATABASE hirfa_bench_audit" && rm -rf var/bench-audit && HIRFA_VAR_DIR=var/bench-audit DATABASE_URL=$(BENCH_PG_URL)_audit $(BIN)/python bench/audit_trail.py $(or $(BENCH_AUDIT),200000); fi
 	rm -rf var/bench-cnss && HIRFA_VAR_DIR=var/bench-cnss $(BIN)/python bench/cnss.py $(or $(BENCH_CNSS),500000) && if pg_isready -q -h 127.0.0.1; then psql -q -h 127.0.0.1 -U postgres -c "DROP DATABASE IF EXISTS hirfa_bench_cnss" && psql -q -h 127.0.0.1 -U postgres -c "CREATE DATABASE hirfa_bench_cnss" && rm -rf var/bench-cnss && HIRFA_VAR_DIR=var/bench-cnss DATABASE_URL=$(BENCH_PG_URL)_cnss $(BIN)/python bench/cnss.py $(or $(BENCH_CNSS),500000); fi
+	rm -rf var/bench-campaigns && HIRFA_VAR_DIR=var/bench-campaigns $(BIN)/python bench/campaigns.py $(or $(BENCH_CAMPAIGNS),200000) && if pg_isready -q -h 127.0.0.1; then psql -q -h 127.0.0.1 -U postgres -c "DROP DATABASE IF EXISTS hirfa_bench_campaigns" && psql -q -h 127.0.0.1 -U postgres -c "CREATE DATABASE hirfa_bench_campaigns" && rm -rf var/bench-campaigns && HIRFA_VAR_DIR=var/bench-campaigns DATABASE_URL=$(BENCH_PG_URL)_campaigns $(BIN)/python bench/campaigns.py $(or $(BENCH_CAMPAIGNS),200000); fi
+	rm -rf var/bench-funnel && HIRFA_VAR_DIR=var/bench-funnel $(BIN)/python bench/funnel.py $(or $(BENCH_FUNNEL),100000) && if pg_isready -q -h 127.0.0.1; then psql -q -h 127.0.0.1 -U postgres -c "DROP DATABASE IF EXISTS hirfa_bench_funnel" && psql -q -h 127.0.0.1 -U postgres -c "CREATE DATABASE hirfa_bench_funnel" && HIRFA_VAR_DIR=var/bench-funnel DATABASE_URL=$(BENCH_PG_URL)_funnel $(BIN)/python bench/funnel.py $(or $(BENCH_FUNNEL),100000); fi
+	rm -rf var/bench-duplicates && HIRFA_VAR_DIR=var/bench-duplicates $(BIN)/python bench/duplicates.py $(or $(BENCH_DUPLICATES),4000) && if pg_isready -q -h 127.0.0.1; then psql -q -h 127.0.0.1 -U postgres -c "DROP DATABASE IF EXISTS hirfa_bench_duplicates" && psql -q -h 127.0.0.1 -U postgres -c "CREATE DATABASE hirfa_bench_duplicates" && rm -rf var/bench-duplicates && HIRFA_VAR_DIR=var/bench-duplicates DATABASE_URL=$(BENCH_PG_URL)_duplicates $(BIN)/python bench/duplicates.py $(or $(BENCH_DUPLICATES),4000); fi
 
 ## make messages: extract translatable strings into the .po files, then compile them
 messages: $(VENV)/.installed

@@ -205,34 +205,7 @@ def main() -> None:
         f"[{vendor}] duplicate clustering of {found['persons']:,} persons: {minutes:.1f} min "
         f"(target < 10), {found['pairs']:,} pairs in {found['clusters']:,} clusters"
     )
-    from hirfa.duplicates.scoring import THRESHOLD, Profile, compare
-    from tests.duplicates.labelled import labelled_set, precision_recall
-
-    records, truth = labelled_set()
-    profiles = [
-        Profile.of(
-            i,
-            r["cnie"],
-            r["first_name_ar"],
-            r["last_name_ar"],
-            r["first_name_latin"],
-            r["last_name_latin"],
-            r["birth_date"],
-            r["phone"],
-        )
-        for i, r in enumerate(records)
-    ]
-    flagged = {
-        (a.id, b.id)
-        for index, a in enumerate(profiles)
-        for b in profiles[index + 1 :]
-        if compare(a, b)[0] >= THRESHOLD
-    }
-    precision, recall = precision_recall(flagged, truth)
-    print(
-        f"duplicates labelled set ({len(records)} records, all pairs): "
-        f"precision {precision:.3f}, recall {recall:.3f}"
-    )
+    # Precision and recall of the duplicate finder: bench/duplicates.py (ADR 0056).
 
 
 if __name__ == "__main__":

@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "hirfa.privacy",
     "hirfa.backups",
     "hirfa.outreach",
+    "hirfa.campaigns",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -390,10 +391,37 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = DOCUMENT_MAX_BYTES + 1024 * 1024
 # registrations are all struck off is anonymised this many days after the striking-off.
 # UNCONFIRMED: the period the CNDP declaration will state; 10 years by default.
 PERSONAL_DATA_RETENTION_DAYS = env_int("PERSONAL_DATA_RETENTION_DAYS", 3650, minimum=1)
+# Outreach funnel (docs/outreach.md, docs/decisions/0046): an application started up to this
+# many days after a person attended an event is credited to the last such event.
+OUTREACH_ATTRIBUTION_DAYS = env_int("OUTREACH_ATTRIBUTION_DAYS", 90, minimum=1)
 PUBLIC_URL = env_str("PUBLIC_URL", "http://127.0.0.1:8000")
 if PRODUCTION and not PUBLIC_URL.startswith("https://"):
     # Printed in every card's QR code and on attestations: it must be the HTTPS address.
     raise ImproperlyConfigured("PUBLIC_URL must be an https:// address in production")
+
+# Campaigns (docs/campaigns.md, docs/decisions/0044 and 0045): no campaign SMS in the quiet
+# hours (local time of CAMPAIGN_TIME_ZONE, "HH:MM"); at most this many SMS segments per
+# message; at most this many messages per second per gateway and worker (0: no limit).
+CAMPAIGN_TIME_ZONE = env_str("CAMPAIGN_TIME_ZONE", "Africa/Casablanca")
+CAMPAIGN_QUIET_FROM = env_str("CAMPAIGN_QUIET_FROM", "21:00")
+CAMPAIGN_QUIET_UNTIL = env_str("CAMPAIGN_QUIET_UNTIL", "08:00")
+for _name, _value in (
+    ("CAMPAIGN_QUIET_FROM", CAMPAIGN_QUIET_FROM),
+    ("CAMPAIGN_QUIET_UNTIL", CAMPAIGN_QUIET_UNTIL),
+):
+    _hours, _, _minutes = _value.partition(":")
+    if not (_hours.isdigit() and _minutes.isdigit() and int(_hours) < 24 and int(_minutes) < 60):
+        raise ImproperlyConfigured(f"{_name} must be a time of day like 21:00, got {_value!r}")
+CAMPAIGN_MAX_SMS_SEGMENTS = env_int("CAMPAIGN_MAX_SMS_SEGMENTS", 3, minimum=1)
+CAMPAIGN_RATES = {
+    "http": env_int("CAMPAIGN_RATE_HTTP", 30, minimum=0),
+    "smtp": env_int("CAMPAIGN_RATE_SMTP", 10, minimum=0),
+    "file": env_int("CAMPAIGN_RATE_FILE", 0, minimum=0),
+    "console": 0,
+    "memory": 0,
+}
+# Messages per background job: a gateway down retries one batch, not the campaign.
+CAMPAIGN_BATCH_SIZE = env_int("CAMPAIGN_BATCH_SIZE", 1000, minimum=1)
 
 # Professional cards (docs/card-qr.md, docs/decisions/0010): the Ed25519 signing keys live
 # in files outside the database, or whole in the CARD_SIGNING_KEYS secret.

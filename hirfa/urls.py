@@ -22,7 +22,11 @@ urlpatterns = [
     path("exports/", include("hirfa.imports.urls")),
     path("duplicates/", include("hirfa.duplicates.urls")),
     path("", include("hirfa.outreach.urls")),
+    path("", include("hirfa.campaigns.urls")),
     path("notifications/", include("hirfa.notifications.urls")),
+    # The trail's readers (auditors) are not Django staff: the admin's audit section would send
+    # them to the admin's login; its address leads to their own page (decision 54).
+    path("admin/audit/", RedirectView.as_view(pattern_name="site:trail", permanent=False)),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("api/docs", RedirectView.as_view(url="/api/v1/docs", permanent=False)),

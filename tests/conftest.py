@@ -3,11 +3,17 @@ import shutil
 
 import pytest
 from django.core.management import call_command
+from hypothesis import HealthCheck, settings
 
 from hirfa.crafts.services import load_nomenclature
 from hirfa.territory.services import load_territory
 from tests.factories import agent_of, officer_of
 from tests.helpers import signal_handlers_kept
+
+# Property tests judge behaviour, never speed: on a loaded 2-core machine (CI, parallel work)
+# Hypothesis's time limits fail them at random.
+settings.register_profile("hirfa", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("hirfa")
 
 
 @pytest.fixture(scope="session")

@@ -19,7 +19,7 @@ LAYERS = (
     ("accounts",),
     ("register",),
     ("search", "duplicates", "cards", "coverage"),
-    ("cnss", "imports", "verification", "privacy", "outreach"),
+    ("cnss", "imports", "verification", "privacy", "outreach", "campaigns"),
     ("site", "backups"),
     ("api", "urls", "settings", "wsgi", "manage"),
 )

@@ -14,6 +14,8 @@ from hirfa.accounts.roles import Capability, has_capability, roles_with
 from hirfa.audit.models import AuditEntry
 from hirfa.audit.selectors import entries_about
 from hirfa.core.errors import NotFound
+from hirfa.notifications.models import InboxItem
+from hirfa.notifications.selectors import open_items_of
 from hirfa.territory.models import Organisation, Province, Region
 
 
@@ -137,3 +139,40 @@ def history_for(user, *, object_type: str, object_id) -> QuerySet[AuditEntry]:
     if has_capability(user, Capability.READ_AUDIT):
         return entries
     return entries.filter(province_code__in=provinces_for(user).values("code"))
+
+
+def trail_for(user) -> QuerySet[AuditEntry]:
+    """The whole audit trail for its readers (`READ_AUDIT`); nothing for anybody else."""
+    if not has_capability(user, Capability.READ_AUDIT):
+        return AuditEntry.objects.none()
+    return AuditEntry.objects.all()
+
+
+def account_named(username: str) -> User | None:
+    """Any account (staff or artisan) by its user name, or None: the trail's doers."""
+    if not username or "\0" in username:
+        return None
+    return User.objects.filter(username=username).first()
+
+
+def inbox_for(user) -> QuerySet[InboxItem]:
+    """The open items of `user`'s inbox that lie in their scope today: an item about a file
+    since moved to a province they do not cover (or they no longer cover) is not shown.
+    Items about no province (an import of theirs) are always shown."""
+    items = open_items_of(user)
+    if not has_capability(user, Capability.VIEW_WORKSPACE):
+        return items.none()
+    if scope_of(user).national:
+        return items
+    return items.filter(
+        Q(province_code__isnull=True) | Q(province_code__in=provinces_for(user).values("code"))
+    )
+
+
+def staff_covering(province: Province, *capabilities: str) -> QuerySet[User]:
+    """The active staff holding one of `capabilities` whose territory holds `province`
+    (its officers, its region's agents): whom to tell of a thing to do there."""
+    roles = {role for capability in capabilities for role in roles_with(capability)}
+    return User.objects.filter(role__in=roles, is_active=True).filter(
+        Q(scope_province_id=province.pk) | Q(scope_region_id=province.region_id)
+    )

@@ -18,6 +18,7 @@ from hirfa.accounts.forms import (
 from hirfa.accounts.roles import Capability, has_capability, require_capability
 from hirfa.core.errors import DomainError
 from hirfa.core.forms import show_domain_error
+from hirfa.territory.figures import self_employed_table
 
 
 class LoginView(auth_views.LoginView):
@@ -47,7 +48,18 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 def workspace(request):
     require_capability(request.user, Capability.VIEW_WORKSPACE)
     provinces = selectors.provinces_for(request.user)
-    return render(request, "accounts/workspace.html", {"provinces": provinces})
+    # The census map: by province (the default) or by region; anything else reads as province.
+    level = "region" if request.GET.get("level") == "region" else "province"
+    units = provinces if level == "province" else selectors.regions_for(request.user)
+    return render(
+        request,
+        "accounts/workspace.html",
+        {
+            "provinces": provinces,
+            "level": level,
+            "census": self_employed_table(units, level=level),
+        },
+    )
 
 
 @login_required

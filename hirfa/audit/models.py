@@ -88,7 +88,12 @@ class AuditEntry(models.Model):
         ordering = ["id"]
         verbose_name = _("audit entry")
         verbose_name_plural = _("audit entries")
-        indexes = [models.Index(fields=["object_type", "object_id"], name="audit_object_idx")]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"], name="audit_object_idx"),
+            # The auditor's search, newest first, by doer or by action (keyset on id).
+            models.Index(fields=["actor", "-id"], name="audit_actor_id_idx"),
+            models.Index(fields=["action", "-id"], name="audit_action_id_idx"),
+        ]
 
     def __str__(self) -> str:
         target = f" {self.object_type}:{self.object_id}" if self.object_type else ""
@@ -141,3 +146,32 @@ def canonical_bytes(entry: AuditEntry) -> bytes:
 
 def compute_hash(entry: AuditEntry) -> str:
     return hashlib.sha256(canonical_bytes(entry)).hexdigest()
+
+
+class ChainVerification(models.Model):
+    """One check of the whole chain: asked for on the auditor's page (run as a background
+    job) or run by `hirfa verify_audit`. The newest one is the chain's state shown."""
+
+    requested_at = models.DateTimeField(_("asked for at"), db_index=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("asked for by"),
+    )
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    # None while the check runs.
+    intact = models.BooleanField(_("chain intact"), null=True)
+    checked = models.PositiveBigIntegerField(_("entries checked"), default=0)
+    first_broken_id = models.BigIntegerField(_("first broken entry"), null=True, blank=True)
+    problem = models.TextField(_("problem"), blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        verbose_name = _("chain verification")
+        verbose_name_plural = _("chain verifications")
+
+    def __str__(self) -> str:
+        return f"{self.requested_at:%Y-%m-%d %H:%M} {self.intact}"

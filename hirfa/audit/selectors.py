@@ -6,11 +6,11 @@ the audit, below the accounts, knows no roles and no territorial scope.
 
 from typing import NamedTuple
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from hirfa.audit import checkpoints
 from hirfa.audit.keys import audit_key, entry_mac, same
-from hirfa.audit.models import GENESIS_HASH, AuditEntry, compute_hash
+from hirfa.audit.models import GENESIS_HASH, AuditEntry, ChainVerification, compute_hash
 
 ALTERED = "content altered"
 FORGED = "not authentic"
@@ -131,3 +131,48 @@ def _against(entry: AuditEntry, position: int, recorded) -> str:
                 f"entries up to this one; the chain now holds {position}"
             )
     return ""
+
+
+def search(
+    entries: QuerySet[AuditEntry],
+    *,
+    actor_id: int | None = None,
+    actor_label: str = "",
+    objects: list[tuple[str, str]] | None = None,
+    actions: list[str] | None = None,
+    since=None,
+    until=None,
+) -> QuerySet[AuditEntry]:
+    """`entries` narrowed by doer, objects (type, id), actions and period (datetimes,
+    `until` excluded), newest first. Paged by `page_before`: never counted, never offset,
+    so that a search over years reads one page of an index."""
+    if actor_id is not None:
+        entries = entries.filter(actor_id=actor_id)
+    elif actor_label:
+        entries = entries.filter(actor__isnull=True, actor_label=actor_label)
+    if objects is not None:
+        about = Q(pk__in=[])
+        for object_type, object_id in objects:
+            about |= Q(object_type=object_type, object_id=str(object_id))
+        entries = entries.filter(about)
+    if actions:
+        entries = entries.filter(action__in=actions)
+    if since is not None:
+        entries = entries.filter(at__gte=since)
+    if until is not None:
+        entries = entries.filter(at__lt=until)
+    return entries.order_by("-id")
+
+
+def page_before(entries: QuerySet[AuditEntry], before: int | None, size: int):
+    """One page of `entries` (newest first) older than entry `before`, and the id to ask
+    for the next page with (None on the last page). One query."""
+    if before is not None:
+        entries = entries.filter(id__lt=before)
+    rows = list(entries[: size + 1])
+    following = rows[size - 1].pk if len(rows) > size else None
+    return rows[:size], following
+
+
+def latest_verification() -> ChainVerification | None:
+    return ChainVerification.objects.order_by("-requested_at", "-id").first()

@@ -13,17 +13,22 @@ own transaction, so the entry is written if and only if the change is committed:
 
 import json
 import re
+from datetime import timedelta
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connections, router, transaction
 from django.utils import timezone
 
+from hirfa.audit import jobs
 from hirfa.audit.keys import audit_key, entry_mac
-from hirfa.audit.models import GENESIS_HASH, AuditEntry, compute_hash
+from hirfa.audit.models import GENESIS_HASH, AuditEntry, ChainVerification, compute_hash
 
 # Key of the PostgreSQL transaction-level advisory lock that serialises writers of
 # the chain ("hirfa" in ASCII). Held until the writer's transaction ends.
 CHAIN_LOCK_KEY = 0x6869726661
+
+# A verification asked for and still unfinished after this long was lost (its job failed).
+ABANDONED_AFTER = timedelta(hours=6)
 
 ACTION_PATTERN = re.compile(r"^[a-z][a-z0-9_-]*(\.[a-z][a-z0-9_-]*)+$")
 SYSTEM_LABEL = "system"
@@ -186,3 +191,24 @@ def _refuse_floats(value):
     elif isinstance(value, list):
         for item in value:
             _refuse_floats(item)
+
+
+def request_verification(*, actor) -> ChainVerification:
+    """Queue a check of the whole chain (a background job); one at a time: while one is
+    waiting or running, that one is returned (one left unfinished for longer than
+    `ABANDONED_AFTER`, its job failed for good, no longer counts)."""
+    with transaction.atomic():
+        pending = (
+            ChainVerification.objects.select_for_update()
+            .filter(finished_at__isnull=True, requested_at__gte=timezone.now() - ABANDONED_AFTER)
+            .order_by("-id")
+            .first()
+        )
+        if pending is not None:
+            return pending
+        verification = ChainVerification.objects.create(
+            requested_at=timezone.now(), requested_by=actor
+        )
+        record(actor=actor, action="audit.verification_requested", obj=verification)
+        transaction.on_commit(lambda pk=verification.pk: jobs.verify_chain.enqueue(pk), robust=True)
+    return verification

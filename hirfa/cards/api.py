@@ -5,7 +5,7 @@ verdict as the browser verifier and `hirfa verify_card`). Staff: a registration'
 reissue, the print queue, printing and hand-over — the same services as the screens.
 """
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from django.http import HttpResponse
 from ninja import Router, Schema, Status
@@ -13,10 +13,9 @@ from ninja.pagination import paginate
 from pydantic import Field
 
 from hirfa.accounts.api_auth import authenticated
-from hirfa.cards import policy, printing, selectors, services
+from hirfa.cards import policy, printing, qr, selectors, services
 from hirfa.cards.keys import b64url
 from hirfa.cards.models import Card
-from hirfa.cards.qr import MAX_TEXT, PREFIX
 from hirfa.cards.verification import verify_text
 from hirfa.cards.views import status_response
 from hirfa.core.api_errors import ErrorOut
@@ -38,7 +37,10 @@ class StatusOut(Schema):
 
 
 class VerifyIn(Schema):
-    qr: str = Field(max_length=MAX_TEXT + len(PREFIX) + 64, description="The QR text, RNA1:…")
+    qr: str = Field(
+        max_length=qr.MAX_CAMERA_TEXT,
+        description="The QR text, RNA1:…, or the camera address …/verify/#RNA1:…",
+    )
 
 
 class CardClaimsOut(Schema):
@@ -55,9 +57,30 @@ class CardClaimsOut(Schema):
     kid: str
 
 
+class AttestationClaimsOut(Schema):
+    number: str
+    name_ar: str
+    name_latin: str
+    name_zgh: str
+    category: str
+    activity: str
+    province: str
+    registered_on: date
+    valid_until: date | None
+    code: str = Field(
+        description="The attestation's code, for /verify/attestation/{number}/{code}/"
+    )
+    issued_at: datetime
+    expires_at: datetime | None
+    kid: str
+
+
 class VerifyOut(Schema):
     verdict: str = Field(description="valid, expired, revoked, suspended or not_genuine")
     card: CardClaimsOut | None
+    attestation: AttestationClaimsOut | None = Field(
+        None, description="When the QR code is an attestation's (docs/card-qr.md §10)"
+    )
     reason: str
 
 
@@ -130,8 +153,10 @@ def card_status(request, number: str, version: int):
 )
 def verify(request, payload: VerifyIn):
     result = verify_text(payload.qr)
-    card = None
-    if result.signed is not None:
+    card = attestation = None
+    if isinstance(result.signed, qr.SignedAttestation):
+        attestation = _attestation_out(result.signed)
+    elif result.signed is not None:
         claims = result.signed.card
         card = {
             "number": claims.number,
@@ -146,7 +171,33 @@ def verify(request, payload: VerifyIn):
             "expires_at": datetime.fromtimestamp(result.signed.expires_at, tz=UTC),
             "kid": b64url(result.signed.kid),
         }
-    return {"verdict": str(result.verdict), "card": card, "reason": result.reason}
+    return {
+        "verdict": str(result.verdict),
+        "card": card,
+        "attestation": attestation,
+        "reason": result.reason,
+    }
+
+
+def _attestation_out(signed: qr.SignedAttestation) -> dict:
+    claims = signed.attestation
+    return {
+        "number": claims.number,
+        "name_ar": claims.name_ar,
+        "name_latin": claims.name_latin,
+        "name_zgh": claims.name_zgh,
+        "category": claims.category,
+        "activity": claims.activity,
+        "province": claims.province,
+        "registered_on": date.fromisoformat(claims.registered_on),
+        "valid_until": date.fromisoformat(claims.valid_until) if claims.valid_until else None,
+        "code": claims.code,
+        "issued_at": datetime.fromtimestamp(signed.issued_at, tz=UTC),
+        "expires_at": (
+            datetime.fromtimestamp(signed.expires_at, tz=UTC) if signed.expires_at else None
+        ),
+        "kid": b64url(signed.kid),
+    }
 
 
 # --- Staff -----------------------------------------------------------------------------------

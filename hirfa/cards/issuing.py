@@ -13,7 +13,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from hirfa.audit.services import record
-from hirfa.cards import keys, qr, revocations, selectors
+from hirfa.cards import inbox, keys, qr, revocations, selectors
 from hirfa.cards.models import Card
 from hirfa.register.models import Registration
 
@@ -33,20 +33,50 @@ def card_expiry(registration: Registration) -> datetime:
     return datetime.combine(registration.valid_until, clock(23, 59, 59), tzinfo=CARD_TIME_ZONE)
 
 
-def claims_for(registration: Registration, version: int) -> qr.CardClaims:
+def _name_zgh(registration: Registration) -> str:
     person = registration.person
-    zgh = ""
-    if person is not None:
-        zgh = " ".join(n for n in (person.first_name_zgh, person.last_name_zgh) if n)
+    if person is None:
+        return ""
+    return " ".join(n for n in (person.first_name_zgh, person.last_name_zgh) if n)
+
+
+def claims_for(registration: Registration, version: int) -> qr.CardClaims:
     return qr.CardClaims(
         number=registration.number,
         version=version,
         name_ar=registration.registrant_name_ar,
         name_latin=registration.registrant_name_latin,
-        name_zgh=zgh,
+        name_zgh=_name_zgh(registration),
         category=registration.category,
         activity=registration.principal_activity.code,
         province=registration.province.code,
+    )
+
+
+def attestation_text(registration: Registration, code: str) -> str:
+    """The signed QR text of an attestation issued now (docs/decisions/0051): valid until
+    the registration's last day, like a card, or without end when the registration has
+    none. Raises NoSigningKey when no key is valid."""
+    key = keys.signing_key()
+    valid_until = registration.valid_until
+    claims = qr.AttestationClaims(
+        number=registration.number,
+        name_ar=registration.registrant_name_ar,
+        name_latin=registration.registrant_name_latin,
+        name_zgh=_name_zgh(registration),
+        category=registration.category,
+        activity=registration.principal_activity.code,
+        province=registration.province.code,
+        registered_on=registration.registered_on.isoformat(),
+        valid_until=valid_until.isoformat() if valid_until else "",
+        code=code,
+    )
+    return qr.encode_attestation(
+        claims,
+        issued_at=int(timezone.now().timestamp()),
+        expires_at=int(card_expiry(registration).timestamp()) if valid_until else None,
+        private_key=key.private_key,
+        kid=key.kid,
     )
 
 
@@ -130,7 +160,9 @@ def locked_registration(pk: int) -> Registration:
 
 
 @transaction.atomic
-def issue_for(registration_id: int, reason: str, cause: str = "") -> Card | None:
+def issue_for(
+    registration_id: int, reason: str, cause: str = "", *, tell: bool = True
+) -> Card | None:
     """What the background job does: issue the card the event calls for, once.
 
     Idempotent: a card already issued for this `cause`, or a first card when the
@@ -148,7 +180,10 @@ def issue_for(registration_id: int, reason: str, cause: str = "") -> Card | None
         live = registration.cards.filter(status__in=LIVE).first()
         if live is not None:
             return live
-    return issue(registration, None, reason, cause=cause)
+    card = issue(registration, None, reason, cause=cause)
+    if tell:
+        inbox.tell_to_print([card.province_id])
+    return card
 
 
 def issue_first_cards(limit: int = 500) -> int:
@@ -161,7 +196,13 @@ def issue_first_cards(limit: int = 500) -> int:
             .order_by("id")
             .values_list("id", flat=True)[:limit]
         )
+        provinces = set()
         for pk in pending:
-            issued += issue_for(pk, Card.IssueReason.APPROVED) is not None
+            card = issue_for(pk, Card.IssueReason.APPROVED, tell=False)
+            if card is not None:
+                issued += 1
+                provinces.add(card.province_id)
+        with transaction.atomic():
+            inbox.tell_to_print(provinces)
         if len(pending) < limit:
             return issued

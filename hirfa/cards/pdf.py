@@ -1,9 +1,15 @@
-"""The card as a PDF: ID-1 (85.6 × 54 mm), front and back, Arabic and French; and the A4
-print sheet of many cards with crop marks, for a chamber's card printer.
+"""The card as a PDF: ID-1 (85.6 × 54 mm), front and back, in Arabic, Tamazight (Tifinagh)
+and French; and the A4 print sheet of many cards with crop marks, for a chamber's card
+printer.
 
-The card is an official bilingual document, like the attestation: its wording lives here
-as constants, not in the translation catalogues. `render_card()` and `render_sheet()` are
-pure functions of `CardFace` values; `face_for()` gathers one from the database.
+The card is an official document in the three languages, like the attestation: its wording
+lives here as constants, not in the translation catalogues. A line in the three languages
+puts Arabic at the right, Tamazight in the middle and French at the left (the usual order of
+Moroccan official documents, read from the right); the values (category, activity,
+province) are printed in Arabic and French, the holder's name also in Tifinagh when known.
+The QR code holds the camera address `PUBLIC_URL/verify/#RNA1:…` (docs/card-qr.md §1).
+`render_card()` and `render_sheet()` are pure functions of `CardFace` values; `face_for()`
+gathers one from the database.
 
 Speed (docs/decisions/0012): fonts are parsed once per process (`hirfa.core.pdf`); the
 QR code is drawn as vector rectangles, one per run of dark modules in a row, so it stays
@@ -25,7 +31,7 @@ from fpdf.enums import Align, PDFResourceType
 
 from hirfa.core.pdf import base_direction, new_document, pdf_bytes
 from hirfa.core.qrcodes import dark_runs, qr_matrix
-from hirfa.register.attestation import _clean
+from hirfa.register.attestation import COUNTRY_ZGH, NUMBER_LABEL_ZGH, REGISTER_ZGH, _clean
 from hirfa.register.numbers import format_number
 
 # fpdf2's font subsetting logs each table of each font at INFO: a print sheet's worth of
@@ -45,20 +51,28 @@ COUNTRY_AR = "المملكة المغربية"
 REGISTER_FR = "Registre National de l'Artisanat"
 REGISTER_AR = "السجل الوطني للصناعة التقليدية"
 TITLE_FR = "Carte professionnelle"
+TITLE_ZGH = "ⵜⴰⴽⴰⵔⴹⴰ ⵏ ⵜⵎⵀⵏⵉⵜ"
 TITLE_AR = "البطاقة المهنية"
 NUMBER_FR = "N° d'inscription"
+NUMBER_ZGH = NUMBER_LABEL_ZGH
 NUMBER_AR = "رقم التسجيل"
 ACTIVITY_FR = "Activité"
+ACTIVITY_ZGH = "ⵜⴰⵎⵙⴽⴰⵔⵜ"
 ACTIVITY_AR = "النشاط"
 PROVINCE_FR = "Province"
+PROVINCE_ZGH = "ⵜⴰⵙⴳⴰ"
 PROVINCE_AR = "الإقليم"
 VERSION_FR = "Version de la carte"
+VERSION_ZGH = "ⵜⴰⵣⵔⵉⴳⵜ ⵏ ⵜⴽⴰⵔⴹⴰ"
 VERSION_AR = "نسخة البطاقة"
 ISSUED_FR = "Délivrée le"
+ISSUED_ZGH = "ⵜⵜⵓⵙⵙⵓⴼⵖ ⴳ"
 ISSUED_AR = "سلمت بتاريخ"
 EXPIRES_FR = "Valable jusqu'au"
+EXPIRES_ZGH = "ⵜⵚⵃⴰ ⴰⵔ"
 EXPIRES_AR = "صالحة إلى غاية"
 VERIFY_FR = "Scannez le code pour vérifier la carte :"
+VERIFY_ZGH = "ⵙⴽⴰⵏⵉⵜ ⴰⵏⴳⵍⴰ ⴰⴷ ⵜⵙⵙⵉⴷⵜⵎ ⵜⴰⴽⴰⵔⴹⴰ"
 VERIFY_AR = "امسحوا الرمز للتحقق من البطاقة"
 DATE_FORMAT = "%d/%m/%Y"
 
@@ -196,6 +210,15 @@ def _two_sided(pdf, x, y, width, height, french, arabic, *, size, style=""):
     _rtl(pdf, x + half, y, half, height, arabic, size=size + 1)
 
 
+def _three_sided(pdf, x, y, width, height, french, tamazight, arabic, *, size, style=""):
+    """French at the left, Tamazight in the middle, Arabic at the right, each in its third."""
+    third = width / 3
+    _ltr(pdf, x, y, third, height, french, size=size, style=style)
+    _ltr(pdf, x + third, y, third, height, tamazight, family="tifinagh", size=size,
+         align=Align.C)  # fmt: skip
+    _rtl(pdf, x + 2 * third, y, third, height, arabic, size=size + 1)
+
+
 def _draw_qr(pdf: FPDF, x: float, y: float, side: float, text: str) -> None:
     """Dark modules as filled rectangles, one per run in a row, in one path.
 
@@ -222,10 +245,13 @@ def draw_front(pdf: FPDF, x: float, y: float, face: CardFace) -> None:
     pdf.set_fill_color(*ACCENT)
     pdf.rect(x, y, WIDTH, 9, "F")
     pdf.set_text_color(*PAPER)
-    _two_sided(pdf, x + 1.5, y + 0.8, WIDTH - 3, 3.6, COUNTRY_FR, COUNTRY_AR, size=6, style="B")
-    _two_sided(pdf, x + 1.5, y + 4.6, WIDTH - 3, 3.4, REGISTER_FR, REGISTER_AR, size=5.2)
+    _three_sided(pdf, x + 1.5, y + 0.8, WIDTH - 3, 3.6, COUNTRY_FR, COUNTRY_ZGH, COUNTRY_AR,
+                 size=5.8, style="B")  # fmt: skip
+    _three_sided(pdf, x + 1.5, y + 4.6, WIDTH - 3, 3.4, REGISTER_FR, REGISTER_ZGH, REGISTER_AR,
+                 size=4.6)  # fmt: skip
     pdf.set_text_color(*ACCENT)
-    _two_sided(pdf, x + 1.5, y + 9.6, WIDTH - 3, 3.8, TITLE_FR, TITLE_AR, size=6.5, style="B")
+    _three_sided(pdf, x + 1.5, y + 9.6, WIDTH - 3, 3.8, TITLE_FR, TITLE_ZGH, TITLE_AR, size=6.2,
+                 style="B")  # fmt: skip
 
     photo_x, photo_y, photo_w, photo_h = x + 3, y + 14.2, 19, 24
     if face.photo:
@@ -252,19 +278,19 @@ def draw_front(pdf: FPDF, x: float, y: float, face: CardFace) -> None:
     _two_sided(pdf, left, line, width, 3.4, face.category_fr, face.category_ar, size=5.6,
                style="B")  # fmt: skip
     line += 3.8
-    for label_fr, label_ar, value_fr, value_ar in (
-        (ACTIVITY_FR, ACTIVITY_AR, face.activity_fr, face.activity_ar),
-        (PROVINCE_FR, PROVINCE_AR, face.province_fr, face.province_ar),
+    for label_fr, label_zgh, label_ar, value_fr, value_ar in (
+        (ACTIVITY_FR, ACTIVITY_ZGH, ACTIVITY_AR, face.activity_fr, face.activity_ar),
+        (PROVINCE_FR, PROVINCE_ZGH, PROVINCE_AR, face.province_fr, face.province_ar),
     ):
         pdf.set_text_color(*MUTED)
-        _two_sided(pdf, left, line, width, 2.4, label_fr, label_ar, size=4.2)
+        _three_sided(pdf, left, line, width, 2.4, label_fr, label_zgh, label_ar, size=4.2)
         line += 2.4
         pdf.set_text_color(*TEXT)
         _two_sided(pdf, left, line, width, 3.2, value_fr, value_ar, size=5.6)
         line += 3.5
 
     pdf.set_text_color(*MUTED)
-    _two_sided(pdf, x + 3, y + 41.4, WIDTH - 6, 2.8, NUMBER_FR, NUMBER_AR, size=4.8)
+    _three_sided(pdf, x + 3, y + 41.4, WIDTH - 6, 2.8, NUMBER_FR, NUMBER_ZGH, NUMBER_AR, size=4.8)
     pdf.set_text_color(*ACCENT)
     _ltr(pdf, x, y + 44.2, WIDTH, 6, format_number(face.number), size=13, style="B",
          align=Align.C)  # fmt: skip
@@ -279,23 +305,24 @@ def draw_back(pdf: FPDF, x: float, y: float, face: CardFace) -> None:
     _draw_qr(pdf, x + 4, y + (HEIGHT - side) / 2, side, face.qr_text)
     left, width = x + 45.5, WIDTH - 47.5
     rows = [
-        (NUMBER_FR, NUMBER_AR, format_number(face.number)),
-        (VERSION_FR, VERSION_AR, str(face.version)),
-        (ISSUED_FR, ISSUED_AR, face.issued_on.strftime(DATE_FORMAT)),
-        (EXPIRES_FR, EXPIRES_AR, face.expires_on.strftime(DATE_FORMAT)),
+        (NUMBER_FR, NUMBER_ZGH, NUMBER_AR, format_number(face.number)),
+        (VERSION_FR, VERSION_ZGH, VERSION_AR, str(face.version)),
+        (ISSUED_FR, ISSUED_ZGH, ISSUED_AR, face.issued_on.strftime(DATE_FORMAT)),
+        (EXPIRES_FR, EXPIRES_ZGH, EXPIRES_AR, face.expires_on.strftime(DATE_FORMAT)),
     ]
-    line = y + 5
-    for french, arabic, value in rows:
+    line = y + 4
+    for french, tamazight, arabic, value in rows:
         pdf.set_text_color(*MUTED)
-        _two_sided(pdf, left, line, width, 2.6, french, arabic, size=4.3)
+        _three_sided(pdf, left, line, width, 2.6, french, tamazight, arabic, size=3.8)
         pdf.set_text_color(*TEXT)
         _ltr(pdf, left, line + 2.6, width, 3.8, value, size=7.5, style="B", align=Align.C)
         line += 7.4
     pdf.set_text_color(*MUTED)
-    _rtl(pdf, left, line + 1, width, 3, VERIFY_AR, size=5.2)
-    _ltr(pdf, left, line + 4, width, 2.6, VERIFY_FR, size=4.2)
+    _rtl(pdf, left, line + 0.6, width, 3, VERIFY_AR, size=5.2)
+    _ltr(pdf, left, line + 3.6, width, 2.6, VERIFY_ZGH, family="tifinagh", size=4.2)
+    _ltr(pdf, left, line + 6.2, width, 2.6, VERIFY_FR, size=4.2)
     pdf.set_text_color(*ACCENT)
-    _ltr(pdf, left, line + 6.6, width, 2.8, face.verify_url, size=4.6)
+    _ltr(pdf, left, line + 8.8, width, 2.8, face.verify_url, size=4.6)
     pdf.set_fill_color(*ACCENT)
     pdf.rect(x, y + HEIGHT - 1.6, WIDTH, 1.6, "F")
 

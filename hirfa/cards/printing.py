@@ -33,7 +33,14 @@ def category_names() -> dict:
 
 
 def verify_url() -> str:
-    return f"{settings.PUBLIC_URL.rstrip('/')}/verify/"
+    """The verification page's address printed on documents: from `PUBLIC_URL` only."""
+    return f"{settings.PUBLIC_URL.rstrip('/')}{qr.CAMERA_PATH}"
+
+
+def camera_text(qr_text: str) -> str:
+    """What a printed QR code holds: the verification page's address with the signed text
+    in its fragment, so that any phone camera opens the verdict (docs/decisions/0050)."""
+    return qr.camera_url(settings.PUBLIC_URL, qr_text)
 
 
 def photo_bytes(card: Card) -> bytes | None:
@@ -92,7 +99,7 @@ def _face(card: Card, claims: qr.CardClaims, names: _Names, *, photo: bytes | No
         province_fr=province.name_fr if province else claims.province,
         issued_on=card.issued_at.astimezone(TIME_ZONE).date(),
         expires_on=card.expires_at.astimezone(TIME_ZONE).date(),
-        qr_text=card.qr_text,
+        qr_text=camera_text(card.qr_text),
         verify_url=verify_url(),
         photo=photo,
     )

@@ -14,6 +14,7 @@ for people and logs). Decompression is bounded, so a zlib bomb costs nothing.
 from __future__ import annotations
 
 import hashlib
+import re
 import zlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -43,6 +44,7 @@ CLAIM_IAT = 6
 CLAIM_CARD = -70000
 CLAIM_NEXT_UPDATE = -70001
 CLAIM_ENTRIES = -70002
+CLAIM_ATTESTATION = -70003
 
 REASON_REVOKED = 1
 REASON_SUSPENDED = 2
@@ -190,6 +192,56 @@ def open_signed(
     return dict(payload), kid
 
 
+# --- The camera address (docs/card-qr.md §1, docs/decisions/0050) -----------------------
+
+CAMERA_PATH = "/verify/"
+# A QR code holds 4296 characters at most, whatever their form: a camera address too.
+MAX_CAMERA_TEXT = MAX_TEXT + len(PREFIX) + 64
+_URL_START = re.compile(r"https?://", re.IGNORECASE)
+_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
+_ESCAPED = re.compile(r"%([0-9A-Fa-f]{2})")
+
+
+def camera_url(base_url: str, text: str) -> str:
+    """The address a phone's camera opens: `<base_url>/verify/#RNA1:…`.
+
+    The signed text rides in the fragment, which a browser never sends to the server.
+    Base45's space and `%` are written `%20` and `%25` (a fragment may not hold a space,
+    and a bare `%` would read as an escape): every character stays in the QR code's
+    alphanumeric set, so the signed part still takes 5.5 bits a character.
+    """
+    fragment = text.replace("%", "%25").replace(" ", "%20")
+    return f"{base_url.rstrip('/')}{CAMERA_PATH}#{fragment}"
+
+
+def payload_text(text) -> str:
+    """The `RNA1:…` text a scanned code holds: the text itself (cards printed before the
+    camera address), or the fragment of a camera address, unescaped. Anything else is
+    given back trimmed, for the prefix check to refuse."""
+    if not isinstance(text, str):
+        raise NotGenuine("prefix")
+    text = text.strip()
+    if text.startswith(PREFIX) or not _URL_START.match(text) or "#" not in text:
+        return text
+    if len(text) > MAX_CAMERA_TEXT:
+        raise NotGenuine("too_large", "longer than a QR code holds")
+    fragment = text.split("#", 1)[1]
+    if _PERCENT.search(fragment):
+        raise NotGenuine("base45", "a % that escapes nothing")
+    try:
+        return _ESCAPED.sub(lambda m: bytes([int(m.group(1), 16)]).decode("ascii"), fragment)
+    except UnicodeDecodeError:
+        raise NotGenuine("base45", "character outside the Base45 alphabet") from None
+
+
+def is_signed_text(text: str) -> bool:
+    """Does a code read from a picture hold a register's signed text (bare or camera)?"""
+    try:
+        return payload_text(text).startswith(PREFIX)
+    except NotGenuine:
+        return False
+
+
 # --- The card ------------------------------------------------------------------------
 
 CARD_FIELDS = {"n": str, "v": int, "ar": str, "la": str, "zg": str, "c": str, "a": str, "p": str}
@@ -269,6 +321,102 @@ def inflate(data: bytes, limit: int = MAX_DECOMPRESSED) -> bytes:
     return out
 
 
+# --- The attestation (docs/card-qr.md §10, docs/decisions/0051) -------------------------
+
+ATTESTATION_FIELDS = {
+    "n": str, "ar": str, "la": str, "zg": str, "c": str, "a": str, "p": str, "r": str,
+    "u": str, "k": str,
+}  # fmt: skip
+REQUIRED_ATTESTATION_FIELDS = ("n", "ar", "la", "c", "a", "p", "r", "k")
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+@dataclass(frozen=True)
+class AttestationClaims:
+    """What an attestation of practice says: its holder, activity and dates. `code` is the
+    attestation's verification code, for the online check (`/verify/attestation/…`)."""
+
+    number: str
+    name_ar: str
+    name_latin: str
+    category: str
+    activity: str
+    province: str
+    registered_on: str  # ISO date
+    code: str
+    valid_until: str = ""  # ISO date; empty while the registration has no end
+    name_zgh: str = ""
+
+    def as_map(self) -> dict:
+        claim = {
+            "n": self.number,
+            "ar": self.name_ar,
+            "la": self.name_latin,
+            "c": self.category,
+            "a": self.activity,
+            "p": self.province,
+            "r": self.registered_on,
+            "k": self.code,
+        }
+        if self.valid_until:
+            claim["u"] = self.valid_until
+        if self.name_zgh:
+            claim["zg"] = self.name_zgh
+        return claim
+
+    @classmethod
+    def from_map(cls, claim) -> AttestationClaims:
+        if not isinstance(claim, Mapping) or any(
+            key not in claim for key in REQUIRED_ATTESTATION_FIELDS
+        ):
+            raise NotGenuine("payload", "attestation claim incomplete")
+        for key, value in claim.items():
+            expected = ATTESTATION_FIELDS.get(key)
+            if expected is not None and type(value) is not expected:
+                raise NotGenuine("payload", f"attestation claim {key!r} of a wrong type")
+        for key in ("r", "u"):
+            if key in claim and not _ISO_DATE.fullmatch(claim[key]):
+                raise NotGenuine("payload", f"attestation claim {key!r} is not a date")
+        return cls(
+            number=claim["n"],
+            name_ar=claim["ar"],
+            name_latin=claim["la"],
+            category=claim["c"],
+            activity=claim["a"],
+            province=claim["p"],
+            registered_on=claim["r"],
+            code=claim["k"],
+            valid_until=claim.get("u", ""),
+            name_zgh=claim.get("zg", ""),
+        )
+
+
+@dataclass(frozen=True)
+class SignedAttestation:
+    attestation: AttestationClaims
+    issued_at: int  # epoch seconds
+    expires_at: int | None  # None: valid as long as the registration is not struck off
+    kid: bytes
+
+
+def encode_attestation(
+    attestation: AttestationClaims,
+    *,
+    issued_at: int,
+    expires_at: int | None,
+    private_key: Ed25519PrivateKey,
+    kid: bytes,
+) -> str:
+    payload = {
+        CLAIM_ISS: ISSUER,
+        CLAIM_IAT: int(issued_at),
+        CLAIM_ATTESTATION: attestation.as_map(),
+    }
+    if expires_at is not None:
+        payload[CLAIM_EXP] = int(expires_at)
+    return PREFIX + b45encode(compress(sign(payload, private_key, kid)))
+
+
 def encode_card(
     card: CardClaims, *, issued_at: int, expires_at: int, private_key: Ed25519PrivateKey, kid: bytes
 ) -> str:
@@ -286,9 +434,31 @@ def decode_card(text: str, keys: Callable[[bytes], Ed25519PublicKey | None]) -> 
 
     Surrounding white space is ignored (scanners and copy-paste add it); nothing else is.
     """
-    if not isinstance(text, str):
-        raise NotGenuine("prefix")
-    text = text.strip()
+    payload, kid = _open_text(text, keys)
+    return _signed_card(payload, kid)
+
+
+def decode_document(
+    text: str, keys: Callable[[bytes], Ed25519PublicKey | None]
+) -> SignedCard | SignedAttestation:
+    """A card or an attestation, whichever the signed text holds; NotGenuine otherwise."""
+    payload, kid = _open_text(text, keys)
+    if CLAIM_ATTESTATION in payload and CLAIM_CARD not in payload:
+        issued_at, expires_at = payload.get(CLAIM_IAT), payload.get(CLAIM_EXP)
+        if type(issued_at) is not int or (expires_at is not None and type(expires_at) is not int):
+            raise NotGenuine("payload", "iat missing or exp not a date")
+        return SignedAttestation(
+            attestation=AttestationClaims.from_map(payload[CLAIM_ATTESTATION]),
+            issued_at=issued_at,
+            expires_at=expires_at,
+            kid=kid,
+        )
+    return _signed_card(payload, kid)
+
+
+def _open_text(text: str, keys) -> tuple[dict, bytes]:
+    """The signed payload of a QR text (bare or camera address), of this issuer."""
+    text = payload_text(text)
     if not text.startswith(PREFIX):
         raise NotGenuine("prefix")
     if len(text) > MAX_TEXT + len(PREFIX):
@@ -300,6 +470,10 @@ def decode_card(text: str, keys: Callable[[bytes], Ed25519PublicKey | None]) -> 
     payload, kid = open_signed(inflate(compressed), keys)
     if payload.get(CLAIM_ISS) != ISSUER:
         raise NotGenuine("payload", "another issuer")
+    return payload, kid
+
+
+def _signed_card(payload: dict, kid: bytes) -> SignedCard:
     issued_at, expires_at = payload.get(CLAIM_IAT), payload.get(CLAIM_EXP)
     if type(issued_at) is not int or type(expires_at) is not int:
         raise NotGenuine("payload", "iat or exp missing")
@@ -360,8 +534,16 @@ def decode_revocations(
     return RevocationList(issued_at=issued_at, next_update=next_update, entries=entries)
 
 
-def verdict(signed: SignedCard, *, revocation_reason: int | None, now: int) -> Verdict:
-    """The verdict order every verifier follows (after the signature checked)."""
+def verdict(
+    signed: SignedCard | SignedAttestation, *, revocation_reason: int | None, now: int
+) -> Verdict:
+    """The verdict order every verifier follows (after the signature checked). An
+    attestation is never on the revocation list: VALID or EXPIRED offline; its current
+    status is the online check's (docs/decisions/0051)."""
+    if isinstance(signed, SignedAttestation):
+        if signed.expires_at is not None and now > signed.expires_at:
+            return Verdict.EXPIRED
+        return Verdict.VALID
     if revocation_reason == REASON_REVOKED:
         return Verdict.REVOKED
     if revocation_reason == REASON_SUSPENDED:

@@ -16,7 +16,7 @@ import zxingcpp
 from django.conf import settings
 from PIL import Image, UnidentifiedImageError
 
-from hirfa.cards.qr import PREFIX
+from hirfa.cards.qr import PREFIX, is_signed_text
 
 # 300 dpi: a card's QR modules are then about 6 pixels wide.
 PDF_SCALE = 300 / 72
@@ -102,11 +102,12 @@ def texts_in_image(data: bytes) -> list[str]:
 
 def card_texts(argument: str) -> list[str]:
     """The card QR texts that a command-line argument holds: a file (PDF or image) or the
-    text itself. Codes that are not card QR codes are left out of a file's list."""
+    text itself (`RNA1:…`, or the camera address `https://…/verify/#RNA1:…`). Codes that
+    are not the register's are left out of a file's list."""
     path = Path(argument)
-    if argument.lstrip().startswith(PREFIX) or not path.is_file():
+    if argument.lstrip().startswith(PREFIX) or is_signed_text(argument) or not path.is_file():
         return [argument]
     data = path.read_bytes()
     texts = texts_in_pdf(data) if data[:5] == b"%PDF-" else texts_in_image(data)
-    cards = [text for text in texts if text.startswith(PREFIX)]
+    cards = [text for text in texts if is_signed_text(text)]
     return cards or texts

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hirfa.audit.services import record
-from hirfa.cards import issuing, jobs, selectors
+from hirfa.cards import inbox, issuing, jobs, selectors
 from hirfa.cards.issuing import LIVE, issue, locked_registration, revoke
 from hirfa.cards.models import Card, CardPrint
 from hirfa.cards.policy import may_manage_cards
@@ -56,7 +56,9 @@ def reissue(*, actor, registration: Registration, reason: str, note: str = "") -
     if registration.status != Registration.Status.ACTIVE:
         raise Conflict(_("A card is issued only for an active registration."))
     note = " ".join(str(note or "").split())[:2000]
-    return issue(registration, actor, reason, note=note)
+    card = issue(registration, actor, reason, note=note)
+    inbox.tell_to_print([card.province_id])
+    return card
 
 
 # --- Following the registration --------------------------------------------------------
@@ -153,6 +155,7 @@ def mark_printed(*, actor, card: Card, reason: str = "") -> Card:
         card.print_state = Card.PrintState.PRINTED
         fields.append("print_state")
     card.save(update_fields=fields)
+    inbox.printed(card.province)
     record(
         actor=actor,
         action="card.reprinted" if reprint else "card.printed",

@@ -19,7 +19,7 @@ LIVE_REASONS = {"revoked": qr.REASON_REVOKED, "suspended": qr.REASON_SUSPENDED}
 @dataclass(frozen=True)
 class Result:
     verdict: qr.Verdict
-    signed: qr.SignedCard | None
+    signed: qr.SignedCard | qr.SignedAttestation | None
     reason: str
 
 
@@ -35,10 +35,21 @@ def explain(kind: str) -> str:
 
 
 def verify_text(text: str) -> Result:
+    """The verdict on a card's or an attestation's QR text (bare or camera address)."""
     try:
-        signed = qr.decode_card(text, keys.public_key)
+        signed = qr.decode_document(text, keys.public_key)
     except qr.NotGenuine as error:
         return Result(qr.Verdict.NOT_GENUINE, None, explain(error.kind))
+    if isinstance(signed, qr.SignedAttestation):
+        verdict = qr.verdict(signed, revocation_reason=None, now=int(timezone.now().timestamp()))
+        reasons = {
+            qr.Verdict.VALID: _(
+                "The attestation is genuine and valid. Check online whether the registration "
+                "is still active."
+            ),
+            qr.Verdict.EXPIRED: _("The attestation is genuine but its validity has ended."),
+        }
+        return Result(verdict, signed, reasons[verdict])
     status = selectors.live_status(signed.card.number, signed.card.version)
     verdict = qr.verdict(
         signed,

@@ -50,3 +50,27 @@ def file_message(error: FileError) -> str:
 def line_message(error: LineError) -> str:
     template = _line_messages().get(error.code, error.code)
     return template % {"field": error.field, **error.params} if "%(" in template else template
+
+
+def _rejection_reasons() -> dict[str, str]:
+    return {
+        "CNIE_UNKNOWN": _(
+            "The CNSS does not find this national identity card number in the national "
+            "identity register: check the CNIE."
+        ),
+        "ALREADY_COVERED": _("The CNSS says this artisan is already insured under another scheme."),
+        "UNKNOWN_INSURED": _("The CNSS does not know this insured."),
+        "INVALID_RECORD": _("The CNSS found the record we sent invalid."),
+    }
+
+
+def rejection_label(code: str) -> str:
+    """A CNSS rejection code, in the reader's language (the code itself when unknown)."""
+    return _rejection_reasons().get(code, code)
+
+
+def rejection_reason(code: str, reason: str) -> str:
+    """Why the CNSS rejected an artisan, in the reader's language; the CNSS's own words
+    for a code we do not know."""
+    known = _rejection_reasons().get(code)
+    return known if known is not None else (reason or code)

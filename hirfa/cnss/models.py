@@ -149,3 +149,80 @@ class Counter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}: {self.last}"
+
+
+class Rejection(models.Model):
+    """An artisan the CNSS rejected (a `rejection` record of an answer): a line of the
+    rejections worklist of the liaison and of the artisan's province, until the CNSS accepts
+    the artisan (or rejects them again: the newer line replaces it). Its province is its
+    registration's, read when it is listed: a registration that moves takes its line along."""
+
+    class Closing(models.TextChoices):
+        ACCEPTED = "accepted", _("Accepted by the CNSS")
+        REJECTED_AGAIN = "rejected_again", _("Rejected again")
+
+    batch = models.ForeignKey(
+        Batch, on_delete=models.CASCADE, related_name="cnss_rejections", verbose_name=_("answer")
+    )
+    sent_batch = models.ForeignKey(
+        Batch,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="rejections_of_sent",
+        verbose_name=_("batch sent"),
+    )
+    line = models.PositiveIntegerField(_("line"))
+    number = models.CharField(_("registration number"), max_length=20, db_index=True)
+    registration = models.ForeignKey(
+        "register.Registration",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("registration"),
+    )
+    code = models.CharField(_("code"), max_length=40)
+    reason = models.TextField(_("reason given by the CNSS"), blank=True)
+    received_at = models.DateTimeField(_("received at"))
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    closing = models.CharField(_("closing"), max_length=16, choices=Closing.choices, blank=True)
+    closed_by = models.ForeignKey(
+        Batch, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["received_at", "id"]
+        verbose_name = _("CNSS rejection")
+        verbose_name_plural = _("CNSS rejections")
+        constraints = [
+            models.UniqueConstraint(fields=["batch", "line"], name="one_cnss_rejection_per_line")
+        ]
+        indexes = [
+            models.Index(fields=["closed_at", "received_at"]),
+            models.Index(fields=["closed_at", "code"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.batch_id}:{self.line} {self.number}"
+
+
+class RejectionNote(models.Model):
+    """Someone contacted the artisan about a rejection, and why it stays open."""
+
+    rejection = models.ForeignKey(
+        Rejection, on_delete=models.CASCADE, related_name="notes", verbose_name=_("rejection")
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
+    )
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+    note = models.TextField(_("note"))
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("note on a CNSS rejection")
+        verbose_name_plural = _("notes on CNSS rejections")
+
+    def __str__(self) -> str:
+        return f"{self.rejection_id}: {self.at:%Y-%m-%d}"

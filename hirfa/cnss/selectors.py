@@ -1,17 +1,23 @@
-"""Reads of the exchange for the CNSS liaison: batches, rejected lines, reconciliation.
+"""Reads of the exchange for the CNSS liaison: batches, rejected lines, reconciliation; and
+the rejections worklist, for the liaison (national) and the staff of the artisans' provinces.
 
-Only users with the EXCHANGE_CNSS capability see anything; the exchange is national.
+Only users with the EXCHANGE_CNSS capability see the batches; the exchange is national.
 """
 
+import re
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from hirfa.accounts.selectors import provinces_for, restrict
+from hirfa.audit.access import seen
 from hirfa.cnss import policy
-from hirfa.cnss.models import Batch, Direction, LineRejection, RefusedFile, SentItem
+from hirfa.cnss.messages import rejection_label
+from hirfa.cnss.models import Batch, Direction, LineRejection, RefusedFile, Rejection, SentItem
 from hirfa.core.errors import NotFound
 
 
@@ -143,3 +149,126 @@ def missing_items(user, *, now=None) -> QuerySet[SentItem]:
 def batches_with_rejections(user, *, since) -> QuerySet[Batch]:
     """Batches with rejected lines (to correct and send again), processed since `since`."""
     return batches_for(user).filter(rejected_count__gt=0, created_at__gte=since)
+
+
+# --- The rejections worklist ------------------------------------------------------------
+
+# "Older than" choices, in days.
+AGES = (7, 30, 90)
+_BATCH_ID = re.compile(r"(RNA|CNSS)-[0-9]{8}", re.ASCII)
+_CODE = re.compile(r"[A-Za-z0-9_.-]{1,40}", re.ASCII)
+
+
+@dataclass(frozen=True)
+class RejectionFilters:
+    code: str = ""
+    batch: str = ""
+    province: str = ""
+    older_than: int = 0
+
+
+def clean_rejection_filters(user, query) -> tuple[RejectionFilters, list[str]]:
+    """The worklist's filters from a query string: a value that is not one of the choices
+    is dropped, with a translated message saying so."""
+    problems, values = [], {}
+    code = str(query.get("code") or "").strip()
+    if code:
+        if _CODE.fullmatch(code):
+            values["code"] = code
+        else:
+            problems.append(_("Unknown reason: the filter is ignored."))
+    batch = str(query.get("batch") or "").strip().upper()
+    if batch:
+        if _BATCH_ID.fullmatch(batch):
+            values["batch"] = batch
+        else:
+            problems.append(
+                _("A batch is written like %(example)s: the filter is ignored.")
+                % {"example": "RNA-00000001, CNSS-00000001"}
+            )
+    province = str(query.get("province") or "").strip()
+    if province:
+        if _CODE.fullmatch(province) and provinces_for(user).filter(code=province).exists():
+            values["province"] = province
+        else:
+            problems.append(_("Unknown province, or outside your territory."))
+    age = str(query.get("older_than") or "").strip()
+    if age:
+        if age.isdigit() and int(age) in AGES:
+            values["older_than"] = int(age)
+        else:
+            problems.append(_("Choose an age among those proposed: the filter is ignored."))
+    return RejectionFilters(**values), problems
+
+
+def rejections_for(user, filters: RejectionFilters | None = None) -> QuerySet[Rejection]:
+    """The open rejections in the user's territory (every one for the liaison), oldest
+    first, with what a row of the list shows."""
+    if not policy.may_follow_rejections(user):
+        return Rejection.objects.none()
+    rows = restrict(
+        Rejection.objects.filter(closed_at__isnull=True), user, via="registration__province"
+    )
+    filters = filters or RejectionFilters()
+    if filters.code:
+        rows = rows.filter(code=filters.code)
+    if filters.batch:
+        rows = rows.filter(Q(batch__batch_id=filters.batch) | Q(sent_batch__batch_id=filters.batch))
+    if filters.province:
+        rows = rows.filter(registration__province__code=filters.province)
+    if filters.older_than:
+        rows = rows.filter(received_at__lt=timezone.now() - timedelta(days=filters.older_than))
+    return rows.select_related(
+        "batch", "sent_batch", "registration__province", "registration__person"
+    ).order_by("received_at", "id")
+
+
+def rejection_codes_for(user) -> list[tuple[str, str]]:
+    """The reasons of the open rejections the user sees, for the filter."""
+    codes = rejections_for(user).order_by("code").values_list("code", flat=True).distinct()
+    return [(code, rejection_label(code)) for code in codes]
+
+
+def rejection_for(user, pk) -> Rejection:
+    """One rejection of the user's territory, open or closed, with its notes."""
+    if not policy.may_follow_rejections(user):
+        raise NotFound()
+    try:
+        rejection = (
+            restrict(Rejection.objects.all(), user, via="registration__province")
+            .select_related(
+                "batch", "sent_batch", "registration__province", "registration__person", "closed_by"
+            )
+            .get(pk=int(pk))
+        )
+    except (Rejection.DoesNotExist, ValueError, TypeError, OverflowError):
+        raise NotFound() from None
+    if rejection.registration is not None:
+        seen(rejection.registration.person, province_code=province_code_of(rejection))
+    return rejection
+
+
+def notes_of(rejection: Rejection):
+    return rejection.notes.select_related("author").order_by("at", "id")
+
+
+def province_code_of(rejection: Rejection) -> str | None:
+    registration = rejection.registration
+    return registration.province.code if registration is not None else None
+
+
+def rejections_shown(rows) -> list[Rejection]:
+    """The rows of a worklist page, read (and logged as read)."""
+    rows = list(rows)
+    for row in rows:
+        if row.registration is not None:
+            seen(row.registration.person, province_code=province_code_of(row))
+    return rows
+
+
+def cnss_rejections_of(batch: Batch) -> QuerySet[Rejection]:
+    """The artisans a CNSS answer rejected (its `rejection` records), or those of a batch
+    we sent that its answers rejected; open or since closed."""
+    if batch.direction == Direction.OUTBOUND:
+        return batch.rejections_of_sent.order_by("batch__sequence", "line")
+    return batch.cnss_rejections.order_by("line")

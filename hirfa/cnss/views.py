@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from hirfa.cnss import policy, selectors, services
 from hirfa.cnss.connector import TransportError
+from hirfa.cnss.messages import rejection_reason
 from hirfa.cnss.models import Direction, Kind
 
 PAGE_SIZE = 50
@@ -70,7 +71,21 @@ def batch(request, batch_id):
     item = selectors.batch_for(request.user, batch_id)
     page = Paginator(selectors.rejections_of(item), PAGE_SIZE).get_page(request.GET.get("page"))
     answers = selectors.batches_for(request.user).filter(in_reply_to=item.batch_id)
-    return render(request, "cnss/batch.html", {"batch": item, "page": page, "answers": answers})
+    rejected = selectors.cnss_rejections_of(item)
+    shown = list(rejected[:PAGE_SIZE])
+    for rejection in shown:
+        rejection.reason_shown = rejection_reason(rejection.code, rejection.reason)
+    return render(
+        request,
+        "cnss/batch.html",
+        {
+            "batch": item,
+            "page": page,
+            "answers": answers,
+            "cnss_rejections": shown,
+            "cnss_rejected": rejected.count() if len(shown) == PAGE_SIZE else len(shown),
+        },
+    )
 
 
 @login_required

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.backends.signals import connection_created
 from django.utils.translation import gettext_lazy as _
 
 
@@ -6,3 +7,8 @@ class CoreConfig(AppConfig):
     name = "hirfa.core"
     label = "core"
     verbose_name = _("Platform")
+
+    def ready(self):
+        from hirfa.core.aggregates import register_sqlite_functions
+
+        connection_created.connect(register_sqlite_functions, dispatch_uid="hirfa-sqlite-median")

@@ -44,6 +44,17 @@ def may_act_for(user, registration: Registration) -> bool:
     return is_agent_for(user, registration)
 
 
+def may_open_coverage(user) -> bool:
+    """Open an artisan's coverage page as staff: whoever may act on it — the agents (who
+    declare, close, send again), the officers (who decide the corrections of the register
+    that send an artisan again) and the CNSS liaison (who follows the CNSS's rejections).
+    Which artisans: the selectors' territory, unchanged."""
+    return any(
+        has_capability(user, capability)
+        for capability in (Capability.FILE_ASSISTED, Capability.REVIEW, Capability.EXCHANGE_CNSS)
+    )
+
+
 def may_see_documents(user) -> bool:
     """Whose documents a dependant's file may show (scope is the selectors')."""
     return holds_own_file(user) or has_capability(user, Capability.FILE_ASSISTED)

@@ -173,18 +173,31 @@ def overview(request):
     return render(request, "coverage/overview.html", context)
 
 
-@_agent
+def _coverage_staff(view):
+    def wrapper(request, *args, **kwargs):
+        if not policy.may_open_coverage(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    wrapper.__name__ = view.__name__
+    return login_required(wrapper)
+
+
+@_coverage_staff
 def find_artisan(request):
     number = "".join(str(request.GET.get("number") or "").split())[:20]
     return redirect("coverage:artisan", number=number) if number else redirect("coverage:overview")
 
 
-@_agent
+@_coverage_staff
 def artisan(request, number):
-    """An artisan's coverage as an agent sees it: declare, check and close from here."""
+    """An artisan's coverage as staff see it; agents declare, check and close from here."""
     registration = selectors.artisan_registration_for(request.user, number)
     context = _coverage_context(request.user, registration)
-    context.update(close_form=CloseForm(initial={"on": timezone.localdate()}))
+    context.update(
+        close_form=CloseForm(initial={"on": timezone.localdate()}),
+        is_agent=has_capability(request.user, Capability.FILE_ASSISTED),
+    )
     return render(request, "coverage/artisan.html", context)
 
 

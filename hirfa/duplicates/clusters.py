@@ -13,6 +13,9 @@ on disk, so memory stays flat); blocks larger than `MAX_BLOCK` (a phone shared b
 whole cooperative) are left out. Each block's persons are read in batches, pairs are
 scored (hirfa.duplicates.scoring), and pairs above the threshold are joined into
 clusters (union-find) and stored as open candidates for the reviewers.
+
+Open candidates stored earlier are scored again with the current scoring (ADR 0056): those
+now below the threshold stay open but are no longer shown beside a file.
 """
 
 from collections.abc import Callable, Iterator
@@ -21,7 +24,8 @@ from itertools import combinations
 from django.db import connection, transaction
 
 from hirfa.duplicates.models import Candidate
-from hirfa.duplicates.scoring import PROFILE_FIELDS, THRESHOLD, Profile, compare, key
+from hirfa.duplicates.scoring import PROFILE_FIELDS, THRESHOLD, compare, key
+from hirfa.duplicates.selectors import profiles as profiles_of
 from hirfa.register.models import Person
 
 MAX_BLOCK = 100
@@ -105,10 +109,7 @@ def _scored_pairs(blocks: Iterator[list[int]]) -> Iterator[tuple[int, int, int, 
     pending, ids = [], set()
 
     def flush():
-        profiles = {
-            values[0]: Profile.of(*values)
-            for values in Person.objects.filter(id__in=ids).values_list(*PROFILE_FIELDS)
-        }
+        profiles = profiles_of(ids)
         for members in pending:
             for a, b in combinations(sorted(set(members)), 2):
                 score, reasons = compare(profiles[a], profiles[b])
@@ -170,6 +171,7 @@ def find_clusters(*, progress: Callable[[str, int], None] | None = None) -> dict
         if (a, b) not in known
     ]
     Candidate.objects.bulk_create(new, batch_size=1000)
+    rescored = rescore_open()
     roots = {clusters.find(x) for x in clusters.parent}
     return {
         "persons": persons,
@@ -178,4 +180,29 @@ def find_clusters(*, progress: Callable[[str, int], None] | None = None) -> dict
         "clusters": len(roots),
         "persons_in_clusters": len(clusters.parent),
         "pair_set": set(pairs),
+        "rescored": rescored,
     }
+
+
+def rescore_open() -> int:
+    """Score the open candidates again; returns how many changed score or reasons."""
+    changed = 0
+    last = 0
+    while True:
+        batch = list(
+            Candidate.objects.filter(status=Candidate.Status.OPEN, pk__gt=last).order_by("pk")[
+                :BATCH
+            ]
+        )
+        if not batch:
+            return changed
+        last = batch[-1].pk
+        profiles = profiles_of({c.person_id for c in batch} | {c.other_id for c in batch})
+        updated = []
+        for candidate in batch:
+            score, reasons = compare(profiles[candidate.person_id], profiles[candidate.other_id])
+            if (score, reasons) != (candidate.score, candidate.reasons):
+                candidate.score, candidate.reasons = score, reasons
+                updated.append(candidate)
+        Candidate.objects.bulk_update(updated, ["score", "reasons"], batch_size=1000)
+        changed += len(updated)

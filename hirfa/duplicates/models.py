@@ -15,6 +15,9 @@ class Reason(models.TextChoices):
     SIMILAR_NAMES = "similar_names", _("Similar names")
     CNIE_ONE_CHARACTER = "cnie_one_character", _("CNIE one character away")
     SAME_PHONE = "same_phone", _("Same phone number")
+    SAME_COMMUNE = "same_commune", _("Same commune (home or workplace)")
+    SAME_PROVINCE = "same_province", _("Same province (home or workplace)")
+    SAME_ACTIVITY = "same_activity", _("Same craft")
 
 
 class Candidate(models.Model):

@@ -4,9 +4,9 @@ from hirfa.duplicates import services
 from hirfa.register import signals
 
 
-def _submitting(sender, *, dossier, **kwargs):
+def _submitting(sender, *, dossier, actor=None, **kwargs):
     # Refuses a CNIE already registered; flags likely duplicates to the reviewer.
-    services.check_submission(dossier)
+    services.check_submission(dossier, actor=actor)
 
 
 def connect() -> None:

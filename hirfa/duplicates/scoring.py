@@ -1,10 +1,17 @@
-"""How alike two persons are: a score from 0 to 100 and the reasons (ADR 0025).
+"""How alike two persons are: a score from 0 to 100 and the reasons (ADR 0025, 0056).
 
 Names are compared by their phonetic keys (hirfa.core.names), which are the same
 for محمد, Mohamed and Mhamed: a person registered once in Arabic and once with another
 Latin spelling still matches. Each piece of evidence has a weight, combined as
-independent evidence (1 - Π(1 - w)); the weights were set on the labelled test set
-(tests/duplicates) so that brothers and twins stay below the threshold.
+independent evidence (1 - Π(1 - w)); the weights were set on the labelled set
+(hirfa.duplicates.labelled, measured by `make bench`) so that brothers, twins and
+namesakes stay below the threshold.
+
+Same names and the same birth date alone are not enough (ADR 0056): in a register of
+millions the commonest names share birth days across the country. They are corroborated
+by place — a commune or a province the two have in common, as home or workplace — by the
+craft, or by an identifier: a CNIE one character away, the same phone. Place and craft
+count only with the same names and birth date (they say nothing about strangers).
 """
 
 from dataclasses import dataclass
@@ -17,11 +24,15 @@ from hirfa.core.names import phonetic_key
 from hirfa.duplicates.models import Reason
 
 THRESHOLD = 60
-NAMES_SAME_BIRTH_DATE = 0.85
+NAMES_SAME_BIRTH_DATE = 0.5
 NAMES_SAME_BIRTH_YEAR = 0.45
 NAMES_ONLY = 0.25
 CNIE_ONE_CHARACTER = 0.5
 SAME_PHONE = 0.35
+# Corroboration of the same names and birth date (times the names' similarity).
+SAME_COMMUNE = 0.5
+SAME_PROVINCE = 0.25
+SAME_ACTIVITY = 0.15
 # Below this, two names are not called similar at all.
 NAME_FLOOR = 0.75
 
@@ -39,9 +50,27 @@ class Profile:
     phone: str
     first: frozenset
     last: frozenset
+    # Where the person lives and works, and their crafts (ids), as the register holds them.
+    communes: frozenset = frozenset()
+    provinces: frozenset = frozenset()
+    activities: frozenset = frozenset()
 
     @classmethod
-    def of(cls, id, cnie, first_ar, last_ar, first_latin, last_latin, birth_date, phone):
+    def of(
+        cls,
+        id,
+        cnie,
+        first_ar,
+        last_ar,
+        first_latin,
+        last_latin,
+        birth_date,
+        phone,
+        *,
+        communes=(),
+        provinces=(),
+        activities=(),
+    ):
         return cls(
             id,
             cnie,
@@ -49,6 +78,9 @@ class Profile:
             phone,
             frozenset(k for k in (key(first_ar), key(first_latin)) if k),
             frozenset(k for k in (key(last_ar), key(last_latin)) if k),
+            frozenset(c for c in communes if c),
+            frozenset(p for p in provinces if p),
+            frozenset(a for a in activities if a),
         )
 
 
@@ -78,6 +110,17 @@ def cnie_one_apart(a: str, b: str) -> bool:
     return a != b and OSA.distance(a, b) <= 1
 
 
+def _place_and_craft(a: Profile, b: Profile) -> list[tuple[float, str]]:
+    found = []
+    if a.communes & b.communes:
+        found.append((SAME_COMMUNE, Reason.SAME_COMMUNE))
+    elif a.provinces & b.provinces:
+        found.append((SAME_PROVINCE, Reason.SAME_PROVINCE))
+    if a.activities & b.activities:
+        found.append((SAME_ACTIVITY, Reason.SAME_ACTIVITY))
+    return found
+
+
 def compare(a: Profile, b: Profile) -> tuple[int, list[str]]:
     names = _name_similarity(a.first, b.first) * _name_similarity(a.last, b.last)
     evidence, reasons = [], []
@@ -85,6 +128,9 @@ def compare(a: Profile, b: Profile) -> tuple[int, list[str]]:
         if a.birth_date == b.birth_date:
             evidence.append(NAMES_SAME_BIRTH_DATE * names)
             reasons.append(Reason.NAMES_AND_BIRTH_DATE)
+            for weight, reason in _place_and_craft(a, b):
+                evidence.append(weight * names)
+                reasons.append(reason)
         else:
             same_year = a.birth_date.year == b.birth_date.year
             evidence.append((NAMES_SAME_BIRTH_YEAR if same_year else NAMES_ONLY) * names)

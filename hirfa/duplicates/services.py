@@ -10,7 +10,8 @@ from hirfa.audit.services import record
 from hirfa.core.errors import Conflict, DomainError, Forbidden, NotFound
 from hirfa.core.names import name_keys
 from hirfa.duplicates.models import Candidate, Merge
-from hirfa.duplicates.scoring import PROFILE_FIELDS, THRESHOLD, Profile, cnie_variants, compare
+from hirfa.duplicates.scoring import THRESHOLD, cnie_variants, compare
+from hirfa.duplicates.selectors import profiles, registered_with_cnie
 from hirfa.register import services as register
 from hirfa.register.models import Dossier, Person, Registration
 from hirfa.register.numbers import format_number
@@ -21,10 +22,6 @@ MAX_FLAGS = 20
 # Namesakes of the commonest names (Mohamed Alaoui…) number thousands in the register;
 # the birth date then picks the few that matter.
 NAME_MATCHES = 50_000
-
-
-def _profile(person: Person) -> Profile:
-    return Profile.of(*(getattr(person, field) for field in PROFILE_FIELDS))
 
 
 def _same_names(person: Person) -> Q:
@@ -41,37 +38,43 @@ def _same_names(person: Person) -> Q:
 
 
 def likely_duplicates(person: Person) -> list[tuple[Person, int, list[str]]]:
-    """Persons of the register who may be `person`, best first (three indexed lookups)."""
+    """Persons of the register who may be `person`, best first (three indexed lookups, then
+    the places and crafts of those found)."""
     lookup = (
         _same_names(person) | Q(cnie__in=sorted(cnie_variants(person.cnie))) | Q(phone=person.phone)
     )
     found = []
-    mine = _profile(person)
-    for other in Person.objects.filter(lookup).exclude(pk=person.pk)[:2000]:
-        score, reasons = compare(mine, _profile(other))
+    others = list(Person.objects.filter(lookup).exclude(pk=person.pk)[:2000])
+    if not others:
+        return []
+    profiled = profiles([person.pk, *(other.pk for other in others)])
+    mine = profiled[person.pk]
+    for other in others:
+        score, reasons = compare(mine, profiled[other.pk])
         if score >= THRESHOLD:
             found.append((other, score, reasons))
     found.sort(key=lambda item: -item[1])
     return found[:MAX_FLAGS]
 
 
-def check_submission(dossier: Dossier) -> None:
+def check_submission(dossier: Dossier, actor=None) -> None:
     """At submission: refuse a CNIE already registered; flag likely duplicates.
 
-    Runs inside the submission's transaction (hirfa.register.services.submit).
+    Runs inside the submission's transaction (hirfa.register.services.submit). The number
+    of the registration found is told only to an `actor` who may open it.
     """
     person = dossier.person
     if person is None or dossier.kind != Dossier.Kind.REGISTRATION:
         return
-    registered = (
-        Registration.objects.filter(person__cnie=person.cnie)
-        .exclude(status=Registration.Status.STRUCK_OFF)
-        .first()
-    )
+    registered = registered_with_cnie(actor, person.cnie)
     if registered is not None:
+        message = _("This CNIE is already registered in another territory.")
+        if registered.registration is not None:
+            message = _("This CNIE is already registered, under number %(number)s.") % {
+                "number": format_number(registered.registration.number)
+            }
         raise Conflict(
-            _("This CNIE is already registered, under number %(number)s.")
-            % {"number": format_number(registered.number)},
+            message,
             fields={"cnie": [_("This CNIE is already in the register.")]},
             code="already_registered",
         )

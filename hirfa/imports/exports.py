@@ -7,7 +7,6 @@ filters and its number of rows (ADR 0024).
 """
 
 import csv
-import re
 import tempfile
 from collections.abc import Iterator
 
@@ -16,10 +15,12 @@ from django.utils import timezone
 from django.utils.translation import get_language, override
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 
 from hirfa.audit.services import record
 from hirfa.core.errors import DomainError, Forbidden
+
+# Re-exported: the formula-safe cells moved to core (any app writes files with them).
+from hirfa.core.spreadsheets import safe_cell, xlsx_cells
 from hirfa.imports.policy import may_export
 from hirfa.register import selectors
 from hirfa.register.filters import RegistrationFilters
@@ -125,34 +126,6 @@ def registrations_to_export(user, filters: RegistrationFilters):
     if filters.status:
         queryset = queryset.filter(status=filters.status)
     return queryset.order_by("id")
-
-
-# A spreadsheet runs a cell that starts with one of these (=HYPERLINK(…) sends data away,
-# =cmd|… runs a program): written as text, in every export (docs/decisions/0032).
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-# …except a plain signed number (an E.164 phone): nothing to run, and kept as it is.
-_PLAIN_NUMBER = re.compile(r"[+-][0-9]+", re.ASCII)
-
-
-def safe_cell(value):
-    """`value` as a CSV cell no spreadsheet will run: a formula-like text gets a leading
-    apostrophe, which spreadsheets read as "this is text"."""
-    formula = isinstance(value, str) and value.startswith(_FORMULA_STARTS)
-    return "'" + value if formula and not _PLAIN_NUMBER.fullmatch(value) else value
-
-
-def xlsx_cells(sheet, values) -> list:
-    """`values` as cells of a write-only `sheet`: text is stored as text, never as a
-    formula (openpyxl makes a formula of any text that starts with "=")."""
-    cells = []
-    for value in values:
-        if isinstance(value, str) and value.startswith("="):
-            cell = WriteOnlyCell(sheet, value)
-            cell.data_type = "s"
-            cells.append(cell)
-        else:
-            cells.append(value)
-    return cells
 
 
 def _local_name(ar, fr, zgh) -> str:

@@ -30,6 +30,7 @@ from hirfa.cards import services as cards
 from hirfa.core.errors import DomainError
 from hirfa.core.names import name_keys
 from hirfa.crafts.models import Activity
+from hirfa.imports import inbox
 from hirfa.imports.columns import (
     FileProblem,
     Unreadable,
@@ -343,6 +344,7 @@ def import_file(
                 obj=run,
                 data={"problem": str(problem)},
             )
+            inbox.run_ended(run)
         raise
     with transaction.atomic():
         run.status, run.finished_at = ImportRun.Status.DONE, timezone.now()
@@ -354,6 +356,7 @@ def import_file(
             obj=run,
             data={"imported": run.imported, "skipped": run.skipped, "rejected": run.rejected},
         )
+        inbox.run_ended(run)
         if run.imported:
             # Imported artisans are registered: their first cards, like an approval's.
             transaction.on_commit(cards.queue_first_cards)

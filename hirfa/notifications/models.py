@@ -94,3 +94,77 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event} → {self.address} ({self.get_status_display()})"
+
+
+class InboxItem(models.Model):
+    """Something a member of staff has to do, in their inbox, until it is done (decision 54).
+
+    The notifications know no domain: `kind` names the thing to do ("dossier.to_review"), and
+    the app that tells it registers its words (`hirfa.notifications.inbox.register_kind`).
+    `subject_type` and `subject_id` name what it is about (a model's label and key) and
+    `province_code` where that is, so that the reader's scope is checked each time the item
+    is shown. An item is resolved when its subject changes state, not when it is read.
+    """
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="inbox_items",
+        verbose_name=_("recipient"),
+        db_index=False,  # covered by the indexes below
+    )
+    kind = models.CharField(_("kind"), max_length=64)
+    subject_type = models.CharField(_("about (type)"), max_length=100)
+    subject_id = models.CharField(_("about (id)"), max_length=100)
+    province_code = models.CharField(_("province"), max_length=12, null=True, blank=True)
+    reference = models.CharField(_("reference"), max_length=100, blank=True)
+    url = models.CharField(_("link"), max_length=300)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+    resolved_at = models.DateTimeField(_("done at"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("sent in a digest at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("inbox item")
+        verbose_name_plural = _("inbox items")
+        indexes = [
+            models.Index(
+                fields=["recipient", "-created_at"],
+                condition=models.Q(resolved_at__isnull=True),
+                name="inbox_open_by_recipient",
+            ),
+            models.Index(
+                fields=["subject_type", "subject_id"],
+                condition=models.Q(resolved_at__isnull=True),
+                name="inbox_open_by_subject",
+            ),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "kind", "subject_type", "subject_id"],
+                condition=models.Q(resolved_at__isnull=True),
+                name="inbox_one_open_item_per_thing",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.subject_type}:{self.subject_id} → {self.recipient_id}"
+
+
+class DigestSubscription(models.Model):
+    """A member of staff who asked for a daily e-mail of what waits in their inbox."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="inbox_digest",
+        verbose_name=_("user"),
+    )
+    since = models.DateTimeField(_("since"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("daily digest subscription")
+        verbose_name_plural = _("daily digest subscriptions")
+
+    def __str__(self) -> str:
+        return str(self.user_id)

@@ -45,6 +45,7 @@ def notify(
     subject: Text,
     body: Text,
     language: str | None = None,
+    channels=None,
 ) -> list[Notification]:
     """Record one notification per channel the recipient can be reached on.
 
@@ -52,13 +53,15 @@ def notify(
     a recipient with neither gets nothing and an empty list is returned. Subject and
     body are rendered in `language` (else the user's own, else the default language).
     Delivery is queued only when the surrounding transaction commits, so a rolled-back
-    change sends nothing.
+    change sends nothing. `channels` (e.g. `[Channel.EMAIL]`) keeps only those channels.
     """
     addresses = {
         Channel.SMS: phone or getattr(user, "phone", None),
         Channel.EMAIL: email or getattr(user, "email", None),
     }
-    # Else the language the recipient last read the site in (accounts keep it).
+    if channels is not None:
+        addresses = {channel: a for channel, a in addresses.items() if channel in channels}
+    # Else the language the recipient last acted in (accounts keep it).
     language = _language(language or getattr(user, "language", None))
     with translation.override(language):
         # A subject is one line (mail headers refuse line breaks) that fits its column.

@@ -4,7 +4,8 @@ The Tiznit regional crafts fair (26 August – 2 September 2022) of the Chamber 
 Souss-Massa, and its awareness meeting of Monday 29 August 2022 at 10:00 in the conference
 hall of the fair, Prince Moulay Abdellah square, with the provincial directorate of crafts
 of Tiznit and the CNSS: held, with attendees, the help given, the questions asked (some in
-the public FAQ) and two files started on the spot. Then events to come in four regions.
+the public FAQ) and six files started on the spot, carried through the funnel's steps
+(`demo_files`). Then events to come in five regions.
 
 Played through the services, with `now` set to the time of the scene for the past events.
 Idempotent: an event already there (same French title, same region) is left as it is.
@@ -19,8 +20,7 @@ from django.utils import timezone
 from hirfa.accounts.models import User
 from hirfa.accounts.roles import Role
 from hirfa.accounts.services import save_staff_member
-from hirfa.crafts.models import Activity
-from hirfa.outreach import services
+from hirfa.outreach import demo_files, services
 from hirfa.outreach.models import Event
 from hirfa.territory.models import Commune, Organisation, Region
 
@@ -94,7 +94,7 @@ QUESTIONS = [
 ]
 REPORT = (
     "Environ 80 artisans présents. Le registre, la carte professionnelle et les étapes de "
-    "l'AMO ont été présentés ; deux dossiers ont été ouverts sur place."
+    "l'AMO ont été présentés ; six dossiers ont été ouverts sur place."
 )
 # Events to come: (region, kind, Arabic title, French title, days ahead, hours long).
 UPCOMING = [
@@ -121,6 +121,14 @@ UPCOMING = [
         "Rencontre AMO des artisans",
         18,
         2,
+    ),
+    (
+        "08",
+        Event.Kind.DRIVE,
+        "قافلة التسجيل والتغطية الصحية بالواحات",
+        "Caravane registre et AMO des oasis",
+        30,
+        6,
     ),
     (
         "06",
@@ -171,6 +179,7 @@ def _founding_fair(agent, commune, partners) -> None:
         )
     services.publish(actor=agent, event=fair, now=before)
     services.mark_held(actor=agent, event=fair, now=_at(26, 11))
+    demo_files.visitors_of_the_fair(agent, fair, commune)
     services.close(
         actor=agent, event=fair, report="Huit jours d'exposition ; stand du registre ouvert."
     )
@@ -201,46 +210,7 @@ def _founding_meeting(agent, commune, partners) -> None:
         )
         if published:
             services.publish_question(actor=agent, question=item)
-    _files_on_the_spot(agent, meeting, attendees[4:6], commune)
-
-
-def _files_on_the_spot(agent, meeting, attendees, commune) -> None:
-    activities = list(Activity.objects.filter(is_active=True).order_by("code")[:2])
-    people = [
-        ("ⵉⵊⵊⴰ", "إيجا", "Ijja", "أوباها", "Oubaha", "F", "DT290801"),
-        ("", "محمد", "Mohamed", "أيت باعمران", "Ait Baamrane", "M", "DT290802"),
-    ]
-    for attendee, person, activity in zip(attendees, people, activities, strict=False):
-        zgh, first_ar, first_latin, last_ar, last_latin, sex, cnie = person
-        services.file_from_attendee(
-            agent=agent,
-            event=meeting,
-            attendee=attendee,
-            person_data={
-                "cnie": cnie,
-                "first_name_ar": first_ar,
-                "last_name_ar": last_ar,
-                "first_name_latin": first_latin,
-                "last_name_latin": last_latin,
-                "first_name_zgh": zgh,
-                "last_name_zgh": "ⵓⴱⴰⵀⴰ" if zgh else "",
-                "sex": sex,
-                "birth_date": "1975-05-12",
-                "birth_place": "Tiznit",
-                "address": "Derb Idzikri, Tiznit",
-                "commune": commune.code,
-                "phone": attendee.phone,
-                "education": "primary",
-            },
-            craft_data={
-                "category": "artisan_experience",
-                "principal_activity": activity.code,
-                "workplace_kind": "workshop",
-                "workplace_commune": commune.code,
-                "workplace_address": "Souk des bijoutiers, Tiznit",
-            },
-            consent=True,
-        )
+    demo_files.files_of_the_meeting(agent, meeting, attendees, commune)
 
 
 def _upcoming(region_code, kind, name_ar, name_fr, days, hours) -> None:

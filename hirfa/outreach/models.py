@@ -158,7 +158,22 @@ class Attendee(models.Model):
                 name="outreach_one_row_per_registration",
             ),
         ]
-        indexes = [models.Index(fields=["event", "status", "signed_up_at"])]
+        indexes = [
+            models.Index(fields=["event", "status", "signed_up_at"]),
+            # The funnel finds a person's attendances by phone or CNIE (decision 46).
+            # Partial: most attendees give no CNIE, and a blank one never matches.
+            models.Index(
+                fields=["phone", "checked_in_at"],
+                condition=~Q(phone=""),
+                name="outreach_attendee_phone",
+            ),
+            models.Index(
+                fields=["cnie", "checked_in_at"],
+                condition=~Q(cnie=""),
+                name="outreach_attendee_cnie",
+            ),
+            models.Index(fields=["person", "checked_in_at"], name="outreach_attendee_person"),
+        ]
 
     def __str__(self) -> str:
         return self.name

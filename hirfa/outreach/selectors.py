@@ -8,10 +8,10 @@ from django.utils import timezone
 from hirfa.accounts.roles import Capability, has_capability
 from hirfa.accounts.selectors import restrict
 from hirfa.core.errors import NotFound
-from hirfa.outreach import policy
+from hirfa.outreach import funnel, policy
 from hirfa.outreach.models import Attendee, Event, EventService, EventSession, Question, Referral
 from hirfa.register.models import Registration
-from hirfa.territory.models import Province, Region
+from hirfa.territory.models import Organisation, Province, Region
 
 Status = Attendee.Status
 
@@ -172,3 +172,49 @@ def upcoming_events_for(user) -> QuerySet[Event]:
         .filter(state=Event.State.PUBLISHED, ends_at__gt=timezone.now())
         .order_by("starts_at", "id")
     )
+
+
+# -- the funnel (hirfa.outreach.funnel; decision 46) --------------------------------------
+
+# Events whose funnel means something: those announced or held (not drafts, not cancelled).
+FUNNEL_STATES = (Event.State.PUBLISHED, Event.State.HELD, Event.State.CLOSED)
+
+
+def event_funnel(event: Event) -> funnel.Funnel:
+    """The funnel of one event (already read through `event_for`, hence in scope)."""
+    return funnel.funnel(events=[event.pk])
+
+
+def compared_events(user, *, organiser=None, kind: str = "") -> QuerySet[Event]:
+    """The user's events that have a funnel, newest first, of one organiser (a chamber) and
+    one kind when given."""
+    events = events_for(user).filter(state__in=FUNNEL_STATES)
+    if organiser is not None:
+        events = events.filter(organiser=organiser)
+    if kind:
+        events = events.filter(kind=kind)
+    return events.order_by("-starts_at", "-id")
+
+
+def organisers_for(user) -> QuerySet[Organisation]:
+    """The bodies (chambers above all) organising the events the user reads."""
+    return Organisation.objects.filter(
+        pk__in=events_for(user).filter(state__in=FUNNEL_STATES).values("organiser_id")
+    ).order_by("code")
+
+
+def organiser_for(user, pk) -> Organisation | None:
+    try:
+        return organisers_for(user).get(pk=int(pk))
+    except (Organisation.DoesNotExist, ValueError, TypeError):
+        return None
+
+
+def funnel_of(events: QuerySet[Event]) -> funnel.Funnel:
+    """One funnel for a set of events (a chamber's, a kind's): no split, a handful of
+    queries."""
+    return funnel.funnel(events=events.values("pk"), splits=())
+
+
+def funnels_by_event(events: QuerySet[Event]) -> dict[int, dict[str, int]]:
+    return funnel.by_event(events.values("pk"))

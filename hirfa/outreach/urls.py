@@ -1,6 +1,6 @@
 from django.urls import path
 
-from hirfa.outreach.views import door, public, staff
+from hirfa.outreach.views import door, funnel, public, staff
 
 app_name = "outreach"
 
@@ -16,6 +16,8 @@ urlpatterns = [
     # Staff.
     path("outreach/", staff.staff_events, name="staff_events"),
     path("outreach/new/", staff.new_event, name="new_event"),
+    path("outreach/funnel/", funnel.compare, name="funnel"),
+    path("outreach/<int:pk>/funnel/", funnel.event_funnel, name="event_funnel"),
     path("outreach/<int:pk>/", staff.staff_event, name="staff_event"),
     path("outreach/<int:pk>/edit/", staff.edit_event, name="edit_event"),
     path("outreach/<int:pk>/move/<str:to>/", staff.move, name="move"),

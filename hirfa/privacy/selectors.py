@@ -12,6 +12,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
+from hirfa.audit import wording
 from hirfa.audit.models import AuditEntry
 from hirfa.cards.models import Card
 from hirfa.core.errors import NotFound
@@ -121,9 +122,15 @@ def personal_data(user) -> dict:
     )
     data["audit"] = [_entry(e) for e in entries]
     data["accesses"] = [
-        {"at": _plain(e.at), "by": e.actor_label, "reason": e.reason}
+        {
+            "at": _plain(e.at),
+            "by": e.actor_label,
+            "role": str(e.actor.get_role_display()) if e.actor is not None else "",
+            "reason": e.reason,
+        }
         for e in entries
-        if e.action.endswith(".viewed")
+        # Staff's openings of the file, not the artisan's own.
+        if wording.is_read(e.action) and e.actor_id != user.pk
     ]
     return data
 
@@ -316,7 +323,7 @@ def _audit_about(user, person, registrations, dossiers, cards, enrolments, depen
     for object_type, ids in objects.items():
         if ids:
             about |= Q(object_type=object_type, object_id__in=[str(pk) for pk in ids])
-    return AuditEntry.objects.filter(about).order_by("id")
+    return AuditEntry.objects.filter(about).select_related("actor").order_by("id")
 
 
 def _entry(entry: AuditEntry) -> dict:

@@ -11,3 +11,6 @@ class RegisterConfig(AppConfig):
         from hirfa.register import wording
 
         wording.connect()
+        from hirfa.register import inbox
+
+        inbox.connect()

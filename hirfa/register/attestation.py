@@ -1,9 +1,16 @@
-"""The attestation d'exercice (شهادة مزاولة النشاط): a one-page A4 PDF, in Arabic and French.
+"""The attestation d'exercice (شهادة مزاولة النشاط): a one-page A4 PDF, in Arabic, Tamazight
+(Tifinagh) and French.
 
-The attestation is an official bilingual document: both languages are always printed,
-whatever language the reader uses the site in, so its text lives here as constants and is
-not translated through gettext. Arabic is set right-aligned, French left-aligned; dates are
-dd/mm/yyyy; the registration number is printed in its groups (123 456 789 4).
+The attestation is an official document in the three languages of Moroccan official
+documents, always all three whatever language the reader uses the site in, in their usual
+order (Arabic, Tamazight, French): its text lives here as constants and is not translated
+through gettext. Arabic is set right-aligned, Tamazight and French left-aligned; on a line
+shared by the three, Arabic is at the right, Tamazight in the middle and French at the left
+(the order read from the right). Dates are dd/mm/yyyy; the registration number is printed
+in its groups (123 456 789 4). The Tamazight wording follows docs/tamazight-glossary.md.
+
+A signed QR code (docs/card-qr.md §10) lets anyone check the attestation offline at
+`/verify/`; the code and address printed beside it let them check it by hand.
 
 `render_attestation()` is a pure function of `AttestationData`: the same data always gives
 the same bytes (the PDF's creation date is the date of issue), so a file can be cached,
@@ -21,17 +28,22 @@ from fpdf import FPDF
 from fpdf.enums import Align, XPos, YPos
 
 from hirfa.core.pdf import base_direction, new_document, pdf_bytes, write_ltr, write_rtl
+from hirfa.core.qrcodes import dark_runs, qr_matrix
 from hirfa.register.numbers import format_number, is_valid
 
 # --- The text of the document --------------------------------------------------------
 
 COUNTRY_AR = "المملكة المغربية"
+COUNTRY_ZGH = "ⵜⴰⴳⵍⴷⵉⵜ ⵏ ⵍⵎⵖⵔⵉⴱ"
 COUNTRY_FR = "Royaume du Maroc"
 REGISTER_AR = "السجل الوطني للصناعة التقليدية"
+REGISTER_ZGH = "ⴰⵙⵎⵎⴻⵎ ⴰⵏⴰⵎⵓⵔ ⵏ ⵜⵥⵓⵕⵉ ⵜⴰⵏⵎⵣⵡⵓⵔⵜ"
 REGISTER_FR = "Registre National de l'Artisanat"
 TITLE_AR = "شهادة مزاولة النشاط"
+TITLE_ZGH = "ⵜⴰⵙⵍⴽⵉⵜ ⵏ ⵜⵡⵓⵔⵉ"
 TITLE_FR = "Attestation d'exercice"
 NUMBER_LABEL_AR = "رقم التسجيل"
+NUMBER_LABEL_ZGH = "ⵓⵟⵟⵓⵏ ⵏ ⵓⵣⵎⵎⴻⵎ"
 NUMBER_LABEL_FR = "N° d'inscription"
 
 # The sentences name the holder through a noun ("the registration of …", "l'inscription
@@ -46,23 +58,35 @@ BODY_FR = (
     "{number}, dans la catégorie « {category} », pour l'exercice de l'activité "
     "« {activity} » à {province}, depuis le {registered_on}."
 )
+BODY_ZGH = (
+    "ⵉⵙⵙⵍⴽⵎ ⵓⵙⵎⵎⴻⵎ ⴰⵏⴰⵎⵓⵔ ⵏ ⵜⵥⵓⵕⵉ ⵜⴰⵏⵎⵣⵡⵓⵔⵜ ⴰⵣⵎⵎⴻⵎ ⵏ {name} ⴳⵉⵙ ⵙ ⵓⵟⵟⵓⵏ {number}, "
+    "ⴳ ⵜⴳⵔⵓⵎⵎⴰ « {category} », ⵉ ⵜⵎⵙⴽⴰⵔⵜ « {activity} » ⴳ {province}, ⵙⴳ {registered_on}."
+)
 VALID_UNTIL_AR = "تظل هذه الشهادة صالحة إلى غاية {valid_until}."
+VALID_UNTIL_ZGH = "ⵜⴰⵙⵍⴽⵉⵜ ⴰ ⵜⵚⵃⴰ ⴰⵔ {valid_until}."
 VALID_UNTIL_FR = "La présente attestation est valable jusqu'au {valid_until}."
 VALID_OPEN_AR = "تظل هذه الشهادة صالحة ما لم يتم التشطيب على التسجيل."
+VALID_OPEN_ZGH = "ⵜⴰⵙⵍⴽⵉⵜ ⴰ ⵜⵚⵃⴰ ⵎⴰⴷⴰⵎ ⵓⵔ ⵉⵜⵜⵓⴽⴽⵙ ⵓⵣⵎⵎⴻⵎ ⵙⴳ ⵓⵙⵎⵎⴻⵎ."
 VALID_OPEN_FR = "La présente attestation est valable tant que l'inscription n'est pas radiée."
 ISSUED_AR = "سلمت بتاريخ {issued_on}"
+ISSUED_ZGH = "ⵜⵜⵓⵙⵙⵓⴼⵖ ⴳ {issued_on}"
 ISSUED_FR = "Délivrée le {issued_on}"
 VERIFY_AR = (
-    "للتحقق من صحة هذه الشهادة، أدخلوا رمز التحقق في الموقع أسفله "
+    "للتحقق من صحة هذه الشهادة، امسحوا الرمز بهاتفكم أو أدخلوا رمز التحقق في الموقع أسفله "
     "أو اتصلوا بغرفة الصناعة التقليدية."
 )
+VERIFY_ZGH = (
+    "ⴰⴷ ⵜⵙⵙⵉⴷⵜⵎ ⵜⴰⵙⵍⴽⵉⵜ ⴰ, ⵙⴽⴰⵏⵉⵜ ⴰⵏⴳⵍⴰ ⴽⵢⵓⴰⵔ ⵙ ⵓⵜⵉⵍⵉⴼⵓⵏ ⵏⵏⵓⵏ ⵏⵖ ⵙⵙⴽⵛⵎⵜ ⴰⵏⴳⵍⴰ ⵏ ⵓⵙⵙⵉⴷⵜ "
+    "ⴳ ⵓⵏⵙⴰ ⵍⵍⵉ ⴷⴷⴰⵡ ⵏⵖ ⵜⵎⵓⵏⵎ ⴷ ⵜⵖⵔⴼⵜ ⵏ ⵜⵥⵓⵕⵉ ⵜⴰⵏⵎⵣⵡⵓⵔⵜ."
+)
 VERIFY_FR = (
-    "Pour vérifier cette attestation, saisissez son code de vérification à l'adresse "
-    "ci-dessous ou adressez-vous à une chambre d'artisanat."
+    "Pour vérifier cette attestation, scannez le code avec votre téléphone, saisissez son "
+    "code de vérification à l'adresse ci-dessous ou adressez-vous à une chambre d'artisanat."
 )
 CODE_LABEL_AR = "رمز التحقق"
+CODE_LABEL_ZGH = "ⴰⵏⴳⵍⴰ ⵏ ⵓⵙⵙⵉⴷⵜ"
 CODE_LABEL_FR = "Code de vérification"
-DOCUMENT_TITLE = f"{TITLE_FR} / {TITLE_AR}"
+DOCUMENT_TITLE = f"{TITLE_FR} / {TITLE_ZGH} / {TITLE_AR}"
 
 DATE_FORMAT = "%d/%m/%Y"
 TIME_ZONE = ZoneInfo("Africa/Casablanca")
@@ -99,6 +123,14 @@ class AttestationData:
     issued_on: date
     verification_code: str
     verification_url: str
+    # Tamazight: the holder's name in Tifinagh (the Latin name when unknown), the category,
+    # activity and province in Tifinagh (their French names when unknown).
+    full_name_zgh: str = ""
+    category_zgh: str = ""
+    activity_zgh: str = ""
+    province_zgh: str = ""
+    # The text of the signed QR code (`PUBLIC_URL/verify/#RNA1:…`); no code when empty.
+    qr_text: str = ""
 
     def __post_init__(self):
         if not is_valid(self.number):
@@ -143,89 +175,146 @@ def french_body(data: AttestationData) -> str:
     return f"{body} {VALID_UNTIL_FR.format(valid_until=_date(data.valid_until))}"
 
 
+def tamazight_body(data: AttestationData) -> str:
+    number = format_number(data.number, separator=_NUMBER_SEPARATOR)
+    body = BODY_ZGH.format(
+        name=_clean(data.full_name_zgh or data.full_name_latin),
+        number=number,
+        category=_clean(data.category_zgh or data.category_fr),
+        activity=_clean(data.activity_zgh or data.activity_fr),
+        province=_clean(data.province_zgh or data.province_fr),
+        registered_on=_date(data.registered_on),
+    )
+    if data.valid_until is None:
+        return f"{body} {VALID_OPEN_ZGH}"
+    return f"{body} {VALID_UNTIL_ZGH.format(valid_until=_date(data.valid_until))}"
+
+
 def _rule(pdf: FPDF, y: float, color=RULE, width: float = 0.3) -> None:
     pdf.set_draw_color(*color)
     pdf.set_line_width(width)
     pdf.line(MARGIN, y, pdf.w - MARGIN, y)
 
 
-def _two_sided_line(pdf: FPDF, french: str, arabic: str, *, size: float, style: str = "") -> None:
-    """French at the left margin and Arabic at the right margin, on one line."""
+def _three_sided_line(
+    pdf: FPDF, french: str, tamazight: str, arabic: str, *, size: float, style: str = ""
+) -> None:
+    """One line in three thirds: French at the left, Tamazight in the middle, Arabic at the
+    right (Arabic, Tamazight, French read from the right)."""
     y = pdf.get_y()
-    half = (pdf.w - 2 * MARGIN) / 2
+    third = (pdf.w - 2 * MARGIN) / 3
     pdf.set_font("latin", style, size)
     pdf.set_xy(MARGIN, y)
-    pdf.cell(half, size * 0.5, french, align=Align.L)
+    pdf.cell(third, size * 0.5, french, align=Align.L)
+    pdf.set_font("tifinagh", "", size)  # Noto Sans Tifinagh has no bold
+    pdf.set_xy(MARGIN + third, y)
+    pdf.cell(third, size * 0.5, tamazight, align=Align.C)
     pdf.set_font("naskh", style, size + 1)
-    pdf.set_xy(MARGIN + half, y)
+    pdf.set_xy(MARGIN + 2 * third, y)
     with base_direction(pdf, "rtl"):
-        pdf.cell(half, size * 0.5, arabic, align=Align.R)
+        pdf.cell(third, size * 0.5, arabic, align=Align.R)
     pdf.set_xy(MARGIN, y + size * 0.5)
 
 
 def _header(pdf: FPDF) -> None:
     pdf.set_text_color(*TEXT)
-    _two_sided_line(pdf, COUNTRY_FR.upper(), COUNTRY_AR, size=11, style="B")
+    _three_sided_line(pdf, COUNTRY_FR.upper(), COUNTRY_ZGH, COUNTRY_AR, size=11, style="B")
     pdf.ln(1)
-    _two_sided_line(pdf, REGISTER_FR, REGISTER_AR, size=10)
+    _three_sided_line(pdf, REGISTER_FR, REGISTER_ZGH, REGISTER_AR, size=8.5)
     pdf.ln(3)
     _rule(pdf, pdf.get_y(), ACCENT, 0.8)
-    pdf.ln(12)
+    pdf.ln(9)
 
 
 def _titles(pdf: FPDF) -> None:
     pdf.set_text_color(*ACCENT)
     pdf.set_font("naskh", "B", 24)
     with base_direction(pdf, "rtl"):
-        pdf.cell(0, 14, TITLE_AR, align=Align.C, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.cell(0, 13, TITLE_AR, align=Align.C, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.set_font("tifinagh", "", 17)
+    pdf.cell(0, 9, TITLE_ZGH, align=Align.C, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.set_font("latin", "B", 18)
     pdf.cell(0, 10, TITLE_FR, align=Align.C, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.set_text_color(*TEXT)
-    pdf.ln(8)
+    pdf.ln(5)
 
 
 def _number_box(pdf: FPDF, number: str) -> None:
-    """The number, large, in a box, with its label in both languages."""
-    width, height = 110, 24
+    """The number, large, in a box, with its label in the three languages."""
+    width, height = 120, 24
     x, y = (pdf.w - width) / 2, pdf.get_y()
     pdf.set_draw_color(*ACCENT)
     pdf.set_line_width(0.6)
     pdf.rect(x, y, width, height)
+    third = (width - 8) / 3
     pdf.set_xy(x + 4, y + 2)
     pdf.set_font("latin", "", 9)
-    pdf.cell(width / 2 - 4, 5, NUMBER_LABEL_FR, align=Align.L)
+    pdf.cell(third, 5, NUMBER_LABEL_FR, align=Align.L)
+    pdf.set_font("tifinagh", "", 9)
+    pdf.cell(third, 5, NUMBER_LABEL_ZGH, align=Align.C)
     pdf.set_font("naskh", "", 10)
     with base_direction(pdf, "rtl"):
-        pdf.cell(width / 2 - 4, 5, NUMBER_LABEL_AR, align=Align.R)
+        pdf.cell(third, 5, NUMBER_LABEL_AR, align=Align.R)
     pdf.set_xy(x, y + 9)
     pdf.set_font("latin", "B", 22)
     pdf.cell(width, 12, format_number(number), align=Align.C)
-    pdf.set_xy(MARGIN, y + height + 10)
+    pdf.set_xy(MARGIN, y + height + 7)
+
+
+QR_SIDE = 34  # millimetres: a version 15 code (77 modules) of 0.44 mm modules
+
+
+def _draw_qr(pdf: FPDF, x: float, y: float, side: float, text: str) -> None:
+    """Dark modules as filled rectangles, one per run in a row (as the card draws them)."""
+    size, modules = qr_matrix(text)
+    unit = side / size
+    pdf.set_fill_color(0, 0, 0)
+    for row, start, length in dark_runs(size, modules):
+        pdf.rect(x + start * unit, y + row * unit, length * unit, unit, style="F")
 
 
 def _footer(pdf: FPDF, data: AttestationData) -> None:
-    """Verification code and address, kept at the bottom of the page."""
-    footer_height = 56
-    top = max(pdf.get_y() + 8, pdf.h - MARGIN - footer_height)
+    """The signed QR code, and the verification code and address, at the bottom of the
+    page; the texts beside the QR code, or across the page when there is none."""
+    footer_height = 60
+    top = max(pdf.get_y() + 6, pdf.h - MARGIN - footer_height)
     _rule(pdf, top)
-    pdf.set_xy(MARGIN, top + 4)
-    write_rtl(pdf, VERIFY_AR, size=10, height=6)
-    pdf.ln(1)
-    write_ltr(pdf, VERIFY_FR, size=9, height=4.5)
-    pdf.ln(4)
-    _two_sided_line(pdf, f"{CODE_LABEL_FR} :", CODE_LABEL_AR, size=10)
-    pdf.ln(1)
+    left, width = MARGIN, pdf.w - 2 * MARGIN
+    if data.qr_text:
+        _draw_qr(pdf, MARGIN, top + 5, QR_SIDE, data.qr_text)
+        left, width = MARGIN + QR_SIDE + 4, width - QR_SIDE - 4
+    pdf.set_xy(left, top + 4)
+    write_rtl(pdf, VERIFY_AR, size=10, height=5.5, width=width)
+    pdf.set_x(left)
+    write_ltr(pdf, VERIFY_ZGH, family="tifinagh", size=8.5, height=4.5, width=width)
+    pdf.set_x(left)
+    write_ltr(pdf, VERIFY_FR, size=8.5, height=4.5, width=width)
+    pdf.ln(3)
+    y = pdf.get_y()
+    third = width / 3
+    for offset, (family, text, align) in enumerate(
+        (
+            ("latin", f"{CODE_LABEL_FR} :", Align.L),
+            ("tifinagh", CODE_LABEL_ZGH, Align.C),
+            ("naskh", CODE_LABEL_AR, Align.R),
+        )
+    ):
+        pdf.set_font(family, "", 10)
+        pdf.set_xy(left + offset * third, y)
+        with base_direction(pdf, "rtl" if family == "naskh" else "ltr"):
+            pdf.cell(third, 5, text, align=align)
+    pdf.set_xy(left, y + 6)
     pdf.set_font("latin", "B", 16)
-    pdf.cell(0, 9, _clean(data.verification_code), align=Align.C)
-    pdf.ln(10)
+    pdf.cell(width, 8, _clean(data.verification_code), align=Align.C)
     url = _clean(data.verification_url)
     size = 10
     pdf.set_font("latin", "", size)
-    while size > 6 and pdf.get_string_width(url) > pdf.w - 2 * MARGIN - 2 * pdf.c_margin:
+    while size > 6 and pdf.get_string_width(url) > width - 2 * pdf.c_margin:
         size -= 0.5
         pdf.set_font_size(size)
     pdf.set_text_color(*ACCENT)
-    pdf.cell(0, 5, url, align=Align.C)
+    pdf.set_xy(left, y + 15)
+    pdf.cell(width, 5, url, align=Align.C)
     pdf.set_text_color(*TEXT)
 
 
@@ -245,13 +334,19 @@ def render_attestation(data: AttestationData) -> bytes:
     _header(pdf)
     _titles(pdf)
     _number_box(pdf, data.number)
-    write_rtl(pdf, arabic_body(data), size=14, height=9)
+    write_rtl(pdf, arabic_body(data), size=13, height=8)
+    pdf.ln(4)
+    write_ltr(pdf, tamazight_body(data), family="tifinagh", size=10.5, height=6)
+    pdf.ln(4)
+    write_ltr(pdf, french_body(data), size=10.5, height=6)
     pdf.ln(6)
-    write_ltr(pdf, french_body(data), size=11, height=6.5)
-    pdf.ln(10)
     issued = _date(data.issued_on)
-    _two_sided_line(
-        pdf, ISSUED_FR.format(issued_on=issued), ISSUED_AR.format(issued_on=issued), size=11
+    _three_sided_line(
+        pdf,
+        ISSUED_FR.format(issued_on=issued),
+        ISSUED_ZGH.format(issued_on=issued),
+        ISSUED_AR.format(issued_on=issued),
+        size=10,
     )
     _footer(pdf, data)
     return pdf_bytes(pdf)

@@ -155,6 +155,12 @@ def renewal_due(registration: Registration | None, today: date | None = None) ->
     )
 
 
+def receipt_available(dossier: Dossier | None) -> bool:
+    """A receipt of filing proves a file was sent: any file once submitted, whatever came
+    of it since; never a draft that was never sent."""
+    return dossier is not None and dossier.submitted_at is not None
+
+
 def attestation_available(registration: Registration | None) -> bool:
     """An attestation is issued only for an active registration."""
     return registration is not None and registration.status == Registration.Status.ACTIVE

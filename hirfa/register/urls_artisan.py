@@ -1,6 +1,6 @@
 from django.urls import path
 
-from hirfa.register.views import apply, artisan
+from hirfa.register.views import apply, artisan, receipts
 
 app_name = "artisan"
 
@@ -21,5 +21,6 @@ urlpatterns = [
     path("renew/", artisan.renew, name="renew"),
     path("modify/", apply.modify, name="modify"),
     path("attestation.pdf", artisan.attestation, name="attestation"),
+    path("files/<int:pk>/receipt.pdf", receipts.artisan_receipt, name="receipt"),
     path("communes", artisan.communes, name="communes"),
 ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from hirfa.register.views import desk, registrations, review
+from hirfa.register.views import desk, receipts, registrations, review
 
 app_name = "register_staff"
 
@@ -19,6 +19,7 @@ urlpatterns = [
         name="desk_document",
     ),
     path("desk/dossiers/<int:pk>/submit/", desk.desk_submit, name="desk_submit"),
+    path("desk/dossiers/<int:pk>/receipt.pdf", receipts.desk_receipt, name="desk_receipt"),
     # Provincial officers: review and decision.
     path("review/", review.review_queue, name="queue"),
     path("review/<int:pk>/", review.decision, name="decision"),

@@ -1,8 +1,25 @@
 from django.urls import reverse
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from hirfa.accounts.policy import may_read_trail
 from hirfa.accounts.roles import Capability, has_capability
+from hirfa.campaigns.policy import may_use_campaigns
 from hirfa.cards.policy import may_manage_cards
+from hirfa.cnss.policy import may_follow_rejections
+from hirfa.site.inbox import has_inbox, open_count
+
+
+def _count_label(user) -> str:
+    count = open_count(user)
+    if not count:
+        return gettext("Inbox")
+    return gettext("Inbox (%(count)s)") % {"count": count}
+
+
+# Counted (one query) only when the menu is rendered, not for every page that has a context.
+_inbox_label = lazy(_count_label, str)
 
 
 def navigation(request):
@@ -16,6 +33,10 @@ def navigation(request):
         items.append((reverse("status:start"), _("Where is my file?")))
     if has_capability(user, Capability.VIEW_WORKSPACE):
         items.append((reverse("site:my_work"), _("My work")))
+    if has_inbox(user):
+        items.append((reverse("site:inbox"), _inbox_label(user)))
+    if may_read_trail(user):
+        items.append((reverse("site:trail"), _("Audit trail")))
     if has_capability(user, Capability.FILE_ASSISTED):
         items.append((reverse("register_staff:desk"), _("Assisted filing")))
     if has_capability(user, Capability.REVIEW):
@@ -27,10 +48,14 @@ def navigation(request):
         items.append((reverse("accounts:workspace"), _("My territory")))
         items.append((reverse("coverage:overview"), _("Health coverage")))
         items.append((reverse("outreach:staff_events"), _("Outreach events")))
+    if may_use_campaigns(user):
+        items.append((reverse("campaigns:list"), _("Campaigns")))
     if has_capability(user, Capability.VIEW_STAFF):
         items.append((reverse("accounts:staff"), _("Staff")))
     if has_capability(user, Capability.EXCHANGE_CNSS):
         items.append((reverse("cnss:batches"), _("CNSS exchange")))
+    if may_follow_rejections(user):
+        items.append((reverse("cnss:rejections"), _("CNSS rejections")))
     if has_capability(user, Capability.MANAGE_USERS):
         items.append((reverse("admin:index"), _("Administration")))
     items.append((reverse("site:chambers"), _("Chambers of crafts")))

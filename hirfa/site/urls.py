@@ -10,4 +10,9 @@ urlpatterns = [
     path("help/", views.help_page, name="help"),
     path("help/<slug:topic>/", views.help_page, name="help_topic"),
     path("chambers/", views.chambers, name="chambers"),
+    path("inbox/", views.inbox_page, name="inbox"),
+    path("inbox/<int:pk>/", views.inbox_item, name="inbox_item"),
+    path("inbox/digest", views.inbox_digest, name="inbox_digest"),
+    path("audit/", views.trail, name="trail"),
+    path("audit/verify", views.trail_verify, name="trail_verify"),
 ]

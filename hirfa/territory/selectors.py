@@ -7,6 +7,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from hirfa.core.errors import NotFound
+from hirfa.territory import census
 from hirfa.territory.models import Commune, Organisation, Province, Region
 from hirfa.territory.search import fold
 
@@ -77,3 +78,8 @@ def offices_by_region() -> list[tuple[Region, list]]:
         region = organisation.region
         grouped.setdefault(region.pk, (region, []))[1].append(organisation)
     return list(grouped.values())
+def census_workers(units) -> list[tuple]:
+    """Each of `units` (regions or provinces) with its 2024 census workers (`census.Workers`,
+    or None for a unit the census does not list), in the order given."""
+    workers = census.workers_by_code()
+    return [(unit, workers.get(unit.code)) for unit in units]

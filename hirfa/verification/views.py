@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from hirfa.accounts.addresses import client_address
 from hirfa.cards import reading
-from hirfa.cards.qr import PREFIX
+from hirfa.cards.qr import is_signed_text, payload_text
 from hirfa.core.languages import is_supported, supported_codes
 from hirfa.crafts.models import Activity
 from hirfa.formats.months import MONTHS
@@ -80,6 +80,14 @@ def _texts() -> dict:
             "revoked": _("The card was revoked: it has been replaced or withdrawn."),
             "suspended": _("The registration of the holder is suspended."),
         },
+        "attestation": {
+            "valid": _(
+                "The attestation is genuine and valid. Check online whether the registration "
+                "is still active."
+            ),
+            "expired": _("The attestation is genuine but its validity has ended."),
+        },
+        "documents": {"attestation": _("Attestation of practice")},
         "problems": {
             "prefix": _("This is not the QR code of a professional card."),
             "base45": _("The QR code text is damaged or incomplete."),
@@ -100,6 +108,8 @@ def _texts() -> dict:
             "province": _("Province"),
             "expiresAt": _("Valid until"),
             "issuedAt": _("Issued on"),
+            "document": _("Document"),
+            "registeredOn": _("Registered since"),
         },
         "live": {
             "checked": _("Confirmed by the register online at %(time)s."),
@@ -108,6 +118,14 @@ def _texts() -> dict:
                 "the card's current status."
             ),
             "checking": _("Asking the register for the card's current status…"),
+            "attestation": _(
+                "Checked on this device only. An attestation shows the registration as it "
+                "was on the day it was issued."
+            ),
+            "device": _(
+                "Checked on this device only: nothing was sent to the register. Ask it for "
+                "the current status if you need it."
+            ),
         },
         "list": {
             "state": _("Revocation list of %(issued)s, fetched on %(fetched)s."),
@@ -145,6 +163,7 @@ def _page(request):
         "names": _names(),
         "attestation_form": VerifyForm(label_suffix=""),
         "status_url": "/api/v1/cards/{number}/{version}/status",
+        "attestation_url": "/verify/attestation/{number}/{code}/",
     }
     response = render(request, "verification/verify.html", context)
     # Network first, then the service worker's copy: never a stale copy from the HTTP cache.
@@ -241,5 +260,7 @@ def read_code(request):
         return _refused(_("The file could not be read: is it a PDF or a photo?"))
     if not texts:
         return _refused(_("No QR code was found in the file."))
-    texts.sort(key=lambda text: not text.startswith(PREFIX))
+    # A camera address is given back as the signed text it carries: the page shows that.
+    texts = [payload_text(text) if is_signed_text(text) else text for text in texts]
+    texts.sort(key=lambda text: not is_signed_text(text))
     return JsonResponse({"texts": texts[:10], "error": ""})

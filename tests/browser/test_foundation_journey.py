@@ -26,7 +26,7 @@ def test_a_visitor_reads_arabic_switches_to_french_and_an_officer_sees_only_tizn
     page.wait_for_url(register.url + "/my-work/")
 
     page.locator("nav a[href='/accounts/workspace/']").click()
-    rows = page.locator("main table tbody tr")
+    rows = page.locator("main .table-wrap table tbody tr")
     assert rows.count() == 1
     assert "Tiznit" in rows.first.inner_text()
     assert page.locator("a[href='/accounts/workspace/provinces/09.001/']").count() == 0

@@ -25,7 +25,7 @@ def test_a_rendered_card_is_id_1_front_and_back_and_its_qr_reads_back_valid(run_
     width, height = document[0].get_size()
     assert (round(width / 72 * 25.4, 1), round(height / 72 * 25.4, 1)) == (85.6, 54.0)
     (text,) = texts_in_pdf(data)
-    assert text == card.qr_text
+    assert text == printing.camera_text(card.qr_text)
     assert verify_text(text).verdict == qr.Verdict.VALID
 
 
@@ -36,6 +36,20 @@ def test_the_card_prints_both_scripts_and_the_number(run_jobs):
     assert "Fadma AIT LAHCEN" in front
     assert "ROYAUME DU MAROC" in front
     assert " ".join([card.registration.number[:3], card.registration.number[3:6]]) in front
+
+
+def test_the_card_front_is_in_arabic_tamazight_and_french_from_right_to_left(run_jobs):
+    card = issued_card(run_jobs)
+    textpage = pypdfium2.PdfDocument(printing.card_pdf(card))[0].get_textpage()
+    front = textpage.get_text_range()
+    for tifinagh in (pdf.COUNTRY_ZGH, pdf.REGISTER_ZGH, pdf.TITLE_ZGH, pdf.ACTIVITY_ZGH):
+        assert tifinagh in front
+
+    def left(words: str) -> float:
+        start, _count = textpage.search(words).get_next()
+        return textpage.get_charbox(start)[0]
+
+    assert left("البطاقة") > left(pdf.TITLE_ZGH) > left(pdf.TITLE_FR)
 
 
 def test_a_tifinagh_line_is_printed_when_the_name_is_known(run_jobs):
@@ -165,4 +179,4 @@ def test_the_printed_qr_code_reads_back_at_error_correction_q(run_jobs):
     back = pages(printing.card_pdf(card))[1]
     (code,) = zxingcpp.read_barcodes(back.convert("L"), formats=zxingcpp.BarcodeFormat.QRCode)
     assert code.ec_level == "Q"
-    assert code.text == card.qr_text
+    assert code.text == printing.camera_text(card.qr_text)

@@ -119,6 +119,7 @@ def test_the_verify_endpoint_answers_not_genuine_for_a_text_that_is_no_card(clie
     assert response.json() | {"reason": ""} == {
         "verdict": "not_genuine",
         "card": None,
+        "attestation": None,
         "reason": "",
     }
 

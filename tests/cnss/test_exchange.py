@@ -166,7 +166,9 @@ def test_an_unexpected_failure_applies_nothing_of_the_batch(approve, answer, mon
     services.export_batches()
     [path] = answer()
     # One line a chunk: the first chunk is applied when the second one fails.
-    monkeypatch.setattr(services, "FLUSH_EVERY", 1)
+    from hirfa.cnss.services import exchange
+
+    monkeypatch.setattr(exchange, "FLUSH_EVERY", 1)
     calls = []
     real = coverage.record_immatriculations
 

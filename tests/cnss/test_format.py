@@ -261,7 +261,10 @@ def test_no_json_record_crashes_the_validator(kind, record):
     assert (line.record is None) != (line.error is None)
 
 
-@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(data=st.binary(max_size=2000))
 def test_no_garbage_file_crashes_the_verifier(tmp_path, data):
     path = tmp_path / "garbage.jsonl"
@@ -270,7 +273,10 @@ def test_no_garbage_file_crashes_the_verifier(tmp_path, data):
         fmt.verify(path, KEYS)
 
 
-@settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=40,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(position=st.integers(min_value=0), flip=st.integers(min_value=1, max_value=255))
 def test_any_changed_byte_refuses_the_file(tmp_path, position, flip):
     path = tmp_path / "b.jsonl"

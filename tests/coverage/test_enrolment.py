@@ -178,7 +178,8 @@ def test_unpaid_months_suspend_the_rights_and_paying_them_reopens(registration, 
     pay(registration, "2026-05", paid_on=date(2026, 6, 10))
     enrolment = Enrolment.objects.get()
     assert enrolment.state == State.RIGHTS_OPEN
-    assert enrolment.rights_open_on == date(2026, 6, 10)
+    # From the day after the last payment (docs/coverage.md, ADR 0016 and 0053).
+    assert enrolment.rights_open_on == date(2026, 6, 11)
 
 
 def test_the_rules_run_twice_change_nothing_more(registration, today):

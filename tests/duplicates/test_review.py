@@ -29,8 +29,9 @@ def test_a_respelled_artisan_with_the_same_birth_date_is_flagged_with_reasons(ag
     )
     candidate = Candidate.objects.get()
     assert {candidate.person_id, candidate.other_id} == {first.person_id, second.person_id}
-    assert candidate.reasons == ["names_birth_date"]
-    assert candidate.score >= 80
+    # Both in Tiznit, the same craft: the names and birth date are corroborated (ADR 0056).
+    assert candidate.reasons == ["names_birth_date", "same_commune", "same_activity"]
+    assert candidate.score == 79
     assert candidate.dossier == second
 
 
@@ -159,3 +160,15 @@ def test_a_cnie_one_character_away_with_the_same_phone_is_flagged(agent, officer
     candidate = Candidate.objects.get()
     assert first.person_id in (candidate.person_id, candidate.other_id)
     assert candidate.reasons == ["cnie_one_character", "same_phone"]
+
+
+def test_the_decision_screen_says_in_the_readers_language_that_the_place_weighed(
+    agent, officer, client
+):
+    approved_dossier(agent=agent, officer=officer)
+    second = submitted_dossier(agent, cnie="ZZ998877", phone="0699887766")
+    client.force_login(officer_of("09.581", username="other.officer"))
+    client.cookies["hirfa_language"] = "ar"
+    page = client.get(f"/review/{second.pk}/").content.decode()
+    assert "نفس الجماعة (السكن أو مكان العمل)" in page
+    assert "نفس الحرفة" in page

@@ -11,11 +11,17 @@ from PIL import ImageChops
 from hirfa.core import pdf as pdf_module
 from hirfa.core.pdf import new_document, pdf_bytes, write_ltr, write_rtl
 from hirfa.register.attestation import (
+    COUNTRY_ZGH,
+    TITLE_AR,
+    TITLE_FR,
+    TITLE_ZGH,
     VALID_OPEN_AR,
     VALID_OPEN_FR,
+    VALID_OPEN_ZGH,
     AttestationData,
     french_body,
     render_attestation,
+    tamazight_body,
 )
 from hirfa.register.numbers import format_number, make_number
 
@@ -113,6 +119,30 @@ def test_arabic_is_laid_out_right_to_left(attestation):
     assert max(right_edges) < 595.28 - 56.7 + 1
 
 
+def test_attestation_prints_tifinagh_glyphs_as_text(attestation):
+    text = page_text(attestation)
+    assert COUNTRY_ZGH in text
+    assert TITLE_ZGH in text
+    assert normalised(tamazight_body(DATA)) in text
+
+
+def test_tamazight_names_the_holder_and_the_place_in_tifinagh_when_known():
+    data = replace(DATA, full_name_zgh="ⴼⴰⵟⵉⵎⴰ ⴰⵢⵜ ⴱⴰⵀⴰ", province_zgh="ⵜⵉⵣⵏⵉⵜ")
+    text = page_text(open_pdf(render_attestation(data)))
+    assert "ⵏ ⴼⴰⵟⵉⵎⴰ ⴰⵢⵜ ⴱⴰⵀⴰ ⴳⵉⵙ" in text
+    assert "ⴳ ⵜⵉⵣⵏⵉⵜ, ⵙⴳ 12/03/2025" in text
+
+
+def test_the_titles_come_in_the_order_arabic_tamazight_french(attestation):
+    textpage = attestation[0].get_textpage()
+
+    def top(words: str) -> float:
+        start, _count = textpage.search(words).get_next()
+        return textpage.get_charbox(start)[3]  # PDF y grows upwards
+
+    assert top(TITLE_AR.split()[0]) > top(TITLE_ZGH) > top(TITLE_FR)
+
+
 def test_attestation_is_not_blank(attestation):
     image = render(attestation)
     assert image.size[0] == pytest.approx(595, abs=1)
@@ -132,6 +162,7 @@ def test_attestation_without_end_of_validity():
     text = page_text(open_pdf(render_attestation(replace(DATA, valid_until=None))))
     assert normalised(VALID_OPEN_FR) in text
     assert normalised(VALID_OPEN_AR) in text
+    assert normalised(VALID_OPEN_ZGH) in text
     assert "jusqu'au" not in text
 
 

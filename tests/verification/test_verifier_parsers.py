@@ -15,7 +15,9 @@ pytestmark = pytest.mark.browser
 
 RNA_JS = Path(__file__).parents[2] / "hirfa/verification/static/hirfa/verify/rna.js"
 BATCH = settings(
-    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=15,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 
 
@@ -152,3 +154,29 @@ def test_inflate_stops_at_the_bound(js):
         ],
     )
     assert outcomes == [4096, "too_large", "too_large", "zlib"]
+
+
+@BATCH
+@given(st.lists(st.text(alphabet=qr.BASE45_ALPHABET, max_size=60), min_size=1, max_size=20))
+def test_the_camera_address_gives_back_the_text_python_put_in_it(js, texts):
+    addresses = [qr.camera_url("https://rna.example.ma", qr.PREFIX + text) for text in texts]
+    assert js.evaluate("xs => xs.map(x => RNA.payload(x))", addresses) == [
+        qr.payload_text(address) for address in addresses
+    ]
+    assert js.evaluate("xs => xs.map(x => RNA.payload(x))", addresses) == [
+        qr.PREFIX + text for text in texts
+    ]
+
+
+@BATCH
+@given(st.lists(st.text(alphabet=qr.BASE45_ALPHABET + "%#abcF\u00e9", max_size=30), max_size=20))
+def test_a_camera_fragment_is_refused_alike_by_python_and_the_browser(js, fragments):
+    addresses = ["https://rna.example.ma/verify/#" + fragment for fragment in fragments]
+    outcomes = js.evaluate("xs => { " + OUTCOMES + " return outcomes(xs, RNA.payload) }", addresses)
+    for address, outcome in zip(addresses, outcomes, strict=True):
+        try:
+            qr.payload_text(address)
+            expected = "ok"
+        except qr.NotGenuine:
+            expected = "refused"
+        assert outcome == expected, address

@@ -41,12 +41,13 @@ from hirfa.coverage.services.exchange import (
     record_rights,
     record_rights_statements,
 )
-from hirfa.coverage.services.payments import record_payment, record_payments
+from hirfa.coverage.services.payments import assess_payers, record_payment, record_payments
 from hirfa.coverage.services.schedule import add_rates, monthly_amount
 
 __all__ = [
     "add_rates",
     "apply_rules",
+    "assess_payers",
     "attach_dependant_document",
     "clean_dependant",
     "close_enrolment",

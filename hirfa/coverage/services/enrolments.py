@@ -3,7 +3,7 @@ after unpaid months), and what an agent or the register does to it (close, send 
 """
 
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db import transaction
@@ -100,7 +100,9 @@ def _assess(enrolment: Enrolment, *, as_of: date, config, rates=None, payments=N
         last_paid = max(paid) if paid else None
         # A CNSS suspension dated after the last payment already took it into account.
         if last_paid is not None and not (by_cnss and enrolment.suspended_on >= last_paid):
-            reopens = max(enrolment.suspended_on or last_paid, last_paid)
+            # From the day after the last payment (ADR 0053), as the waiting period opens.
+            reopens = last_paid + timedelta(days=1)
+            reopens = max(enrolment.suspended_on or reopens, reopens)
             return replace(verdict, state=State.RIGHTS_OPEN, on=reopens, rule="rule:arrears-paid")
     return verdict
 

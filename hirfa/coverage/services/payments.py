@@ -15,7 +15,7 @@ from hirfa.core.errors import Conflict, DomainError
 from hirfa.coverage import selectors
 from hirfa.coverage.models import ContributionRate, CoverageRules, Enrolment, Payment
 from hirfa.coverage.money import format_period, parse_amount, parse_date, parse_period
-from hirfa.coverage.services._helpers import CHUNK
+from hirfa.coverage.services._helpers import CHUNK, _chunks
 from hirfa.coverage.services.bulk import (
     _adapted,
     _audit_chunk,
@@ -87,6 +87,10 @@ class _Paid(NamedTuple):
 def _evaluate_many(enrolment_ids, *, as_of: date, trigger: str) -> None:
     """`_evaluate` for many enrolments: arrears written in one statement, rights changes
     grouped (the rules themselves are `_assess`'s)."""
+    _evaluate_round(enrolment_ids, as_of=as_of, trigger=trigger)
+
+
+def _evaluate_round(enrolment_ids, *, as_of: date, trigger: str) -> list[int]:
     config = CoverageRules.current()
     rates: dict[str, list] = {}
     for rate in ContributionRate.objects.all():
@@ -124,14 +128,31 @@ def _evaluate_many(enrolment_ids, *, as_of: date, trigger: str) -> None:
             )
     _update_many(["arrears", "unpaid_months", "updated_at"], arrears)
     _set_rights_many(changes, trigger=trigger)
+    return [change[0] for change in changes]
 
 
 @transaction.atomic
-def record_payments(*, items: Iterable[tuple], source: str) -> dict[int, DomainError]:
+def assess_payers(*, numbers: Iterable[str], source: str, as_of: date | None = None) -> None:
+    """Arrears and rights of these artisans judged once, on every fact recorded so far: the
+    CNSS importer calls it after the last line of a payments file (`record_payments` with
+    `assess=False`), so that the order of the file's lines changes nothing."""
+    as_of = as_of or timezone.localdate()
+    for chunk in _chunks(sorted(set(numbers)), CHUNK):
+        ids = list(
+            Enrolment.objects.filter(registration__number__in=chunk).values_list("id", flat=True)
+        )
+        _evaluate_many(ids, as_of=as_of, trigger=source)
+
+
+@transaction.atomic
+def record_payments(
+    *, items: Iterable[tuple], source: str, assess: bool = True
+) -> dict[int, DomainError]:
     """Payments for many lines: items are (line, number, period, amount, paid_on, reference).
 
     The rules of `record_payment` for each line; returns the refused lines. Arrears and
-    rights are recomputed once per chunk for the artisans who paid.
+    rights are recomputed once per chunk for the artisans who paid, unless `assess` is
+    False: the caller then calls `assess_payers` once all the payments are in.
     """
     refused: dict[int, DomainError] = {}
     for chunk in _distinct_chunks(items):
@@ -186,7 +207,8 @@ def record_payments(*, items: Iterable[tuple], source: str) -> dict[int, DomainE
             items=facts,
             single=single,
         )
-        _evaluate_many(list(paid), as_of=timezone.localdate(), trigger=source)
+        if assess:
+            _evaluate_many(list(paid), as_of=timezone.localdate(), trigger=source)
     return refused
 
 

@@ -6,7 +6,8 @@ audit entry and a notification; every "may" rule comes from `hirfa.register.poli
 - `filing`: applications, assisted filing, corrections, documents, change and renewal
   requests, claiming a file;
 - `decisions`: approval and national numbers;
-- `registrations`: suspend, reinstate, strike off, expire; the attestation.
+- `registrations`: suspend, reinstate, strike off, expire; the attestation;
+- `receipts`: the receipt of filing.
 """
 
 from hirfa.register.services.decisions import (
@@ -27,8 +28,10 @@ from hirfa.register.services.filing import (
     start_dossier,
     update_dossier,
 )
+from hirfa.register.services.receipts import receipt_pdf
 from hirfa.register.services.registrations import (
     CATEGORY_NAMES,
+    CATEGORY_NAMES_ZGH,
     attestation_pdf,
     expire_registrations,
     reinstate,
@@ -53,6 +56,7 @@ from hirfa.register.services.workflow import (
 
 __all__ = [
     "CATEGORY_NAMES",
+    "CATEGORY_NAMES_ZGH",
     "MAX_SECONDARY_ACTIVITIES",
     "NATIONAL_COUNTER",
     "PHOTO_KIND",
@@ -68,6 +72,7 @@ __all__ = [
     "expire_registrations",
     "file_assisted",
     "file_entity",
+    "receipt_pdf",
     "reinstate",
     "reject",
     "remove_document",

@@ -10,7 +10,7 @@ from hirfa.accounts.roles import Capability, has_capability
 from hirfa.audit.services import record
 from hirfa.core import validators
 from hirfa.core.errors import Conflict, DomainError, Forbidden, NotFound
-from hirfa.register import policy, selectors
+from hirfa.register import policy, selectors, signals
 from hirfa.register.documents import JPEG, PNG, check_upload
 from hirfa.register.models import (
     Document,
@@ -166,6 +166,7 @@ def update_dossier(*, actor, dossier: Dossier, person_data=None, craft_data=None
             for field in before
             if before[field] != after[field]
         }
+    signals.dossier_updated.send(sender=Dossier, dossier=dossier)
     record(
         actor=actor,
         action="dossier.updated",

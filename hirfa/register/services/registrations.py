@@ -17,7 +17,7 @@ from hirfa.audit.services import record
 from hirfa.core.errors import Conflict, DomainError, Forbidden
 from hirfa.notifications.formatting import Formatted
 from hirfa.notifications.services import notify
-from hirfa.register import policy, selectors, signals
+from hirfa.register import links, policy, selectors, signals
 from hirfa.register.attestation import AttestationData, render_attestation
 from hirfa.register.models import (
     Category,
@@ -157,11 +157,21 @@ def verification_code(registration: Registration) -> str:
     return "-".join(code[i : i + 4] for i in range(0, 12, 4))
 
 
+def _name_zgh(registration: Registration) -> str:
+    person = registration.person
+    if person is None:
+        return ""
+    return " ".join(name for name in (person.first_name_zgh, person.last_name_zgh) if name)
+
+
 def attestation_pdf(*, actor, registration: Registration) -> bytes:
     if not policy.attestation_available(registration):
         raise Conflict(_("An attestation is issued only for an active registration."))
     activity = registration.principal_activity
     code = verification_code(registration)
+    answers = signals.attestation_signing.send(
+        sender=Registration, registration=registration, code=code
+    )
     data = AttestationData(
         number=registration.number,
         full_name_ar=registration.registrant_name_ar,
@@ -176,7 +186,12 @@ def attestation_pdf(*, actor, registration: Registration) -> bytes:
         valid_until=registration.valid_until,
         issued_on=timezone.localdate(),
         verification_code=code,
-        verification_url=f"{settings.PUBLIC_URL}/verify/attestation/{registration.number}/{code}/",
+        verification_url=links.attestation_check_url(registration.number, code),
+        full_name_zgh=_name_zgh(registration),
+        category_zgh=CATEGORY_NAMES_ZGH[registration.category],
+        activity_zgh=activity.name_zgh,
+        province_zgh=registration.province.name_zgh,
+        qr_text=next((answer for _receiver, answer in answers if answer), ""),
     )
     with transaction.atomic():
         record(
@@ -195,4 +210,11 @@ CATEGORY_NAMES = {
     Category.MASTER: ("معلم حرفي", "Maître artisan (maâlem)"),
     Category.COOPERATIVE: ("تعاونية الصناعة التقليدية", "Coopérative artisanale"),
     Category.ENTERPRISE: ("مقاولة الصناعة التقليدية", "Entreprise artisanale"),
+}
+CATEGORY_NAMES_ZGH = {
+    Category.ARTISAN_DIPLOMA: "ⴰⵏⴰⵥⵓⵕ (ⴰⴳⵍⴰⵎ)",
+    Category.ARTISAN_EXPERIENCE: "ⴰⵏⴰⵥⵓⵕ (3 ⵏ ⵉⵙⴳⴳⵯⴰⵙⵏ ⵏ ⵜⵡⵓⵔⵉ)",
+    Category.MASTER: "ⴰⵏⴰⵥⵓⵕ ⴰⵎⵇⵔⴰⵏ (ⵎⵄⴰⵍⵍⵎ)",
+    Category.COOPERATIVE: "ⵜⴰⵎⵢⴰⵡⴰⵙⵜ ⵏ ⵜⵥⵓⵕⵉ ⵜⴰⵏⵎⵣⵡⵓⵔⵜ",
+    Category.ENTERPRISE: "ⵜⴰⵙⵏⵓⵔⴰⵢⵜ ⵏ ⵜⵥⵓⵕⵉ ⵜⴰⵏⵎⵣⵡⵓⵔⵜ",
 }

@@ -81,6 +81,9 @@ def _move(dossier: Dossier, action: str, actor, *, reason: str = "", data=None, 
         data={"from": previous, "to": target, **(data or {})},
     )
     _notify_applicant(dossier, action, reason)
+    signals.dossier_moved.send(
+        sender=Dossier, dossier=dossier, action=action, actor=actor, previous=previous
+    )
     return dossier
 
 
@@ -126,7 +129,7 @@ def submit(*, actor, dossier: Dossier) -> Dossier:
     dossier = _locked_for_editor(actor, dossier)
     _require_complete(dossier)
     # The duplicates app refuses a CNIE already registered and flags likely duplicates.
-    signals.dossier_submitting.send(sender=Dossier, dossier=dossier)
+    signals.dossier_submitting.send(sender=Dossier, dossier=dossier, actor=actor)
     action = "resubmit" if dossier.state == Dossier.State.CHANGES_REQUESTED else "submit"
     return _move(dossier, action, actor)
 

@@ -170,6 +170,7 @@ def space(request):
         context["reference"] = dossier_reference(dossier.pk)
         context["reviewer_messages"] = list(dossier.messages.all())
         context["documents"] = named_documents(dossier)
+        context["receipt_available"] = policy.receipt_available(dossier)
         context["missing"] = (
             selectors.missing_documents(dossier) if policy.is_editable(dossier) else []
         )

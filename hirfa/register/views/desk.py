@@ -16,6 +16,7 @@ from hirfa.accounts.selectors import provinces_for
 from hirfa.core.errors import Conflict, DomainError, Forbidden
 from hirfa.core.files import inline_file_response
 from hirfa.core.forms import show_domain_error
+from hirfa.core.languages import LOCAL_NAMES
 from hirfa.register import policy, selectors, services
 from hirfa.register.forms import (
     AssistedCraftForm,
@@ -298,6 +299,7 @@ def _desk_dossier_page(request, dossier: Dossier, *, failed=None, status=200):
         "may_correct": policy.may_correct_at_desk(user, dossier),
         "with_reviewer": policy.is_with_reviewer(dossier),
         "reviewer_messages": dossier.messages.all(),
+        "receipt_languages": LOCAL_NAMES.items() if policy.receipt_available(dossier) else (),
     }
     return render(request, "register/staff/desk_dossier.html", context, status=status)
 

@@ -1,7 +1,9 @@
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from hirfa.audit import checkpoints
-from hirfa.audit.selectors import check_chain
+from hirfa.audit.jobs import run_verification
+from hirfa.audit.models import ChainVerification
 
 
 class Command(BaseCommand):
@@ -27,7 +29,10 @@ class Command(BaseCommand):
     def handle(self, *args, batch_size, no_checkpoint, **options):
         if batch_size < 1:
             raise CommandError("--batch-size must be at least 1")
-        (ok, checked, broken, problem), last = check_chain(batch_size=batch_size)
+        verification = ChainVerification.objects.create(requested_at=timezone.now())
+        (ok, checked, broken, problem), last = run_verification(
+            verification, checkpoint=False, batch_size=batch_size
+        )
         if not ok:
             where = (
                 f"at entry #{broken.pk} ({broken.at.isoformat()}, {broken.action})"

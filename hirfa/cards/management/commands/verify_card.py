@@ -13,7 +13,10 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("source", help="RNA1:… text, or the path of an image or a PDF")
+        parser.add_argument(
+            "source",
+            help="RNA1:… text or …/verify/#RNA1:… address, or the path of an image or a PDF",
+        )
 
     def handle(self, *args, source, **options):
         try:
@@ -31,7 +34,14 @@ class Command(BaseCommand):
             result = verify_text(text)
             all_valid &= result.verdict == qr.Verdict.VALID
             self.stdout.write(f"{result.verdict.name.replace('_', ' ')}: {result.reason}")
-            if result.signed is not None:
+            if isinstance(result.signed, qr.SignedAttestation):
+                claims = result.signed.attestation
+                self.stdout.write(
+                    f"  {claims.number}  {claims.name_latin} / {claims.name_ar}"
+                    f"  {claims.category}  {claims.activity}  {claims.province}"
+                    f"  {claims.registered_on} → {claims.valid_until or '…'}"
+                )
+            elif result.signed is not None:
                 card = result.signed.card
                 self.stdout.write(
                     f"  {card.number} v{card.version}  {card.name_latin} / {card.name_ar}"

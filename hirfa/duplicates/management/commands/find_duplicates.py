@@ -23,5 +23,6 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{found['persons']} persons: {found['pairs']} likely duplicate pairs "
             f"({found['new_pairs']} new) in {found['clusters']} clusters of "
-            f"{found['persons_in_clusters']} persons, in {time.monotonic() - started:.1f} s"
+            f"{found['persons_in_clusters']} persons, in {time.monotonic() - started:.1f} s; "
+            f"{found['rescored']} open candidates scored again"
         )

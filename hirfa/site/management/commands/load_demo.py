@@ -9,6 +9,7 @@ from hirfa.accounts.demo import (
     demo_second_factor_accounts,
     ensure_demo_accounts,
 )
+from hirfa.campaigns.demo import load_demo_campaigns
 from hirfa.cards.demo import load_demo_cards
 from hirfa.coverage.demo import load_demo_coverage
 from hirfa.env import env_str
@@ -30,6 +31,7 @@ class Command(BaseCommand):
         load_demo_cards()
         load_demo_coverage()
         load_demo_outreach()
+        load_demo_campaigns()
         self.stdout.write(
             _("Demo register: %(created)d artisans added, %(total)d in all.") % register
         )

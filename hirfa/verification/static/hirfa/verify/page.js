@@ -1,6 +1,8 @@
-/* The verification page: reads a card's QR code (camera, photo, PDF or pasted text),
- * verifies it with rna.js against the keys and the revocation list kept on this device,
- * then asks the register for the live status when it can be reached. */
+/* The verification page: reads a card's QR code (camera, photo, PDF or pasted text, or
+ * the address a phone's own camera opened, /verify/#RNA1:…), verifies it with rna.js
+ * against the keys and the revocation list kept on this device, then asks the register
+ * for the live status when it can be reached. A code that came in the address is checked
+ * on the device only, until the visitor asks for the live status (docs/decisions/0050). */
 (function () {
   "use strict";
 
@@ -110,10 +112,31 @@
     list.append(term, detail);
   }
 
+  function day(iso) {
+    return iso ? when(Date.parse(iso + "T12:00:00Z"), false) : "";
+  }
+
+  function showAttestation(list, signed) {
+    const A = signed.attestation;
+    const L = T.labels;
+    row(list, L.document, T.documents.attestation);
+    row(list, L.nameAr, A.nameAr, { dir: "rtl", lang: "ar" });
+    row(list, L.nameLatin, A.nameLatin, { dir: "ltr", lang: "fr" });
+    row(list, L.nameZgh, A.nameZgh, { lang: "zgh" });
+    row(list, L.number, RNA.formatNumber(A.number), { dir: "ltr" });
+    row(list, L.category, NAMES.categories[A.category] || A.category);
+    row(list, L.activity, NAMES.activities[A.activity] || A.activity);
+    row(list, L.province, NAMES.provinces[A.province] || A.province);
+    row(list, L.registeredOn, day(A.registeredOn));
+    row(list, L.expiresAt, day(A.validUntil));
+    row(list, L.issuedAt, when(signed.issuedAt * 1000, false));
+  }
+
   function show(verdict, reason, signed) {
     const result = $("verify-result");
     result.hidden = false;
     result.dataset.verdict = verdict;
+    result.dataset.kind = signed ? signed.kind : "";
     $("verify-verdict").textContent = T.verdicts[verdict];
     $("verify-reason").textContent = reason;
     const list = $("verify-card");
@@ -121,6 +144,11 @@
     $("verify-live").textContent = "";
     showVerdict(result);
     if (!signed) return;
+    if (signed.kind === "attestation") {
+      showAttestation(list, signed);
+      result.scrollIntoView({ block: "nearest" });
+      return;
+    }
     const card = signed.card;
     const L = T.labels;
     row(list, L.nameAr, card.nameAr, { dir: "rtl", lang: "ar" });
@@ -161,13 +189,15 @@
     }
   }
 
-  async function check(text) {
+  async function check(text, { askFirst = false } = {}) {
     const turn = ++state.checks;
     const result = $("verify-result");
     // The result is shown again once this check ends; `data-live` says it has.
     result.hidden = true;
     delete result.dataset.verdict;
     delete result.dataset.live;
+    $("verify-live-ask").hidden = true;
+    $("verify-attestation-link").hidden = true;
     message("");
     if (!text || !text.trim()) {
       message(T.empty);
@@ -180,16 +210,46 @@
     }
     let signed;
     try {
-      signed = await RNA.decodeCard(text, state.keys);
+      signed = await RNA.decodeDocument(text, state.keys);
     } catch (error) {
       if (turn !== state.checks) return;
       show("not_genuine", T.problems[error && error.kind] || T.problems.other, null);
       result.dataset.live = "none";
       return;
     }
+    if (signed.kind === "attestation") {
+      // Its current status is the register's online check, opened only if asked.
+      const verdict = RNA.verdict(signed);
+      show(verdict, T.attestation[verdict], signed);
+      $("verify-live").textContent = T.live.attestation;
+      const link = $("verify-attestation-link");
+      link.href = root.dataset.attestationUrl
+        .replace("{number}", encodeURIComponent(signed.attestation.number))
+        .replace("{code}", encodeURIComponent(signed.attestation.code));
+      link.hidden = false;
+      result.dataset.live = "not-asked";
+      return;
+    }
     const listReason = state.list ? state.list.reasonFor(signed.card.number, signed.card.version) : null;
     const offline = RNA.verdict(signed, { listReason });
     show(offline, T.reasons[offline], signed);
+    if (askFirst) {
+      // Nothing of the card leaves the device unless the visitor asks.
+      $("verify-live").textContent = T.live.device;
+      result.dataset.live = "not-asked";
+      const ask = $("verify-live-ask");
+      ask.hidden = false;
+      ask.onclick = () => {
+        ask.hidden = true;
+        askLive(signed, listReason, turn);
+      };
+      return;
+    }
+    await askLive(signed, listReason, turn);
+  }
+
+  async function askLive(signed, listReason, turn) {
+    const result = $("verify-result");
     $("verify-live").textContent = T.live.checking;
     delete result.dataset.live;
     const live = await liveStatus(signed.card);
@@ -253,10 +313,12 @@
   }
 
   function pick(texts) {
-    return texts.find((text) => text.trim().startsWith(RNA.PREFIX)) || texts[0];
+    return texts.find((text) => RNA.isSigned(text)) || texts[0];
   }
 
   function found(text) {
+    // A camera address read from a picture is shown as the signed text it carries.
+    if (RNA.isSigned(text)) text = RNA.payload(text);
     $("verify-text").value = text;
     check(text);
   }
@@ -389,6 +451,18 @@
       if (registration.active) registration.active.postMessage({ language: LANGUAGE });
     });
   }
+
+  // --- A phone's camera opened /verify/#RNA1:… ----------------------------------------
+
+  function fromAddress() {
+    if (!/^#RNA/i.test(location.hash)) return;
+    $("verify-text").value = RNA.isSigned(location.href) ? RNA.payload(location.href) : location.hash.slice(1);
+    // rna.js reads the fragment itself: a damaged one reads NOT GENUINE.
+    check(location.href, { askFirst: true });
+  }
+
+  window.addEventListener("hashchange", fromAddress);
+  fromAddress();
 
   window.hirfaVerify = { check, ready };
 })();

@@ -17,12 +17,16 @@
   const COSE_SIGN1_TAG = 18;
   const ALG_EDDSA = -8;
   const KID_LENGTH = 8;
-  const CLAIM = { iss: 1, exp: 4, iat: 6, card: -70000, nextUpdate: -70001, entries: -70002 };
+  const CLAIM = { iss: 1, exp: 4, iat: 6, card: -70000, nextUpdate: -70001, entries: -70002,
+    attestation: -70003 };
   const REVOKED = 1;
   const SUSPENDED = 2;
   const CARD_FIELDS = { n: "string", v: "int", ar: "string", la: "string", zg: "string",
     c: "string", a: "string", p: "string" };
   const REQUIRED = ["n", "v", "ar", "la", "c", "a", "p"];
+  const ATTESTATION_FIELDS = { n: "string", ar: "string", la: "string", zg: "string",
+    c: "string", a: "string", p: "string", r: "string", u: "string", k: "string" };
+  const ATTESTATION_REQUIRED = ["n", "ar", "la", "c", "a", "p", "r", "k"];
 
   class NotGenuine extends Error {
     constructor(kind, detail) {
@@ -57,6 +61,37 @@
       }
     }
     return out;
+  }
+
+  // --- The camera address (docs/card-qr.md §1): https://…/verify/#RNA1:… ------------
+
+  // A QR code holds 4296 characters at most, whatever their form: a camera address too.
+  const MAX_CAMERA_TEXT = MAX_TEXT + PREFIX.length + 64;
+
+  /* The RNA1: text a scanned code holds: the text itself, or the fragment of a camera
+   * address, unescaped (%20 is Base45's space, %25 its %). Anything else comes back
+   * trimmed, for the prefix check to refuse. */
+  function payloadText(text) {
+    if (typeof text !== "string") throw new NotGenuine("prefix");
+    text = text.trim();
+    const hash = text.indexOf("#");
+    if (text.startsWith(PREFIX) || !/^https?:\/\//i.test(text) || hash < 0) return text;
+    if (text.length > MAX_CAMERA_TEXT) throw new NotGenuine("too_large", "longer than a QR code holds");
+    const fragment = text.slice(hash + 1);
+    if (/%(?![0-9A-Fa-f]{2})/.test(fragment)) throw new NotGenuine("base45", "a % that escapes nothing");
+    return fragment.replace(/%([0-9A-Fa-f]{2})/g, (_, code) => {
+      const value = parseInt(code, 16);
+      if (value > 0x7f) throw new NotGenuine("base45", "character outside the Base45 alphabet");
+      return String.fromCharCode(value);
+    });
+  }
+
+  function isSigned(text) {
+    try {
+      return payloadText(text).startsWith(PREFIX);
+    } catch (error) {
+      return false;
+    }
   }
 
   // --- zlib, bounded -----------------------------------------------------------------
@@ -298,18 +333,66 @@
     };
   }
 
-  async function decodeCard(text, keys) {
-    if (typeof text !== "string") throw new NotGenuine("prefix");
-    text = text.trim();
+  // The signed payload of a QR text (bare or camera address), of this issuer.
+  async function openText(text, keys) {
+    text = payloadText(text);
     if (!text.startsWith(PREFIX)) throw new NotGenuine("prefix");
     if (text.length > MAX_TEXT + PREFIX.length) throw new NotGenuine("too_large", "longer than a QR code holds");
     const compressed = base45Decode(text.slice(PREFIX.length));
-    const { payload, kid } = await openSigned(await inflate(compressed, MAX_INFLATED), keys);
-    if (payload.get(CLAIM.iss) !== ISSUER) throw new NotGenuine("payload", "another issuer");
+    const opened = await openSigned(await inflate(compressed, MAX_INFLATED), keys);
+    if (opened.payload.get(CLAIM.iss) !== ISSUER) throw new NotGenuine("payload", "another issuer");
+    return opened;
+  }
+
+  function signedCard(payload, kid) {
     const issuedAt = payload.get(CLAIM.iat);
     const expiresAt = payload.get(CLAIM.exp);
     if (!isInt(issuedAt) || !isInt(expiresAt)) throw new NotGenuine("payload", "iat or exp missing");
-    return { card: cardClaims(payload.get(CLAIM.card)), issuedAt, expiresAt, kid };
+    return { kind: "card", card: cardClaims(payload.get(CLAIM.card)), issuedAt, expiresAt, kid };
+  }
+
+  async function decodeCard(text, keys) {
+    const { payload, kid } = await openText(text, keys);
+    return signedCard(payload, kid);
+  }
+
+  // --- The attestation (docs/card-qr.md §10) --------------------------------------------
+
+  function attestationClaims(claim) {
+    if (!(claim instanceof Map) || ATTESTATION_REQUIRED.some((key) => !claim.has(key))) {
+      throw new NotGenuine("payload", "attestation claim incomplete");
+    }
+    for (const [key, value] of claim) {
+      if (ATTESTATION_FIELDS[key] && typeof value !== "string") {
+        throw new NotGenuine("payload", "attestation claim " + key + " of a wrong type");
+      }
+    }
+    for (const key of ["r", "u"]) {
+      if (claim.has(key) && !/^\d{4}-\d{2}-\d{2}$/.test(claim.get(key))) {
+        throw new NotGenuine("payload", "attestation claim " + key + " is not a date");
+      }
+    }
+    return {
+      number: claim.get("n"), nameAr: claim.get("ar"), nameLatin: claim.get("la"),
+      nameZgh: claim.get("zg") || "", category: claim.get("c"), activity: claim.get("a"),
+      province: claim.get("p"), registeredOn: claim.get("r"), validUntil: claim.get("u") || "",
+      code: claim.get("k"),
+    };
+  }
+
+  /* A card or an attestation, whichever the signed text holds. */
+  async function decodeDocument(text, keys) {
+    const { payload, kid } = await openText(text, keys);
+    if (payload.has(CLAIM.attestation) && !payload.has(CLAIM.card)) {
+      const issuedAt = payload.get(CLAIM.iat);
+      const expiresAt = payload.has(CLAIM.exp) ? payload.get(CLAIM.exp) : null;
+      if (!isInt(issuedAt) || !(expiresAt === null || isInt(expiresAt))) {
+        throw new NotGenuine("payload", "iat missing or exp not a date");
+      }
+      return { kind: "attestation", attestation: attestationClaims(payload.get(CLAIM.attestation)),
+        issuedAt, expiresAt, kid };
+    }
+    return signedCard(payload, kid);
   }
 
   // --- The revocation list -------------------------------------------------------------
@@ -341,6 +424,10 @@
   /* The verdict of a card whose signature checked: revoked (by the list or live) first,
    * then suspended, then expired. `live` is the online status, or null when unknown. */
   function verdict(signed, { listReason = null, live = null, now = Date.now() / 1000 } = {}) {
+    if (signed.kind === "attestation") {
+      // Never on the revocation list: its current status is the online check's.
+      return signed.expiresAt !== null && now > signed.expiresAt ? "expired" : "valid";
+    }
     if (listReason === REVOKED || live === "revoked") return "revoked";
     if (listReason === SUSPENDED || live === "suspended") return "suspended";
     if (now > signed.expiresAt || live === "expired") return "expired";
@@ -352,8 +439,8 @@
   }
 
   global.RNA = {
-    PREFIX, MAX_INFLATED, REVOKED, SUSPENDED, NotGenuine,
+    PREFIX, MAX_INFLATED, REVOKED, SUSPENDED, NotGenuine, payload: payloadText, isSigned,
     base45Decode, inflate, cborDecode, sigStructure, importKeys, openSigned,
-    decodeCard, decodeRevocations, verdict, formatNumber,
+    decodeCard, decodeDocument, decodeRevocations, verdict, formatNumber,
   };
 })(globalThis);

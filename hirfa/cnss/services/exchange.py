@@ -30,11 +30,12 @@ from django.db.models import F, Max
 from django.utils import timezone
 
 from hirfa.audit.services import record as audit
-from hirfa.cnss import connector, outbound
+from hirfa.cnss import connector, inbox, outbound
 from hirfa.cnss import exchange_format as fmt
 from hirfa.cnss.keys import cnss_public_keys, signing_key
 from hirfa.cnss.messages import file_message, line_message
 from hirfa.cnss.models import Batch, Counter, Direction, Kind, LineRejection, RefusedFile, SentItem
+from hirfa.cnss.services import rejections
 from hirfa.core.errors import DomainError
 from hirfa.coverage import services as coverage
 
@@ -332,6 +333,7 @@ def _apply(path: Path, header: fmt.Header, *, actor) -> ImportReport:
         with open(path, "rb") as handle:
             batch.file.save(f"inbound/{batch.batch_id}.jsonl", File(handle), save=False)
         batch.save()
+        inbox.batch_applied(batch)
         audit(
             actor=actor,
             actor_label=None if actor else AUDIT_LABEL,
@@ -348,7 +350,8 @@ def _apply(path: Path, header: fmt.Header, *, actor) -> ImportReport:
 
 
 class _Acknowledgements:
-    """Answers to an outbound batch, written to its SentItems in chunks."""
+    """Answers to an outbound batch, written to its SentItems in chunks; the CNSS's
+    rejections kept for the worklist, and closed when it accepts the artisan."""
 
     def __init__(self, batch: Batch):
         self.batch = batch
@@ -361,19 +364,26 @@ class _Acknowledgements:
             SentItem.Outcome.ACCEPTED: [],
             SentItem.Outcome.REJECTED: [],
         }
+        self.rejected: list[tuple] = []
+        self.accepted: list[str] = []
 
-    def add(self, record: dict) -> None:
-        if self.answered is None:
-            return
-        if record["type"] == "dependant_decision":
-            key = f"dependant:{record['dependant_id']}"
-            accepted = record["accepted"]
-        else:
-            key = record["number"]
-            accepted = record["type"] == "immatriculation"
-        outcome = SentItem.Outcome.ACCEPTED if accepted else SentItem.Outcome.REJECTED
-        self.pending[outcome].append(key)
-        if len(self.pending[outcome]) >= FLUSH_EVERY:
+    def add(self, record: dict, line: int = 0) -> None:
+        if record["type"] == "rejection":
+            self.rejected.append((line, record["number"], record["code"], record["reason"]))
+        elif record["type"] == "immatriculation":
+            self.accepted.append(record["number"])
+        if self.answered is not None:
+            if record["type"] == "dependant_decision":
+                key = f"dependant:{record['dependant_id']}"
+                accepted = record["accepted"]
+            else:
+                key = record["number"]
+                accepted = record["type"] == "immatriculation"
+            outcome = SentItem.Outcome.ACCEPTED if accepted else SentItem.Outcome.REJECTED
+            self.pending[outcome].append(key)
+        if max(len(self.rejected), len(self.accepted), *map(len, self.pending.values())) >= (
+            FLUSH_EVERY
+        ):
             self.flush()
 
     def flush(self) -> None:
@@ -383,6 +393,11 @@ class _Acknowledgements:
                     outcome=outcome, answered_by=self.batch
                 )
                 keys.clear()
+        rejections.record_received(self.batch, self.answered, self.rejected)
+        self.rejected.clear()
+        if self.accepted:
+            rejections.close_accepted(self.batch, self.accepted)
+            self.accepted.clear()
 
 
 def _bulk_services() -> dict:
@@ -409,7 +424,9 @@ def _bulk_services() -> dict:
 
 
 def _apply_chunk(lines: list[fmt.Line], source: str) -> dict[int, DomainError]:
-    """Apply a chunk of valid lines (each about another artisan): the refused ones."""
+    """Apply a chunk of valid lines (each about another artisan): the refused ones.
+    Payments are recorded without judging the rights: `_apply_lines` has them judged once,
+    after the file's last line."""
     by_type: dict[str, list[fmt.Line]] = {}
     for line in lines:
         by_type.setdefault(line.record["type"], []).append(line)
@@ -419,7 +436,8 @@ def _apply_chunk(lines: list[fmt.Line], source: str) -> dict[int, DomainError]:
         if kind in bulk:
             service, arguments = bulk[kind]
             items = [(line.number, *arguments(line.record)) for line in group]
-            refused.update(service(items=items, source=source))
+            options = {"assess": False} if kind == "payment" else {}
+            refused.update(service(items=items, source=source, **options))
             continue
         # Dependant decisions are few: one by one, each in a savepoint.
         for line in group:
@@ -437,16 +455,42 @@ def _apply_chunk(lines: list[fmt.Line], source: str) -> dict[int, DomainError]:
     return refused
 
 
+def _repeated_keys(path: Path, kind: str) -> set[str]:
+    """The artisans (or dependants) named by more than one valid line of the file."""
+    once: set[str] = set()
+    repeated: set[str] = set()
+    for line in fmt.records(path, kind):
+        if line.error is None and line.key:
+            if line.key in once:
+                repeated.add(line.key)
+            once.add(line.key)
+    return repeated
+
+
+_DATED = ("period", "paid_on", "on")
+
+
+def _fact_order(line: fmt.Line) -> tuple:
+    """A line's place among the lines of its artisan: by the dates of its facts, then by
+    its content, never by its place in the file."""
+    record = line.record
+    return (*(str(record.get(name, "")) for name in _DATED), record["type"], line.fingerprint)
+
+
 def _apply_lines(path: Path, header: fmt.Header, batch: Batch) -> tuple[int, int]:
     """Stream the lines and apply them in chunks of FLUSH_EVERY, all in the batch's
-    transaction. A chunk is cut before a key comes back, so that set-based application
-    within a chunk equals applying the lines in the file's order."""
+    transaction (ADR 0053). An artisan named once is applied as the stream goes; the lines
+    of an artisan named several times are held back, then applied in the dates of their
+    facts (one line per artisan in each chunk); payments are judged once, after the last
+    line. So any order of the same lines gives the same result."""
     source = f"cnss:batch:{batch.batch_id}"
     acknowledgements = _Acknowledgements(batch)
     rejections: list[LineRejection] = []
     chunk: list[fmt.Line] = []
-    keys: set[str] = set()
+    repeated = _repeated_keys(path, header.kind)
+    held: dict[str, list[fmt.Line]] = {}
     seen: set[bytes] = set()  # fingerprints of the lines applied or queued
+    payers: set[str] = set()
     applied = rejected = 0
 
     def reject(line: fmt.Line, code: str, reason: str) -> None:
@@ -468,9 +512,15 @@ def _apply_lines(path: Path, header: fmt.Header, batch: Batch) -> tuple[int, int
                 reject(line, error.code, str(error.message))
             else:
                 applied += 1
-                acknowledgements.add(line.record)
+                acknowledgements.add(line.record, line.number)
+                if line.record["type"] == "payment":
+                    payers.add(line.record["number"])
         chunk.clear()
-        keys.clear()
+
+    def queue(line: fmt.Line) -> None:
+        if len(chunk) >= FLUSH_EVERY:
+            flush()
+        chunk.append(line)
 
     for line in fmt.records(path, header.kind):
         if line.error is not None:
@@ -481,11 +531,19 @@ def _apply_lines(path: Path, header: fmt.Header, batch: Batch) -> tuple[int, int
             reject(line, "repeated_line", line_message(fmt.LineError("repeated_line")))
             continue
         seen.add(line.fingerprint)
-        if len(chunk) >= FLUSH_EVERY or line.key in keys:
-            flush()
-        chunk.append(line)
-        keys.add(line.key)
+        if line.key in repeated:
+            held.setdefault(line.key, []).append(line)
+        else:
+            queue(line)
     flush()
+    rounds = [sorted(lines, key=_fact_order) for _key, lines in sorted(held.items())]
+    for position in range(max(map(len, rounds), default=0)):
+        for lines in rounds:
+            if position < len(lines):
+                queue(lines[position])
+        flush()
+    if payers:
+        coverage.assess_payers(numbers=payers, source=source)
     LineRejection.objects.bulk_create(rejections)
     acknowledgements.flush()
     return applied, rejected

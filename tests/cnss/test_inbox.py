@@ -1,0 +1,58 @@
+"""A CNSS rejection lands in the inbox of the staff of the artisan's province, and leaves it
+when the CNSS accepts the artisan."""
+
+import pytest
+from django.utils import timezone
+
+from hirfa.cnss import services
+from hirfa.cnss.inbox import REJECTED, batch_applied
+from hirfa.cnss.models import Batch, SentItem
+from hirfa.notifications.models import InboxItem
+from tests.factories import agent_of, officer_of
+
+pytestmark = pytest.mark.django_db
+
+ACCEPTED_CNIE = "JK123456"
+REJECTED_CNIE = "JK123413"  # the sandbox rejects a CNIE ending in 13
+
+
+def open_items(user):
+    return list(InboxItem.objects.filter(recipient=user, kind=REJECTED, resolved_at__isnull=True))
+
+
+def test_an_artisan_refused_by_the_cnss_is_told_to_the_staff_of_their_province(approve, answer):
+    officer = officer_of("09.581", username="tiznit.officer")
+    agent = agent_of("09", username="souss.agent")
+    elsewhere = officer_of("09.001", username="agadir.officer")
+    approve(ACCEPTED_CNIE, "0611111111")
+    refused = approve(REJECTED_CNIE, "0622222222")
+    services.export_batches()
+    services.import_file(answer()[0])
+    (item,) = open_items(officer)
+    assert (item.reference, item.url) == (refused.number, f"/coverage/artisans/{refused.number}/")
+    assert [i.reference for i in open_items(agent)] == [refused.number]
+    assert open_items(elsewhere) == []
+
+
+def test_the_item_leaves_once_the_cnss_accepts_the_artisan(approve, answer):
+    officer = officer_of("09.581", username="tiznit.officer")
+    refused = approve(REJECTED_CNIE, "0622222222")
+    services.export_batches()
+    services.import_file(answer()[0])
+    assert len(open_items(officer)) == 1
+    later = Batch.objects.create(
+        batch_id="CNSS-00000099",
+        direction="inbound",
+        kind="immatriculation",
+        sequence=99,
+        schema_version=1,
+        record_count=1,
+        sha256="0" * 64,
+        status=Batch.Status.APPLIED,
+        created_at=timezone.now(),
+    )
+    SentItem.objects.filter(key=refused.number).update(
+        outcome=SentItem.Outcome.ACCEPTED, answered_by=later
+    )
+    batch_applied(later)
+    assert open_items(officer) == []
