@@ -46,6 +46,8 @@ def may_recover_password_by_phone(user) -> bool:
 
 def has_staff_role(user) -> bool:
     return user.role in STAFF_ROLES
+
+
 def may_read_trail(user) -> bool:
     """Who searches the whole audit trail and asks for its verification: auditors and
     national administrators."""

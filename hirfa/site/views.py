@@ -1,8 +1,8 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -16,8 +16,8 @@ from hirfa.crafts.selectors import current_release
 from hirfa.notifications.inbox import open_item, set_digest, wants_digest
 from hirfa.site import inbox as site_inbox
 from hirfa.site import policy, selectors
-from hirfa.territory.selectors import offices_by_region
 from hirfa.site import trail as trail_search
+from hirfa.territory.selectors import offices_by_region
 
 
 def home(request):
@@ -65,6 +65,8 @@ def chambers(request):
     """The chambers of crafts and the provincial directorates, by region: town, address,
     phone, opening hours."""
     return render(request, "site/chambers.html", {"regions": offices_by_region()})
+
+
 @login_required
 @require_GET
 def trail(request):

@@ -78,6 +78,8 @@ def offices_by_region() -> list[tuple[Region, list]]:
         region = organisation.region
         grouped.setdefault(region.pk, (region, []))[1].append(organisation)
     return list(grouped.values())
+
+
 def census_workers(units) -> list[tuple]:
     """Each of `units` (regions or provinces) with its 2024 census workers (`census.Workers`,
     or None for a unit the census does not list), in the order given."""
