@@ -114,6 +114,7 @@ MIDDLEWARE = [
     # Second factor (docs/decisions/0038): who is verified, then who must be first.
     "django_otp.middleware.OTPMiddleware",
     "hirfa.accounts.middleware.RequireSecondFactorMiddleware",
+    "hirfa.accounts.middleware.RememberLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "hirfa.core.middleware.DomainErrorMiddleware",

@@ -13,6 +13,7 @@ urlpatterns = [
     path("me/", include("hirfa.register.urls_artisan")),
     path("verify/", include("hirfa.verification.urls")),
     path("verify/", include("hirfa.register.urls_public")),
+    path("status/", include("hirfa.register.urls_status")),
     path("", include("hirfa.register.urls_staff")),
     path("", include("hirfa.cards.urls")),
     path("cnss/", include("hirfa.cnss.urls")),

@@ -37,6 +37,9 @@ def reference_data():
     importlib.import_module("hirfa.register.migrations.0002_seed_counter_and_documents").seed(
         apps, None
     )
+    importlib.import_module(
+        "hirfa.register.migrations.0009_document_names_in_tifinagh"
+    ).name_in_tifinagh(apps, None)
 
 
 @pytest.fixture

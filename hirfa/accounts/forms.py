@@ -152,3 +152,43 @@ class PhoneCodeForm(_PlainLabels, forms.Form):
             }
         ),
     )
+
+
+class RecoveryPhoneForm(_PlainLabels, forms.Form):
+    """A forgotten password: the phone of the account (decision 0052)."""
+
+    phone = forms.CharField(
+        label=_("The mobile phone number of your account"),
+        max_length=30,
+        help_text=format_lazy(
+            '{} <bdi dir="ltr">06 12 34 56 78</bdi>', _("We will send you a code by SMS. Example:")
+        ),
+        widget=forms.TextInput(
+            attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel", "dir": "ltr"}
+        ),
+    )
+
+
+class RecoveryCodeForm(PhoneCodeForm):
+    """The code received by SMS and the new password, on one page."""
+
+    password = forms.CharField(
+        label=_("Choose a new password"),
+        strip=False,
+        help_text=_(
+            "At least 10 characters, not only digits, and not just your name or phone number."
+        ),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    password2 = forms.CharField(
+        label=_("Type the password again"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        first, second = cleaned.get("password"), cleaned.get("password2")
+        if first and second and first != second:
+            self.add_error("password2", _("The two passwords are not the same."))
+        return cleaned

@@ -8,7 +8,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from hirfa.accounts import policy, second_factor
+from hirfa.accounts import policy, second_factor, services
 from hirfa.accounts.roles import STAFF_ROLES
 
 API_PREFIX = "/api/"
@@ -80,3 +80,21 @@ class RequireSecondFactorMiddleware:
 def _verified(user) -> bool:
     is_verified = getattr(user, "is_verified", None)
     return bool(is_verified and is_verified())
+
+
+class RememberLanguageMiddleware:
+    """The language a logged-in person acts in (a form sent: an application, a document) is
+    kept on their account, so that the messages sent to them later (an officer's decision,
+    by SMS) are written in it. Reading pages writes nothing."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        # Before the view: what it sends (an SMS about the file) is in this language already.
+        user = getattr(request, "user", None)
+        language = getattr(request, "LANGUAGE_CODE", "")
+        acted = request.method not in ("GET", "HEAD", "OPTIONS")
+        if acted and user is not None and user.is_authenticated and language:
+            services.remember_language(user, language)
+        return self.get_response(request)

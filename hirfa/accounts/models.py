@@ -18,6 +18,8 @@ class User(AbstractUser):
 
     role = models.CharField(_("role"), max_length=12, choices=Role.choices, default=Role.ARTISAN)
     phone = models.CharField(_("mobile phone"), max_length=16, unique=True, null=True, blank=True)
+    # The language the person last used the site in: their SMS and e-mails are written in it.
+    language = models.CharField(_("language of the messages"), max_length=8, blank=True)
     organisation = models.ForeignKey(
         "territory.Organisation",
         on_delete=models.PROTECT,
@@ -117,6 +119,8 @@ class PhoneVerification(models.Model):
     class Purpose(models.TextChoices):
         SIGNUP = "signup", _("Opening an account")
         EVENT = "event", _("Signing up to an event")
+        RECOVERY = "recovery", _("Choosing a new password")
+        STATUS = "status", _("Checking the state of a file")
 
     phone = models.CharField(_("mobile phone"), max_length=16)
     code_digest = models.CharField(_("code digest"), max_length=64, editable=False)

@@ -38,6 +38,16 @@ def may_reset_second_factor(actor) -> bool:
     return has_capability(actor, Capability.MANAGE_USERS)
 
 
+def may_recover_password_by_phone(user) -> bool:
+    """An artisan's active account may get a new password with a code sent by SMS to its
+    phone; staff keep their e-mail link (an SMS must not bypass their second factor)."""
+    return bool(user is not None and user.is_active and user.phone and not has_staff_role(user))
+
+
+def has_staff_role(user) -> bool:
+    return user.role in STAFF_ROLES
+
+
 def may_read_trail(user) -> bool:
     """Who searches the whole audit trail and asks for its verification: auditors and
     national administrators."""

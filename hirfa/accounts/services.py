@@ -199,6 +199,14 @@ def save_staff_member(
     return user, created
 
 
+def remember_language(user: User, language: str) -> None:
+    """Keep the language `user` reads the site in, for the messages sent to them later (an
+    SMS about their file is written in it). One UPDATE, only when it changed."""
+    if user.pk and language and user.language != language:
+        User.objects.filter(pk=user.pk).update(language=language)
+        user.language = language
+
+
 # --- Sign-up by phone -------------------------------------------------------------------
 
 PHONE_CODE_DIGITS = 6
@@ -264,8 +272,11 @@ def _pending_signup(phone: str) -> User | None:
     return user
 
 
-def _send_phone_code(phone: str, purpose: str) -> PhoneVerification:
-    """Replace any waiting code of this phone by a new one, and send it by SMS."""
+def _send_phone_code(phone: str, purpose: str, *, deliver: bool = True) -> PhoneVerification:
+    """Replace any waiting code of this phone by a new one, and send it by SMS.
+
+    With `deliver=False` the code is made and counted (the same limits apply) but sent to
+    nobody: asked for a phone that has no account, the answer must look the same."""
     now = timezone.now()
     waiting = PhoneVerification.objects.filter(phone=phone, purpose=purpose)
     sent_recently = waiting.filter(created_at__gte=now - timedelta(hours=1)).count()
@@ -286,6 +297,8 @@ def _send_phone_code(phone: str, purpose: str) -> PhoneVerification:
         created_at=now,
         expires_at=now + PHONE_CODE_LIFETIME,
     )
+    if not deliver:
+        return verification
     minutes = int(PHONE_CODE_LIFETIME.total_seconds() // 60)
     notify(
         phone=phone,
@@ -316,6 +329,7 @@ def start_phone_signup(phone, password, first_name, last_name) -> User:
     if user is None:
         user = User(username=phone, phone=phone, role=Role.ARTISAN, is_active=False)
     user.first_name, user.last_name = first_name, last_name
+    user.language = translation.get_language() or ""
     _check_password(password or "", user)
     user.set_password(password)
     user.save()

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from hirfa.accounts import views, views_otp
+from hirfa.accounts import views, views_otp, views_recovery
 
 app_name = "accounts"
 
@@ -25,6 +25,18 @@ urlpatterns = [
             template_name="accounts/password_reset_complete.html"
         ),
         name="password_reset_complete",
+    ),
+    # A forgotten password, recovered by SMS (docs/decisions/0052).
+    path("password-recovery/", views_recovery.password_recovery, name="password_recovery"),
+    path(
+        "password-recovery/code/",
+        views_recovery.password_recovery_code,
+        name="password_recovery_code",
+    ),
+    path(
+        "password-recovery/resend/",
+        views_recovery.password_recovery_resend,
+        name="password_recovery_resend",
     ),
     path("signup/", views.signup, name="signup"),
     path("signup/confirm/", views.signup_confirm, name="signup_confirm"),

@@ -28,7 +28,7 @@ class LoginView(auth_views.LoginView):
 
     def get_default_redirect_url(self):
         # A `next` the user came with wins; otherwise each lands on their own start page.
-        return _start_page(self.request.user)
+        return start_page(self.request.user)
 
 
 class PasswordResetView(auth_views.PasswordResetView):
@@ -103,7 +103,7 @@ def staff_member(request, username):
 SIGNUP_PHONE = "signup_phone"
 
 
-def _start_page(user) -> str:
+def start_page(user) -> str:
     if has_capability(user, Capability.HOLD_OWN_FILE):
         return reverse("artisan:space")
     if has_capability(user, Capability.VIEW_WORKSPACE):
@@ -116,7 +116,7 @@ def _start_page(user) -> str:
 def signup(request):
     """Step 1: phone, names and password; a code goes out by SMS."""
     if request.user.is_authenticated:
-        return redirect(_start_page(request.user))
+        return redirect(start_page(request.user))
     form = SignupForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -135,7 +135,7 @@ def signup(request):
 def signup_confirm(request):
     """Step 2: the code from the SMS; the account opens and the person is logged in."""
     if request.user.is_authenticated:
-        return redirect(_start_page(request.user))
+        return redirect(start_page(request.user))
     phone = request.session.get(SIGNUP_PHONE)
     if not phone:
         messages.info(request, _("Start by giving your phone number."))

@@ -11,6 +11,10 @@ class CardsConfig(AppConfig):
 
         receivers.connect()
 
+        from hirfa.cards import wording
+
+        wording.connect()
+
         from hirfa.cards.reading import limit_pillow
 
         limit_pillow()

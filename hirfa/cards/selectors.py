@@ -13,6 +13,7 @@ from hirfa.cards.models import Card
 from hirfa.cards.policy import may_manage_cards
 from hirfa.core.errors import NotFound
 from hirfa.register.models import Registration
+from hirfa.territory.models import Organisation
 
 
 def _base() -> QuerySet[Card]:
@@ -127,3 +128,10 @@ def holders_shown(cards) -> None:
     for card in cards:
         registration = card.registration
         seen(registration.person or registration.entity, province_code=card.province.code)
+
+
+def chamber_for(card: Card):
+    """The chamber of crafts that prints and hands over `card`: its province's region's."""
+    return Organisation.objects.filter(
+        kind=Organisation.Kind.CHAMBER, region_id=card.province.region_id
+    ).first()

@@ -17,4 +17,5 @@ urlpatterns = [
     path("cards/<int:pk>/handed-over/", views.handed_over, name="handed_over"),
     path("cards/registrations/<str:number>/", views.registration_cards, name="registration"),
     path("me/card.pdf", views.my_card, name="mine"),
+    path("me/card/", views.my_card_status, name="my_status"),
 ]

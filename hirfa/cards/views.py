@@ -297,3 +297,17 @@ def my_card(request):
         messages.info(request, _("Your professional card is not ready yet. Try again later."))
         return redirect("artisan:space")
     return _pdf(printing.card_pdf(card), f"card-{registration.number}-v{card.version}.pdf")
+
+
+@login_required
+@require_GET
+def my_card_status(request):
+    """Where my card is: issued (being printed), printed (ready at which chamber), handed
+    over; told in words, with the chamber's address and opening hours."""
+    user = request.user
+    if not policy.may_fetch_own_card(user):
+        raise PermissionDenied
+    registration = register_selectors.current_registration_of(user)
+    card = selectors.current_card(registration) if registration is not None else None
+    chamber = selectors.chamber_for(card) if card is not None else None
+    return render(request, "cards/mine.html", {"card": card, "chamber": chamber})

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import get_language, override
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
@@ -24,6 +25,7 @@ from hirfa.imports.policy import may_export
 from hirfa.register import selectors
 from hirfa.register.filters import RegistrationFilters
 from hirfa.register.filters import clean_filters as registration_filters
+from hirfa.register.models import Category, Registration, Sex
 
 FORMATS = {
     "csv": "text/csv; charset=utf-8",
@@ -43,12 +45,26 @@ FIELDS = (
     "person__phone",
     "category",
     "principal_activity__code",
+    "principal_activity__name_ar",
+    "principal_activity__name_fr",
+    "principal_activity__name_zgh",
     "workplace_commune__code",
+    "workplace_commune__name_ar",
+    "workplace_commune__name_fr",
+    "workplace_commune__name_zgh",
     "province__code",
+    "province__name_ar",
+    "province__name_fr",
+    "province__name_zgh",
     "status",
     "registered_on",
     "valid_until",
 )
+# Codes written as their names in the reader's language (the codes stay, in their own
+# columns, for whoever joins the file with other data).
+_SEX = dict(Sex.choices)
+_CATEGORY = dict(Category.choices)
+_STATUS = dict(Registration.Status.choices)
 
 
 def _headers() -> list[str]:
@@ -65,8 +81,11 @@ def _headers() -> list[str]:
         _("Date of birth"),
         _("Phone"),
         _("Category"),
+        _("Activity code"),
         _("Activity"),
+        _("Commune code"),
         _("Commune of the workplace"),
+        _("Province code"),
         _("Province"),
         _("Status"),
         _("Registered on"),
@@ -109,9 +128,38 @@ def registrations_to_export(user, filters: RegistrationFilters):
     return queryset.order_by("id")
 
 
+def _local_name(ar, fr, zgh) -> str:
+    """A reference name in the active language, as `core.models.Named.name` chooses it."""
+    language = get_language() or "ar"
+    if language == "zgh" and zgh:
+        return zgh
+    if language in ("fr", "en"):
+        return fr or ar or ""
+    return ar or fr or ""
+
+
 def _rows(queryset) -> Iterator[list]:
     for values in queryset.values_list(*FIELDS).iterator(chunk_size=2000):
-        yield ["" if value is None else value for value in values]
+        (*identity, sex, birth, phone, category, activity, a_ar, a_fr, a_zgh) = values[:16]
+        (commune, c_ar, c_fr, c_zgh, province, p_ar, p_fr, p_zgh) = values[16:24]
+        status, registered_on, valid_until = values[24:]
+        row = [
+            *identity,
+            str(_SEX.get(sex, sex or "")),
+            birth,
+            phone,
+            str(_CATEGORY.get(category, category or "")),
+            activity,
+            _local_name(a_ar, a_fr, a_zgh),
+            commune,
+            _local_name(c_ar, c_fr, c_zgh),
+            province,
+            _local_name(p_ar, p_fr, p_zgh),
+            str(_STATUS.get(status, status or "")),
+            registered_on,
+            valid_until,
+        ]
+        yield ["" if value is None else value for value in row]
 
 
 class _Echo:
@@ -139,11 +187,18 @@ def start_export(user, filters: RegistrationFilters, fmt: str):
 
 
 def csv_chunks(queryset) -> Iterator[str]:
-    writer = csv.writer(_Echo())
-    yield "\ufeff"  # so that spreadsheet programs read UTF-8
-    yield writer.writerow(_headers())
-    for row in _rows(queryset):
-        yield writer.writerow([safe_cell(value) for value in row])
+    """The CSV's lines, headers and names in the language active now (the file is written
+    after the view returned, when another language may be active)."""
+    return _csv_lines(queryset, get_language())
+
+
+def _csv_lines(queryset, language) -> Iterator[str]:
+    with override(language):
+        writer = csv.writer(_Echo())
+        yield "\ufeff"  # so that spreadsheet programs read UTF-8
+        yield writer.writerow(_headers())
+        for row in _rows(queryset):
+            yield writer.writerow([safe_cell(value) for value in row])
 
 
 def xlsx_file(queryset):

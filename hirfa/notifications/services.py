@@ -51,9 +51,9 @@ def notify(
 
     SMS goes to `phone` (else `user.phone`), e-mail to `email` (else `user.email`);
     a recipient with neither gets nothing and an empty list is returned. Subject and
-    body are rendered in `language` (else the default language). Delivery is queued
-    only when the surrounding transaction commits, so a rolled-back change sends
-    nothing. `channels` (e.g. `[Channel.EMAIL]`) keeps only those channels.
+    body are rendered in `language` (else the user's own, else the default language).
+    Delivery is queued only when the surrounding transaction commits, so a rolled-back
+    change sends nothing. `channels` (e.g. `[Channel.EMAIL]`) keeps only those channels.
     """
     addresses = {
         Channel.SMS: phone or getattr(user, "phone", None),
@@ -61,7 +61,8 @@ def notify(
     }
     if channels is not None:
         addresses = {channel: a for channel, a in addresses.items() if channel in channels}
-    language = _language(language)
+    # Else the language the recipient last acted in (accounts keep it).
+    language = _language(language or getattr(user, "language", None))
     with translation.override(language):
         # A subject is one line (mail headers refuse line breaks) that fits its column.
         rendered_subject = " ".join(_render(subject).split())[:255]

@@ -18,11 +18,11 @@ from hirfa.register.models import DocumentRequirement, Dossier, Person, Registra
 class DocumentRequirementAdmin(admin.ModelAdmin):
     """Which documents an application of each category must carry (configurable data)."""
 
-    list_display = ["category", "code", "name_ar", "name_fr", "name_en", "required", "position"]
+    list_display = ["category", "code", "name_ar", "name_fr", "name_zgh", "required", "position"]
     list_display_links = ["code"]
     list_editable = ["required", "position"]
     list_filter = ["category", "required"]
-    search_fields = ["code", "name_ar", "name_fr", "name_en"]
+    search_fields = ["code", "name_ar", "name_fr", "name_zgh", "name_en"]
     ordering = ["category", "position", "code"]
 
 

@@ -8,6 +8,9 @@ class RegisterConfig(AppConfig):
     verbose_name = _("The register")
 
     def ready(self):
+        from hirfa.register import wording
+
+        wording.connect()
         from hirfa.register import inbox
 
         inbox.connect()

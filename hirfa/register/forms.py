@@ -171,10 +171,23 @@ class RequestChangesForm(forms.Form):
     )
 
 
+class ApproveForm(forms.Form):
+    """Approving cannot be undone (a national number is issued): a box to tick first."""
+
+    confirm = forms.BooleanField(
+        label=_("I confirm: this person is registered and receives a national number."),
+        error_messages={"required": _("Tick the box to confirm.")},
+    )
+
+
 class RejectForm(forms.Form):
     reason = forms.ChoiceField(label=_("Reason"), choices=RejectionReason.choices)
     note = forms.CharField(
         label=_("Note to the artisan"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    confirm = forms.BooleanField(
+        label=_("I confirm the rejection: it cannot be undone."),
+        error_messages={"required": _("Tick the box to confirm.")},
     )
 
 

@@ -174,6 +174,7 @@ class DocumentRequirement(models.Model):
     name_ar = models.CharField(_("name in Arabic"), max_length=200)
     name_fr = models.CharField(_("name in French"), max_length=200)
     name_en = models.CharField(_("name in English"), max_length=200)
+    name_zgh = models.CharField(_("name in Tifinagh"), max_length=200, blank=True)
     required = models.BooleanField(_("required"), default=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
@@ -191,6 +192,8 @@ class DocumentRequirement(models.Model):
     @property
     def name(self) -> str:
         language = get_language() or "ar"
+        if language == "zgh":
+            return self.name_zgh or self.name_ar
         return {"ar": self.name_ar, "fr": self.name_fr}.get(language, self.name_en)
 
 

@@ -194,3 +194,9 @@ def may_file_for(user, registration: Registration) -> bool:
         has_capability(user, Capability.FILE_ASSISTED)
         and registration.status != Registration.Status.STRUCK_OFF
     )
+
+
+def may_remove_document(dossier: Dossier) -> bool:
+    """A document attached by mistake may be removed (or replaced) until the file is sent;
+    after that, what the officer saw stays in the file."""
+    return dossier.state == Dossier.State.DRAFT

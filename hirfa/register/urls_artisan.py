@@ -11,6 +11,11 @@ urlpatterns = [
     path("apply/you/", apply.apply_you, name="apply_you"),
     path("apply/craft/", apply.apply_craft, name="apply_craft"),
     path("apply/documents/", apply.apply_documents, name="apply_documents"),
+    path(
+        "apply/documents/<int:doc_id>/remove/",
+        apply.remove_document,
+        name="remove_document",
+    ),
     path("apply/check/", apply.apply_check, name="apply_check"),
     path("withdraw/", artisan.withdraw, name="withdraw"),
     path("renew/", artisan.renew, name="renew"),

@@ -30,6 +30,8 @@ def navigation(request):
     items = [(reverse("site:home"), _("Home")), (reverse("crafts:list"), _("Crafts"))]
     if has_capability(user, Capability.HOLD_OWN_FILE):
         items.append((reverse("artisan:space"), _("My file")))
+    if not getattr(user, "is_authenticated", False):
+        items.append((reverse("status:start"), _("Where is my file?")))
     if has_capability(user, Capability.VIEW_WORKSPACE):
         items.append((reverse("site:my_work"), _("My work")))
     if has_inbox(user):
@@ -59,4 +61,6 @@ def navigation(request):
         items.append((reverse("cnss:rejections"), _("CNSS rejections")))
     if has_capability(user, Capability.MANAGE_USERS):
         items.append((reverse("admin:index"), _("Administration")))
+    items.append((reverse("site:chambers"), _("Chambers of crafts")))
+    items.append((reverse("site:help"), _("Help")))
     return {"navigation": items}

@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -16,6 +17,7 @@ from hirfa.notifications.inbox import open_item, set_digest, wants_digest
 from hirfa.site import inbox as site_inbox
 from hirfa.site import policy, selectors
 from hirfa.site import trail as trail_search
+from hirfa.territory.selectors import offices_by_region
 
 
 def home(request):
@@ -30,6 +32,39 @@ def my_work(request):
             return redirect("artisan:space")
         return redirect("site:home")
     return render(request, "site/my_work.html", {"blocks": selectors.my_work(request.user)})
+
+
+# Help, one page per role; the visitor's own is shown first.
+HELP_TOPICS = ("artisan", "agent", "officer", "cnss", "admin")
+
+
+def _own_topic(user) -> str:
+    if has_capability(user, Capability.FILE_ASSISTED):
+        return "agent"
+    if has_capability(user, Capability.REVIEW):
+        return "officer"
+    if has_capability(user, Capability.EXCHANGE_CNSS):
+        return "cnss"
+    if has_capability(user, Capability.MANAGE_USERS) or has_capability(user, Capability.READ_AUDIT):
+        return "admin"
+    return "artisan"
+
+
+def help_page(request, topic=None):
+    topic = topic or _own_topic(request.user)
+    if topic not in HELP_TOPICS:
+        raise Http404
+    return render(
+        request,
+        f"site/help/{topic}.html",
+        {"topic": topic, "topics": HELP_TOPICS, "own": _own_topic(request.user)},
+    )
+
+
+def chambers(request):
+    """The chambers of crafts and the provincial directorates, by region: town, address,
+    phone, opening hours."""
+    return render(request, "site/chambers.html", {"regions": offices_by_region()})
 
 
 @login_required

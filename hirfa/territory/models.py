@@ -1,5 +1,6 @@
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from hirfa.core.models import Named
@@ -81,6 +82,16 @@ class Organisation(Named):
         related_name="organisations",
         verbose_name=_("province"),
     )
+    # Where the public finds it (data/offices.json, editable in the admin).
+    city_ar = models.CharField(_("town in Arabic"), max_length=100, blank=True)
+    city_fr = models.CharField(_("town in French"), max_length=100, blank=True)
+    city_zgh = models.CharField(_("town in Tifinagh"), max_length=100, blank=True)
+    address_ar = models.CharField(_("address in Arabic"), max_length=250, blank=True)
+    address_fr = models.CharField(_("address in French"), max_length=250, blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    hours = models.CharField(
+        _("opening hours (Monday to Friday, HH:MM-HH:MM)"), max_length=11, blank=True
+    )
 
     class Meta:
         ordering = ["kind", "code"]
@@ -101,3 +112,19 @@ class Organisation(Named):
                 | Q(region__isnull=True, province__isnull=True),
             ),
         ]
+
+    @property
+    def city(self) -> str:
+        language = get_language() or "ar"
+        if language == "zgh" and self.city_zgh:
+            return self.city_zgh
+        if language in ("fr", "en"):
+            return self.city_fr or self.city_ar
+        return self.city_ar or self.city_fr
+
+    @property
+    def address(self) -> str:
+        language = get_language() or "ar"
+        if language in ("fr", "en"):
+            return self.address_fr or self.address_ar
+        return self.address_ar or self.address_fr

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from hirfa.core.errors import NotFound
 from hirfa.territory import census
-from hirfa.territory.models import Commune, Province, Region
+from hirfa.territory.models import Commune, Organisation, Province, Region
 from hirfa.territory.search import fold
 
 
@@ -64,6 +64,20 @@ def commune_by_code(code: str) -> Commune:
         return Commune.objects.select_related("province__region").get(code=code)
     except Commune.DoesNotExist:
         raise NotFound(_("Unknown commune code.")) from None
+
+
+def offices_by_region() -> list[tuple[Region, list]]:
+    """Each region with its chamber of crafts first, then its provincial directorates."""
+    organisations = (
+        Organisation.objects.filter(kind__in=["chamber", "directorate"])
+        .select_related("region", "province")
+        .order_by("region__code", "kind", "province__code")
+    )
+    grouped: dict[int, tuple[Region, list]] = {}
+    for organisation in organisations:
+        region = organisation.region
+        grouped.setdefault(region.pk, (region, []))[1].append(organisation)
+    return list(grouped.values())
 
 
 def census_workers(units) -> list[tuple]:

@@ -18,6 +18,7 @@ from django.utils.translation import ngettext
 
 from hirfa.core.errors import DomainError
 from hirfa.territory.models import Commune, Organisation, Province, Region
+from hirfa.territory.offices import load_offices
 from hirfa.territory.search import search_key
 
 EXPECTED_TOTALS = {"regions": 12, "provinces": 75, "communes": 1503}
@@ -93,7 +94,9 @@ def load_territory(*, regions=None, provinces=None, communes=None) -> dict:
         regions, provinces, communes, checked_totals=checked_totals
     )
     with transaction.atomic():
-        return _write(region_rows, province_rows, commune_rows)
+        summary = _write(region_rows, province_rows, commune_rows)
+        load_offices()
+        return summary
 
 
 # --- Validation ------------------------------------------------------------------------

@@ -24,6 +24,7 @@ from hirfa.cards import reading
 from hirfa.cards.qr import is_signed_text, payload_text
 from hirfa.core.languages import is_supported, supported_codes
 from hirfa.crafts.models import Activity
+from hirfa.formats.months import MONTHS
 from hirfa.register.models import Category
 from hirfa.register.views.public import VerifyForm
 from hirfa.territory.models import Province
@@ -64,6 +65,8 @@ def _names() -> dict:
 def _texts() -> dict:
     """Every text the verifier shows, so that it speaks the visitor's language offline."""
     return {
+        # The months of the dates, for a browser that cannot write them in this language.
+        "months": [_(month) for month in MONTHS],
         "verdicts": {
             "valid": _("VALID"),
             "expired": _("EXPIRED"),

@@ -199,6 +199,7 @@ def test_the_whole_register_journey_in_arabic(register, browser, png, tmp_path, 
 
     # 5. The officer approves; the number is issued.
     officer.goto(url + f"/review/{her_dossier.pk}/")
+    officer.locator("form[action$='/approve/'] input[name=confirm]").check()
     officer.locator("form[action$='/approve/'] button[type=submit]").click()
     officer.wait_for_load_state()
     registration = Registration.objects.get(person__cnie="JB445566")

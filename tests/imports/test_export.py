@@ -4,6 +4,8 @@ import csv
 import io
 
 import pytest
+from django.utils import translation
+from django.utils.translation import gettext
 from openpyxl import load_workbook
 
 from hirfa.audit.models import AuditEntry
@@ -95,3 +97,30 @@ def test_the_registrations_list_links_to_the_export_with_its_status(client, impo
     client.force_login(officer_of("09.581"))
     page = client.get("/registrations/", {"status": "active"}).content.decode()
     assert 'href="/exports/?status=active"' in page
+
+
+def test_the_csv_speaks_the_readers_language_names_not_codes(client, settings, imported):
+    client.force_login(officer_of("09.581"))
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+    lines = _csv(client.get("/exports/", {"format": "csv"}))
+    header = lines[0]
+    registration = Registration.objects.select_related(
+        "person", "principal_activity", "province", "workplace_commune"
+    ).get(person__cnie=lines[1][1])
+    line = dict(zip(header, lines[1], strict=True))
+    with translation.override("fr"):
+        assert line[gettext("Sex")] == registration.person.get_sex_display()
+        assert line[gettext("Category")] == registration.get_category_display()
+        assert line[gettext("Status")] == registration.get_status_display()
+        assert line[gettext("Activity")] == registration.principal_activity.name_fr
+        assert line[gettext("Activity code")] == registration.principal_activity.code
+        assert line[gettext("Province")] == registration.province.name_fr
+    assert "active" not in lines[1]
+
+
+def test_the_csv_headers_follow_the_arabic_reader(client, imported):
+    client.force_login(officer_of("09.581"))
+    lines = _csv(client.get("/exports/", {"format": "csv"}))
+    with translation.override("ar"):
+        assert lines[0][0] == gettext("Registration number")
+        assert gettext("Province") in lines[0]

@@ -259,3 +259,26 @@ def test_a_draft_can_be_changed_after_it_was_created(client):
     assert response["Location"] == "/me/apply/documents/"
     dossier.refresh_from_db()
     assert dossier.principal_activity == other_activity
+
+
+def test_every_problem_of_step_one_is_shown_at_once(client, settings):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    logged_in_artisan(client)
+    data = applicant_person_data(cnie="12", first_name_ar="Fatima")
+    data.pop("birth_place")
+    response = client.post("/me/apply/you/", data)
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert {"cnie", "first_name_ar", "birth_place"} <= set(errors)
+
+
+def test_every_problem_of_step_two_is_shown_at_once(client):
+    logged_in_artisan(client)
+    client.post("/me/apply/you/", applicant_person_data())
+    response = client.post(
+        "/me/apply/craft/",
+        craft_post(principal_activity="XX.99", workplace_address="", workplace_commune="00"),
+    )
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert {"principal_activity", "workplace_address", "workplace_commune"} <= set(errors)

@@ -13,6 +13,8 @@ from hirfa.register.rules import RejectionReason
 from tests.factories import national, officer_of, province
 from tests.register.helpers import AGADIR_CITY, submitted
 
+CONFIRMED = {"state": "submitted", "confirm": "on"}
+
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 State = Dossier.State
@@ -53,9 +55,20 @@ def test_opening_the_decision_screen_writes_an_access_audit_entry(client, office
     assert entry.province_code == "09.581"
 
 
-def test_the_decision_screen_shows_the_audit_history_of_the_dossier(client, officer, dossier):
+def test_the_decision_screen_tells_the_history_of_the_dossier_in_sentences(
+    client, settings, officer, dossier
+):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     page = client.get(f"/review/{dossier.pk}/").content.decode()
-    assert "dossier.created" in page and "dossier.submit" in page
+    assert "The file was opened." in page
+    assert "The file was sent to the provincial directorate." in page
+    assert "dossier.created" not in page and "dossier.submit" not in page
+
+
+def test_the_history_tells_the_actions_in_the_readers_language(client, settings, officer, dossier):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+    page = client.get(f"/review/{dossier.pk}/").content.decode()
+    assert "Le dossier a été envoyé à la direction provinciale." in page
 
 
 def test_the_tiznit_officer_cannot_open_a_dossier_of_agadir_by_url(client, agent, officer):
@@ -133,7 +146,7 @@ def test_request_changes_without_a_message_is_refused_beside_the_field(client, o
 def test_approve_shows_the_ten_digit_registration_number_and_approves_the_file(
     client, officer, dossier
 ):
-    response = client.post(f"/review/{dossier.pk}/approve/", {"state": "submitted"}, follow=True)
+    response = client.post(f"/review/{dossier.pk}/approve/", CONFIRMED, follow=True)
     dossier.refresh_from_db()
     assert dossier.state == State.APPROVED
     number = dossier.registration.number
@@ -152,7 +165,7 @@ def test_an_officer_who_filed_a_dossier_cannot_approve_it(client, dossier):
     message = "You filed or assisted this file: another officer must decide it."
     assert message in client.get(f"/review/{dossier.pk}/").content.decode()
     before = written()
-    response = client.post(f"/review/{dossier.pk}/approve/", {"state": "submitted"}, follow=True)
+    response = client.post(f"/review/{dossier.pk}/approve/", CONFIRMED, follow=True)
     assert message in response.content.decode()
     dossier.refresh_from_db()
     assert dossier.state == State.SUBMITTED and written() == before
@@ -163,7 +176,9 @@ def test_deciding_an_already_decided_dossier_shows_the_conflict_and_writes_nothi
 ):
     services.approve(officer=officer_of("09.581"), dossier=dossier)
     before = written()
-    response = client.post(f"/review/{dossier.pk}/reject/", {"reason": "not_eligible"}, follow=True)
+    response = client.post(
+        f"/review/{dossier.pk}/reject/", {"reason": "not_eligible", "confirm": "on"}, follow=True
+    )
     assert "This file cannot do that now" in response.content.decode()
     assert written() == before
     dossier.refresh_from_db()
@@ -173,7 +188,7 @@ def test_deciding_an_already_decided_dossier_shows_the_conflict_and_writes_nothi
 def test_a_stale_page_shows_the_current_state_instead_of_deciding(client, officer, dossier):
     services.start_review(officer=officer_of("09.581"), dossier=dossier)
     before = written()
-    response = client.post(f"/review/{dossier.pk}/approve/", {"state": "submitted"}, follow=True)
+    response = client.post(f"/review/{dossier.pk}/approve/", CONFIRMED, follow=True)
     assert "This file changed while you were reading it" in response.content.decode()
     assert written() == before
     assert response.redirect_chain[-1][0] == f"/review/{dossier.pk}/"
@@ -191,7 +206,8 @@ def test_reject_requires_a_reason_from_the_list(client, officer, dossier):
 
 def test_reject_for_another_reason_requires_a_note(client, officer, dossier):
     response = client.post(
-        f"/review/{dossier.pk}/reject/", {"state": "submitted", "reason": RejectionReason.OTHER}
+        f"/review/{dossier.pk}/reject/",
+        {"state": "submitted", "reason": RejectionReason.OTHER, "confirm": "on"},
     )
     assert response.status_code == 400
     assert 'id="id_note_errors"' in response.content.decode()
@@ -200,12 +216,38 @@ def test_reject_for_another_reason_requires_a_note(client, officer, dossier):
 def test_reject_with_a_reason_from_the_list_rejects_the_file(client, officer, dossier):
     response = client.post(
         f"/review/{dossier.pk}/reject/",
-        {"state": "submitted", "reason": RejectionReason.NOT_ELIGIBLE, "note": "Only 1 year."},
+        {
+            "state": "submitted",
+            "reason": RejectionReason.NOT_ELIGIBLE,
+            "note": "Only 1 year.",
+            "confirm": "on",
+        },
         follow=True,
     )
     dossier.refresh_from_db()
     assert dossier.state == State.REJECTED and dossier.rejection_reason == "not_eligible"
     assert "The conditions of the category are not met" in response.content.decode()
+
+
+def test_approving_asks_to_tick_the_confirmation_first_and_writes_nothing(client, officer, dossier):
+    before = written()
+    response = client.post(f"/review/{dossier.pk}/approve/", {"state": "submitted"})
+    assert response.status_code == 400
+    assert 'id="id_confirm_errors"' in response.content.decode()
+    assert "Tick the box to confirm." in response.content.decode()
+    dossier.refresh_from_db()
+    assert dossier.state == State.SUBMITTED and written() == before
+
+
+def test_rejecting_asks_to_tick_the_confirmation_first(client, officer, dossier):
+    response = client.post(
+        f"/review/{dossier.pk}/reject/",
+        {"state": "submitted", "reason": RejectionReason.NOT_ELIGIBLE},
+    )
+    assert response.status_code == 400
+    assert "Tick the box to confirm." in response.content.decode()
+    dossier.refresh_from_db()
+    assert dossier.state == State.SUBMITTED
 
 
 def test_decision_actions_answer_only_to_post(client, officer, dossier):

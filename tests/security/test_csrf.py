@@ -39,7 +39,7 @@ def test_approving_with_the_token_of_the_page_goes_through(strict_client, dossie
     token = strict_client.cookies["csrftoken"].value
     response = strict_client.post(
         f"/review/{dossier.pk}/approve/",
-        {"state": "submitted", "csrfmiddlewaretoken": token},
+        {"state": "submitted", "confirm": "on", "csrfmiddlewaretoken": token},
     )
     assert response.status_code == 302
     dossier.refresh_from_db()

@@ -7,6 +7,7 @@ from django.utils.translation import gettext
 
 from hirfa.cards import printing, qr
 from hirfa.cards import services as cards
+from hirfa.formats.months import MONTHS
 from tests.browser.waiting import wait_until
 from tests.factories import agent_of
 
@@ -303,4 +304,33 @@ def test_a_stale_or_unsigned_revocation_list_is_flagged(browser, register, run_j
     bad = "The revocation list could not be verified: it was not used."
     assert page.text_content("#verify-list") == said(bad, "ar")
     assert check(page, card.qr_text) == "valid"
+    context.close()
+
+
+def test_on_a_phone_the_verdict_scrolls_into_view_whatever_it_is(browser, register, run_jobs):
+    card = helpers.real_card(run_jobs)
+    context, page = visitor(browser, register)
+    for text, verdict in ((card.qr_text, "valid"), (helpers.forged_text(), "not_genuine")):
+        page.evaluate("window.scrollTo(0, 0)")
+        assert check(page, text) == verdict
+        wait_until(
+            page,
+            """() => {
+                const box = document.getElementById('verify-verdict').getBoundingClientRect();
+                return box.top >= 0 && box.bottom <= window.innerHeight;
+            }""",
+            timeout=5_000,
+        )
+        assert page.evaluate("document.activeElement.id") == "verify-verdict"
+    context.close()
+
+
+def test_on_a_tamazight_page_the_cards_dates_have_tifinagh_months(browser, register, run_jobs):
+    card = helpers.real_card(run_jobs)
+    context, page = visitor(browser, register, language="zgh")
+    assert check(page, card.qr_text) == "valid"
+    shown = page.text_content("#verify-card")
+    assert any(said(month, "zgh") in shown for month in MONTHS), shown
+    others = [said(month, language) for month in MONTHS for language in ("ar", "fr", "en")]
+    assert not [month for month in others if month in shown], shown
     context.close()

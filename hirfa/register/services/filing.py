@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from hirfa.accounts.roles import Capability, has_capability
 from hirfa.audit.services import record
 from hirfa.core import validators
-from hirfa.core.errors import Conflict, DomainError, Forbidden
+from hirfa.core.errors import Conflict, DomainError, Forbidden, NotFound
 from hirfa.register import policy, selectors, signals
 from hirfa.register.documents import JPEG, PNG, check_upload
 from hirfa.register.models import (
@@ -178,7 +178,41 @@ def update_dossier(*, actor, dossier: Dossier, person_data=None, craft_data=None
 
 
 @transaction.atomic
-def attach_document(*, actor, dossier: Dossier, kind: str, uploaded) -> Document:
+def remove_document(*, actor, dossier: Dossier, document_id) -> None:
+    """Take a document attached by mistake out of a file not sent yet (its stored file is
+    deleted once the transaction commits). After sending: a clear refusal."""
+    dossier = _locked_for_editor(actor, dossier)
+    document = (
+        dossier.documents.filter(pk=document_id).first() if str(document_id).isdigit() else None
+    )
+    if document is None:
+        raise NotFound(_("This document is not in this file."))
+    if not policy.may_remove_document(dossier):
+        raise Conflict(
+            _(
+                "This file was sent: its documents can no longer be removed or replaced. "
+                "If one is wrong, the officer will ask you for another, or ask your chamber "
+                "of crafts."
+            )
+        )
+    name, storage = document.file.name, document.file.storage
+    record(
+        actor=actor,
+        action="document.removed",
+        obj=dossier,
+        province_code=dossier.province.code,
+        data={"kind": document.kind, "sha256": document.sha256, "size": document.size},
+    )
+    document.delete()
+    transaction.on_commit(lambda: storage.delete(name))
+
+
+@transaction.atomic
+def attach_document(*, actor, dossier: Dossier, kind: str, uploaded, replacing=None) -> Document:
+    """Attach a document; with `replacing` (a document's id), that one is removed in the
+    same transaction (only before the file is sent, as `remove_document`)."""
+    if replacing:
+        remove_document(actor=actor, dossier=dossier, document_id=replacing)
     dossier = _locked_for_editor(actor, dossier)
     if not policy.is_editable(dossier):
         raise Conflict(_("This file can no longer be changed."))

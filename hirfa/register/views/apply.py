@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
 from hirfa.core import validators
 from hirfa.core.errors import DomainError
@@ -103,6 +104,18 @@ def _person_form(*args, **kwargs) -> PersonForm:
     return form
 
 
+def _with_service_errors(form, check) -> None:
+    """Beside the form's own errors, the service's for the other fields: every problem of
+    the page shown at once, not one round after another."""
+    try:
+        check()
+    except DomainError as error:
+        for field, field_messages in error.fields.items():
+            if field in form.fields and field not in form.errors:
+                for message in field_messages:
+                    form.add_error(field, message)
+
+
 def _craft_form(*args, **kwargs) -> CraftForm:
     return CraftForm(*args, label_suffix="", **kwargs)
 
@@ -164,6 +177,8 @@ def apply_you(request):
             show_domain_error(request, form, error)
         else:
             return redirect("artisan:apply_craft")
+    else:
+        _with_service_errors(form, lambda: services.clean_person(request.POST.dict()))
     return _render_person(request, form, dossier)
 
 
@@ -196,6 +211,12 @@ def _craft_post_data(request) -> dict:
     data["secondary_activities"] = ", ".join(
         code for code in request.POST.getlist("secondary_activities") if code
     )
+    return data
+
+
+def _craft_service_data(request) -> dict:
+    data = request.POST.dict()
+    data["secondary_activities"] = [c for c in request.POST.getlist("secondary_activities") if c]
     return data
 
 
@@ -240,6 +261,8 @@ def apply_craft(request):
             request.session.pop(SESSION_PERSON, None)
             messages.success(request, _("Your application is saved. You can come back any time."))
             return redirect("artisan:apply_documents")
+    else:
+        _with_service_errors(form, lambda: services.clean_craft(_craft_service_data(request)))
     return _render_craft(request, form, dossier)
 
 
@@ -257,7 +280,11 @@ def apply_documents(request):
         if form.is_valid():
             try:
                 services.attach_document(
-                    actor=user, dossier=dossier, kind=kind, uploaded=form.cleaned_data["file"]
+                    actor=user,
+                    dossier=dossier,
+                    kind=kind,
+                    uploaded=form.cleaned_data["file"],
+                    replacing=request.POST.get("replace") or None,
                 )
             except DomainError as error:
                 show_domain_error(request, form, error)
@@ -288,11 +315,28 @@ def apply_documents(request):
             request,
             "documents",
             dossier,
+            may_remove=policy.may_remove_document(dossier),
             requirements=requirements,
             missing=missing,
             max_megabytes=round(settings.DOCUMENT_MAX_BYTES / 1_048_576, 1),
         ),
     )
+
+
+@require_POST
+@artisan_required
+def remove_document(request, doc_id):
+    """Take out a document attached by mistake, before the file is sent."""
+    dossier = selectors.current_dossier_of(request.user)
+    if dossier is None:
+        return redirect("artisan:space")
+    try:
+        services.remove_document(actor=request.user, dossier=dossier, document_id=doc_id)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The document is removed. You can send the right one."))
+    return redirect("artisan:apply_documents")
 
 
 @artisan_required

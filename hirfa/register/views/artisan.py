@@ -25,7 +25,7 @@ from hirfa.register.forms import (
     ClaimForm,
 )
 from hirfa.register.models import Dossier
-from hirfa.register.numbers import format_number
+from hirfa.register.numbers import dossier_reference, format_number
 from hirfa.register.rules import OPEN_STATES, RejectionReason
 from hirfa.territory import selectors as territory
 
@@ -167,6 +167,7 @@ def space(request):
         )
         context["attestation_available"] = policy.attestation_available(registration)
     if dossier is not None:
+        context["reference"] = dossier_reference(dossier.pk)
         context["reviewer_messages"] = list(dossier.messages.all())
         context["documents"] = named_documents(dossier)
         context["receipt_available"] = policy.receipt_available(dossier)

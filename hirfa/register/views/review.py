@@ -17,6 +17,7 @@ from hirfa.core.errors import Conflict, DomainError, Forbidden
 from hirfa.core.forms import show_domain_error
 from hirfa.register import policy, selectors, services
 from hirfa.register.forms import (
+    ApproveForm,
     RejectForm,
     RequestChangesForm,
     activity_choices,
@@ -144,6 +145,7 @@ def _decision_page(request, dossier: Dossier, *, status=200, **forms_):
         "four_eyes": policy.filed_or_assisted(user, dossier),
         "can_start": policy.may_start_review(user, dossier),
         "can_decide": policy.may_decide(user, dossier),
+        "approve_form": forms_.get("approve_form") or ApproveForm(),
         "changes_form": forms_.get("changes_form") or RequestChangesForm(),
         "reject_form": forms_.get("reject_form") or RejectForm(),
         "rejection_reason": (
@@ -238,6 +240,9 @@ def request_changes(request, dossier):
 
 @_decision_action
 def approve(request, dossier):
+    form = ApproveForm(request.POST)
+    if not form.is_valid():
+        return _decision_page(request, dossier, status=400, approve_form=form)
     return _decide(
         request,
         dossier,

@@ -12,8 +12,10 @@
   const T = JSON.parse(document.getElementById("verify-texts").textContent);
   const NAMES = JSON.parse(document.getElementById("verify-names").textContent);
   const LANGUAGE = document.documentElement.lang || "ar";
-  // Moroccan usage: Latin digits, also in Arabic; no Intl data for Tamazight.
-  const LOCALE = { ar: "ar-MA", fr: "fr-MA", en: "en-GB" }[LANGUAGE] || "fr-MA";
+  // Moroccan usage: Latin digits, also in Arabic. A browser without Intl data for
+  // Tamazight gets the day, the month's Tifinagh name (from the page) and the year.
+  const LOCALE = { ar: "ar-MA", fr: "fr-MA", en: "en-GB", zgh: "zgh-MA" }[LANGUAGE] || "ar-MA";
+  const INTL_KNOWS = Intl.DateTimeFormat.supportedLocalesOf([LOCALE]).length > 0;
   const LIVE_WAIT_MS = 6000;
   const MAX_IMAGE_SIDE = 2000;
   const $ = (id) => document.getElementById(id);
@@ -23,9 +25,21 @@
   const fill = (template, values) => template.replace(/%\((\w+)\)s/g, (_, key) => values[key]);
 
   function when(milliseconds, withTime) {
+    if (!INTL_KNOWS && T.months) return plainDate(new Date(milliseconds), withTime);
     const options = { dateStyle: "long", timeZone: "Africa/Casablanca" };
     if (withTime) options.timeStyle = "short";
     return new Intl.DateTimeFormat(LOCALE, options).format(new Date(milliseconds));
+  }
+
+  function plainDate(date, withTime) {
+    const parts = {};
+    const format = new Intl.DateTimeFormat("en-GB", {
+      day: "numeric", month: "numeric", year: "numeric", hour: "2-digit", minute: "2-digit",
+      hourCycle: "h23", timeZone: "Africa/Casablanca",
+    });
+    for (const part of format.formatToParts(date)) parts[part.type] = part.value;
+    const day = `${parts.day} ${T.months[Number(parts.month) - 1]} ${parts.year}`;
+    return withTime ? `${day}, ${parts.hour}:${parts.minute}` : day;
   }
 
   function message(text) {
@@ -128,6 +142,7 @@
     const list = $("verify-card");
     list.replaceChildren();
     $("verify-live").textContent = "";
+    showVerdict(result);
     if (!signed) return;
     if (signed.kind === "attestation") {
       showAttestation(list, signed);
@@ -146,7 +161,14 @@
     row(list, L.province, NAMES.provinces[card.province] || card.province);
     row(list, L.expiresAt, when(signed.expiresAt * 1000, false));
     row(list, L.issuedAt, when(signed.issuedAt * 1000, false));
-    result.scrollIntoView({ block: "nearest" });
+  }
+
+  // On a phone the verdict appears below the camera and the forms: bring its top into view
+  // (whatever the verdict) and move the focus there, so that a screen reader reads it too.
+  function showVerdict(result) {
+    const still = window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+    result.scrollIntoView({ block: "start", behavior: still ? "auto" : "smooth" });
+    $("verify-verdict").focus({ preventScroll: true });
   }
 
   async function liveStatus(card) {
