@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hirfa.accounts.roles import Capability, has_capability
 from hirfa.cards.policy import may_manage_cards
+from hirfa.statistics.policy import may_see_statistics
 
 
 def navigation(request):
@@ -10,6 +11,7 @@ def navigation(request):
     # Error pages can render before the authentication middleware has run.
     user = getattr(request, "user", None)
     items = [(reverse("site:home"), _("Home")), (reverse("crafts:list"), _("Crafts"))]
+    items.append((reverse("statistics:open_data"), _("Open data")))
     if has_capability(user, Capability.HOLD_OWN_FILE):
         items.append((reverse("artisan:space"), _("My file")))
     if has_capability(user, Capability.VIEW_WORKSPACE):
@@ -25,6 +27,8 @@ def navigation(request):
         items.append((reverse("accounts:workspace"), _("My territory")))
         items.append((reverse("coverage:overview"), _("Health coverage")))
         items.append((reverse("outreach:staff_events"), _("Outreach events")))
+    if may_see_statistics(user):
+        items.append((reverse("statistics:registrations"), _("Statistics")))
     if has_capability(user, Capability.VIEW_STAFF):
         items.append((reverse("accounts:staff"), _("Staff")))
     if has_capability(user, Capability.EXCHANGE_CNSS):
