@@ -80,7 +80,7 @@ INSTALLED_APPS = [
     "hirfa.privacy",
     "hirfa.backups",
     "hirfa.outreach",
-    "hirfa.statistics",
+    "hirfa.stats",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

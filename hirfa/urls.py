@@ -21,7 +21,7 @@ urlpatterns = [
     path("exports/", include("hirfa.imports.urls")),
     path("duplicates/", include("hirfa.duplicates.urls")),
     path("", include("hirfa.outreach.urls")),
-    path("", include("hirfa.statistics.urls")),
+    path("", include("hirfa.stats.urls")),
     path("notifications/", include("hirfa.notifications.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hirfa.accounts.roles import Capability, has_capability
 from hirfa.cards.policy import may_manage_cards
-from hirfa.statistics.policy import may_see_statistics
+from hirfa.stats.policy import may_see_statistics
 
 
 def navigation(request):

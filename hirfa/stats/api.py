@@ -6,7 +6,7 @@ from ninja import Router, Schema
 from ninja.errors import HttpError
 
 from hirfa.core.api_errors import ErrorOut
-from hirfa.statistics import metadata, open_data
+from hirfa.stats import metadata, open_data
 
 router = Router(tags=["open data"])
 ERRORS = {400: ErrorOut, 404: ErrorOut}

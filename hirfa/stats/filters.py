@@ -46,7 +46,10 @@ def shift(month: date, months: int) -> date:
 
 def _month(value: str, field: str, errors: dict) -> date | None:
     if not _MONTH.fullmatch(value):
-        errors[field] = [_("Write a month as YYYY-MM, for example 2026-03.")]
+        errors[field] = [
+            _("Write a month as %(format)s, for example %(example)s.")
+            % {"format": "YYYY-MM", "example": "2026-03"}
+        ]
         return None
     year, month = value.split("-")
     return date(int(year), int(month), 1)

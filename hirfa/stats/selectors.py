@@ -13,9 +13,9 @@ from django.utils import timezone
 
 from hirfa.accounts.selectors import Scope, scope_of
 from hirfa.outreach.models import Event
-from hirfa.statistics import ledger, policy
-from hirfa.statistics.filters import Filters
-from hirfa.statistics.models import Count
+from hirfa.stats import ledger, policy
+from hirfa.stats.filters import Filters
+from hirfa.stats.models import Count
 from hirfa.territory.models import Province, Region
 
 HELD_EVENTS = (Event.State.PUBLISHED, Event.State.HELD, Event.State.CLOSED)

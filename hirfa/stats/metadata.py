@@ -10,8 +10,8 @@ import io
 from django.urls import reverse
 from django.utils import timezone
 
-from hirfa.statistics import open_data
-from hirfa.statistics.open_data import Published, Query
+from hirfa.stats import open_data
+from hirfa.stats.open_data import Published, Query
 
 LICENCE = "https://creativecommons.org/licenses/by/4.0/"
 PUBLISHER = "Ministère du Tourisme, de l'Artisanat et de l'Économie Sociale et Solidaire"

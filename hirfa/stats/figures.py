@@ -10,8 +10,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from hirfa.core.tables import Column, Table
-from hirfa.statistics import census, labels, measures, selectors
-from hirfa.statistics.filters import Filters, shift
+from hirfa.stats import census, labels, measures, selectors
+from hirfa.stats.filters import Filters, shift
 
 LIVE = ("active", "suspended")
 PAGES = ("registrations", "applications", "cards", "amo", "outreach")
@@ -186,6 +186,7 @@ def against_census(lookup, filters, as_of=None, *, level: str = "province") -> T
         as_of=as_of,
         note=_(
             "Sources: the register (active and suspended registrations of persons); HCP, "
-            "general census of 2024 (employed × share of self-employed), CC BY 4.0."
-        ),
+            "general census of 2024 (employed × share of self-employed), %(licence)s."
+        )
+        % {"licence": "CC BY 4.0"},
     )

@@ -6,8 +6,8 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from hirfa.core.tables import Column, Table
-from hirfa.statistics import metadata, open_data, selectors
-from hirfa.statistics.disclosure import ROUNDING, THRESHOLD
+from hirfa.stats import metadata, open_data, selectors
+from hirfa.stats.disclosure import ROUNDING, THRESHOLD
 
 _BY_KEY = {query.key: query for query in open_data.PUBLISHED}
 

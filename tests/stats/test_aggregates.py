@@ -10,9 +10,9 @@ from hypothesis import strategies as st
 from hirfa.register import services
 from hirfa.register.bulk import REGISTRATION_COLUMNS, insert_rows
 from hirfa.register.models import Registration
-from hirfa.statistics import ledger
-from hirfa.statistics.measures import age_band
-from hirfa.statistics.models import Contribution, Count
+from hirfa.stats import ledger
+from hirfa.stats.measures import age_band
+from hirfa.stats.models import Contribution, Count
 from tests.factories import agent_of, officer_of, submitted_dossier
 
 pytestmark = pytest.mark.django_db

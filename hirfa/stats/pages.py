@@ -6,8 +6,8 @@ from datetime import date
 
 from hirfa.accounts.selectors import Scope
 from hirfa.core.tables import Table
-from hirfa.statistics import figures, figures_work, selectors
-from hirfa.statistics.filters import Filters, for_month
+from hirfa.stats import figures, figures_work, selectors
+from hirfa.stats.filters import Filters, for_month
 
 
 def tables_of(page: str, user_or_scope, filters: Filters) -> list[Table]:

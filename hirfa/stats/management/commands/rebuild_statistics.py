@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
-from hirfa.statistics import ledger
+from hirfa.stats import ledger
 
 
 class Command(BaseCommand):

@@ -7,8 +7,8 @@ from django.db.models.signals import post_delete, post_save
 
 from hirfa.core.signals import rows_written
 from hirfa.register.models import Person, Registration
-from hirfa.statistics import ledger
-from hirfa.statistics.measures import SOURCE_OF_MODEL, SOURCES
+from hirfa.stats import ledger
+from hirfa.stats.measures import SOURCE_OF_MODEL, SOURCES
 
 
 def _counted_fields(sender) -> frozenset[str]:

@@ -15,9 +15,9 @@ from django.utils.translation import gettext as _
 from hirfa.core.errors import DomainError
 from hirfa.crafts.models import Activity, Branch
 from hirfa.register.models import Category, Sex
-from hirfa.statistics import disclosure, measures
-from hirfa.statistics.filters import shift
-from hirfa.statistics.models import Count
+from hirfa.stats import disclosure, measures
+from hirfa.stats.filters import shift
+from hirfa.stats.models import Count
 from hirfa.territory.models import Commune, Province, Region
 
 LIVE = ("active", "suspended")
@@ -81,7 +81,10 @@ def clean(params) -> Query:
         value = params.get(field)
         if value:
             if not _MONTH.fullmatch(str(value)):
-                errors[field] = [_("Write a month as YYYY-MM, for example 2026-03.")]
+                errors[field] = [
+                    _("Write a month as %(format)s, for example %(example)s.")
+                    % {"format": "YYYY-MM", "example": "2026-03"}
+                ]
             else:
                 year, month = str(value).split("-")
                 months[field] = date(int(year), int(month), 1)

@@ -3,11 +3,11 @@ from django.utils.translation import gettext_lazy as _
 
 
 class StatisticsConfig(AppConfig):
-    name = "hirfa.statistics"
+    name = "hirfa.stats"
     label = "statistics"
     verbose_name = _("Statistics")
 
     def ready(self):
-        from hirfa.statistics import receivers
+        from hirfa.stats import receivers
 
         receivers.connect()

@@ -15,8 +15,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from hirfa.statistics.measures import SOURCES
-from hirfa.statistics.models import KEY_FIELDS, Contribution, Count, Freshness
+from hirfa.stats.measures import SOURCES
+from hirfa.stats.models import KEY_FIELDS, Contribution, Count, Freshness
 
 CHUNK = 2000
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from hirfa.statistics import views, views_open
+from hirfa.stats import views, views_open
 
 app_name = "statistics"
 

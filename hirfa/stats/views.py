@@ -9,8 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from hirfa.accounts.selectors import provinces_for, regions_for
 from hirfa.core.errors import DomainError
-from hirfa.statistics import downloads, filters, pages, policy, selectors
-from hirfa.statistics.labels import DIMENSION_LABELS
+from hirfa.stats import downloads, filters, pages, policy, selectors
+from hirfa.stats.labels import DIMENSION_LABELS
 
 TITLES = {
     "registrations": _("Registered artisans"),

@@ -10,8 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from hirfa.core.tables import Column, Table
 from hirfa.coverage.models import State as AmoState
 from hirfa.register.models import Dossier
-from hirfa.statistics import labels, measures, selectors
-from hirfa.statistics.figures import LIVE, _month_label, _months, _num, _percentile, _rate
+from hirfa.stats import labels, measures, selectors
+from hirfa.stats.figures import LIVE, _month_label, _months, _num, _percentile, _rate
 
 # --- Applications and decisions --------------------------------------------------------
 
