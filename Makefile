@@ -54,6 +54,8 @@ BENCH_APPROVALS ?= 10000
 BENCH_IMPORTS ?= 1000000
 BENCH_SEARCH_ARTISANS ?= 3000000
 BENCH_SEARCH_PG_ARTISANS ?= 1000000
+# Statistics (bench/stats.py): the register's size; BENCH_STATS_ARTISANS=3000000 for the national scale.
+BENCH_STATS_ARTISANS ?= 20000
 bench: $(VENV)/.installed
 	rm -rf var/bench && HIRFA_VAR_DIR=var/bench $(BIN)/python bench/register_approvals.py $(BENCH_APPROVALS)
 	rm -rf var/bench-imports && HIRFA_VAR_DIR=var/bench-imports $(BIN)/python bench/imports.py $(BENCH_IMPORTS) && if pg_isready -q -h 127.0.0.1; then psql -q -h 127.0.0.1 -U postgres -c "DROP DATABASE IF EXISTS hirfa_bench_imports" && psql -q -h 127.0.0.1 -U postgres -c "CREATE DATABASE hirfa_bench_imports" && HIRFA_VAR_DIR=var/bench-imports DATABASE_URL=postgres://postgres@127.0.0.1:5432/hirfa_bench_imports $(BIN)/python bench/imports.py $(BENCH_IMPORTS); fi
@@ -65,6 +67,7 @@ bench: $(VENV)/.installed
 	rm -rf var/bench-search && HIRFA_VAR_DIR=var/bench-search $(BIN)/python bench/search.py $(BENCH_SEARCH_ARTISANS) && if pg_isready -q -h 127.0.0.1; then psql -q -h 127.0.0.1 -U postgres -c "DROP DATABASE IF EXISTS hirfa_bench_search" && psql -q -h 127.0.0.1 -U postgres -c "CREATE DATABASE hirfa_bench_search" && HIRFA_VAR_DIR=var/bench-search DATABASE_URL=$(BENCH_PG_URL)_search $(BIN)/python bench/search.py $(BENCH_SEARCH_PG_ARTISANS); fi
 	command -v wrk >/dev/null || { $(if $(filter 0,$(shell id -u)),,sudo) apt-get update -qq && $(if $(filter 0,$(shell id -u)),,sudo) apt-get install -y -qq wrk >/dev/null; }; rm -rf var/bench-cards && HIRFA_VAR_DIR=var/bench-cards $(BIN)/python bench/cards.py $(or $(BENCH_CARDS),1000)
 	rm -rf var/bench-cnss && HIRFA_VAR_DIR=var/bench-cnss $(BIN)/python bench/cnss.py $(or $(BENCH_CNSS),500000) && if pg_isready -q -h 127.0.0.1; then psql -q -h 127.0.0.1 -U postgres -c "DROP DATABASE IF EXISTS hirfa_bench_cnss" && psql -q -h 127.0.0.1 -U postgres -c "CREATE DATABASE hirfa_bench_cnss" && rm -rf var/bench-cnss && HIRFA_VAR_DIR=var/bench-cnss DATABASE_URL=$(BENCH_PG_URL)_cnss $(BIN)/python bench/cnss.py $(or $(BENCH_CNSS),500000); fi
+	rm -rf var/bench-stats && HIRFA_VAR_DIR=var/bench-stats $(BIN)/python bench/stats.py $(BENCH_STATS_ARTISANS) && if pg_isready -q -h 127.0.0.1; then psql -q -h 127.0.0.1 -U postgres -c "DROP DATABASE IF EXISTS hirfa_bench_stats" && psql -q -h 127.0.0.1 -U postgres -c "CREATE DATABASE hirfa_bench_stats" && rm -rf var/bench-stats && HIRFA_VAR_DIR=var/bench-stats DATABASE_URL=$(BENCH_PG_URL)_stats $(BIN)/python bench/stats.py $(BENCH_STATS_ARTISANS); fi
 
 ## make messages: extract translatable strings into the .po files, then compile them
 messages: $(VENV)/.installed

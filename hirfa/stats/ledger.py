@@ -2,23 +2,23 @@
 or rebuild every count from the register (docs/decisions/0047).
 
 Called inside the transaction of the change (receivers), so a count commits or rolls back
-with it. A count that falls to zero is deleted, so an incremental count and a rebuild hold
-exactly the same rows.
+with it.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
+from datetime import date
 
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import connection, transaction
 from django.utils import timezone
 
 from hirfa.stats.measures import SOURCES
 from hirfa.stats.models import KEY_FIELDS, Contribution, Count, Freshness
 
 CHUNK = 2000
+UPSERT_ROWS = 1000  # 13 parameters a row: under SQLite's limit of 32,766
 
 
 def _as_filter(key: tuple) -> dict:
@@ -26,43 +26,57 @@ def _as_filter(key: tuple) -> dict:
 
 
 def _apply(delta: Counter) -> None:
-    for key, change in sorted(delta.items()):
-        if not change:
-            continue
-        lookup = _as_filter(key)
-        if Count.objects.filter(**lookup).update(n=F("n") + change):
-            if change < 0:
-                Count.objects.filter(**lookup, n__lte=0).delete()
-            continue
-        try:
-            with transaction.atomic():
-                Count.objects.create(**lookup, n=change)
-        except IntegrityError:  # created meanwhile by another transaction
-            Count.objects.filter(**lookup).update(n=F("n") + change)
+    """Add each key's change to its count: one upsert for all of them (PostgreSQL and
+    SQLite both read `ON CONFLICT … DO UPDATE`). A count that falls to 0 stays as a row of
+    0, which every read and the rebuild comparison treat as absent."""
+    changes = [(key, change) for key, change in sorted(delta.items()) if change]
+    if not changes:
+        return
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(name) for name in (*KEY_FIELDS, "n"))
+    keys = ", ".join(quote(name) for name in KEY_FIELDS)
+    row = "(" + ", ".join(["%s"] * (len(KEY_FIELDS) + 1)) + ")"
+    table = quote(Count._meta.db_table)
+    for start in range(0, len(changes), UPSERT_ROWS):
+        chunk = changes[start : start + UPSERT_ROWS]
+        params = []
+        for key, change in chunk:
+            month = date.fromisoformat(key[1])
+            params += [key[0], connection.ops.adapt_datefield_value(month), *key[2:], change]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) VALUES {', '.join([row] * len(chunk))} "
+                f"ON CONFLICT ({keys}) DO UPDATE SET {quote('n')} = {table}.{quote('n')} + "
+                f"excluded.{quote('n')}",
+                params,
+            )
 
 
 def _normal(keys) -> list[tuple]:
     return sorted(tuple(key) for key in keys)
 
 
-def refresh(source_name: str, ids: Iterable[int]) -> None:
-    """Count the objects `ids` of a source as they are now (deleted ones: not at all)."""
+def refresh(source_name: str, ids: Iterable[int], *, new: bool = False) -> None:
+    """Count the objects `ids` of a source as they are now (deleted ones: not at all);
+    `new`: they were just created, so never counted yet."""
     # Joins the change's transaction (or makes one for a save in autocommit).
     with transaction.atomic(savepoint=False):
-        _refresh(source_name, list(dict.fromkeys(ids)))
+        _refresh(source_name, list(dict.fromkeys(ids)), new)
 
 
-def _refresh(source_name: str, ids: list[int]) -> None:
+def _refresh(source_name: str, ids: list[int], new: bool) -> None:
     source = SOURCES[source_name]
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
         rows = {row["id"]: row for row in source.rows().filter(id__in=chunk)}
-        known = {
-            c.object_id: c
-            for c in Contribution.objects.select_for_update().filter(
-                source=source_name, object_id__in=chunk
-            )
-        }
+        known = {}
+        if not new:
+            known = {
+                c.object_id: c
+                for c in Contribution.objects.select_for_update().filter(
+                    source=source_name, object_id__in=chunk
+                )
+            }
         delta: Counter = Counter()
         new_rows, gone = [], []
         for pk in chunk:
@@ -85,8 +99,6 @@ def _refresh(source_name: str, ids: list[int]) -> None:
         if gone:
             Contribution.objects.filter(pk__in=gone).delete()
         _apply(delta)
-    if ids:
-        _touch()
 
 
 def refresh_where(source_name: str, where: dict) -> None:
@@ -97,10 +109,6 @@ def refresh_where(source_name: str, where: dict) -> None:
 def _freshness() -> Freshness:
     freshness = Freshness.objects.order_by("pk").first()
     return freshness or Freshness.objects.create()
-
-
-def _touch() -> None:
-    Freshness.objects.update(changed_at=timezone.now())
 
 
 def mark_stale() -> None:

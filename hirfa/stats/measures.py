@@ -17,6 +17,7 @@ from hirfa.coverage.models import State as AmoState
 from hirfa.register.models import Dossier, Registration
 
 REGISTRATIONS = "registrations"
+DOSSIERS = "dossiers"  # every dossier, drafts included, by its state now
 APPLICATIONS = "applications"
 DECISIONS = "decisions"
 REJECTIONS = "rejections"
@@ -104,8 +105,10 @@ def _registration_keys(row) -> list[tuple]:
 
 
 def _dossier_keys(row) -> list[tuple]:
-    keys = []
     where = (row["province__region_id"], row["province_id"])
+    keys = [
+        key(DOSSIERS, _month(row["created_at"]), *where, state=row["state"], detail=row["kind"])
+    ]
     if row["submitted_at"]:
         keys.append(
             key(
@@ -214,6 +217,7 @@ SOURCES: dict[str, Source] = {
         (
             "kind",
             "state",
+            "created_at",
             "submitted_at",
             "decided_at",
             "province_id",

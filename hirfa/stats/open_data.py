@@ -113,7 +113,7 @@ def _month_span(query: Query) -> tuple[date, date]:
 
 
 def _counts(query: Query):
-    counted = Count.objects.filter(measure=measures.REGISTRATIONS, state__in=LIVE).order_by()
+    counted = Count.objects.filter(measure=measures.REGISTRATIONS, state__in=LIVE).exclude(n=0)
     if query.region:
         counted = counted.filter(region_id=Region.objects.get(code=query.region).pk)
     if query.province:

@@ -16,13 +16,13 @@ def _counted_fields(sender) -> frozenset[str]:
     return frozenset(name.split("__")[0].removesuffix("_id") for name in fields)
 
 
-def _saved(sender, instance, raw=False, update_fields=None, **kwargs):
+def _saved(sender, instance, raw=False, update_fields=None, created=False, **kwargs):
     if raw:  # loaddata: the rebuild follows
         return
     names = {name.removesuffix("_id") for name in update_fields or ()}
     if update_fields and not names & _counted_fields(sender):
         return  # nothing counted changed (a reminder date, a QR text)
-    ledger.refresh(SOURCE_OF_MODEL[sender], [instance.pk])
+    ledger.refresh(SOURCE_OF_MODEL[sender], [instance.pk], new=created)
 
 
 def _deleted(sender, instance, **kwargs):
@@ -60,3 +60,12 @@ def connect() -> None:
         )
     post_save.connect(_person_saved, sender=Person, dispatch_uid="statistics.person")
     rows_written.connect(_rows_written, dispatch_uid="statistics.rows_written")
+
+
+def disconnect() -> None:
+    """For the benchmark only: the same writes without the counts (bench/stats.py)."""
+    for model in SOURCE_OF_MODEL:
+        post_save.disconnect(sender=model, dispatch_uid=f"statistics.saved.{model.__name__}")
+        post_delete.disconnect(sender=model, dispatch_uid=f"statistics.deleted.{model.__name__}")
+    post_save.disconnect(sender=Person, dispatch_uid="statistics.person")
+    rows_written.disconnect(dispatch_uid="statistics.rows_written")

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from hirfa.accounts.selectors import Scope, scope_of
 from hirfa.outreach.models import Event
-from hirfa.stats import ledger, policy
+from hirfa.stats import ledger, measures, policy
 from hirfa.stats.filters import Filters
 from hirfa.stats.models import Count
 from hirfa.territory.models import Province, Region
@@ -48,7 +48,7 @@ def _narrowed(lookup: dict, filters: Filters) -> dict:
 
 
 def counts(lookup: dict, measure: str, filters: Filters, *, period: bool = True) -> QuerySet:
-    rows = Count.objects.filter(measure=measure, **_narrowed(lookup, filters))
+    rows = Count.objects.filter(measure=measure, **_narrowed(lookup, filters)).exclude(n=0)
     if period:
         rows = rows.filter(month__gte=filters.start, month__lte=filters.end)
     return rows.order_by()
@@ -105,3 +105,27 @@ def as_of():
     if freshness.stale_since:
         return freshness.rebuilt_at, True
     return timezone.now(), False
+
+
+def overview(user) -> dict[str, dict[str, int]]:
+    """{measure: {state: count}} of registrations, dossiers and AMO enrolments in the
+    user's territory: one read of the aggregates (the national overview of "my work")."""
+    lookup = scope_lookup(user)
+    found = {measures.REGISTRATIONS: {}, measures.DOSSIERS: {}, measures.AMO: {}}
+    rows = (
+        Count.objects.filter(measure__in=list(found), **lookup)
+        .order_by()
+        .values("measure", "state")
+        .annotate(total=Sum("n"))
+    )
+    for row in rows:
+        found[row["measure"]][row["state"]] = row["total"]
+    return found
+
+
+def registrations_in_month(user, month: date) -> int:
+    """Registrations entered in the register in `month`, in the user's territory."""
+    rows = Count.objects.filter(
+        measure=measures.REGISTRATIONS, month=month.replace(day=1), **scope_lookup(user)
+    )
+    return rows.aggregate(total=Sum("n"))["total"] or 0

@@ -29,7 +29,7 @@ pytestmark = pytest.mark.django_db
 
 MY_WORK = "/my-work/"
 # The session and the user, then the figures of each block.
-QUERIES = {"officer": 4, "chamber": 7, "cnss": 4, "national": 5}
+QUERIES = {"officer": 4, "chamber": 7, "cnss": 4, "national": 3}
 
 
 def in_agadir(agent, cnie):
