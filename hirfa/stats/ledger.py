@@ -111,12 +111,15 @@ def _freshness() -> Freshness:
     return freshness or Freshness.objects.create()
 
 
-def mark_stale() -> None:
-    """A bulk write the counts could not follow: they are to be rebuilt."""
+def mark_stale() -> bool:
+    """A bulk write the counts could not follow: they are to be rebuilt. True when they
+    were fresh until now (a rebuild is to be queued)."""
     freshness = _freshness()
-    if freshness.stale_since is None:
-        freshness.stale_since = timezone.now()
-        freshness.save(update_fields=["stale_since"])
+    if freshness.stale_since is not None:
+        return False
+    freshness.stale_since = timezone.now()
+    freshness.save(update_fields=["stale_since"])
+    return True
 
 
 def freshness() -> Freshness:

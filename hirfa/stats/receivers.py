@@ -3,11 +3,12 @@ counted models (and of persons, whose sex and age are counted with their registr
 `core.signals.rows_written` for the bulk writers (imports, the CNSS exchange, the synthetic
 register). No lower app imports this one (docs/architecture.md)."""
 
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
 from hirfa.core.signals import rows_written
 from hirfa.register.models import Person, Registration
-from hirfa.stats import ledger
+from hirfa.stats import jobs, ledger
 from hirfa.stats.measures import SOURCE_OF_MODEL, SOURCES
 
 
@@ -47,7 +48,9 @@ def _rows_written(sender, where=None, **kwargs):
     if name is None:
         return
     if where is None:
-        ledger.mark_stale()
+        if ledger.mark_stale():
+            # After the bulk write commits: the job sees its rows.
+            transaction.on_commit(jobs.rebuild_counts.enqueue)
     else:
         ledger.refresh_where(name, where)
 

@@ -177,3 +177,16 @@ def test_incremental_counts_always_equal_a_rebuild(actions):
         ledger.rebuild()
         assert snapshot() == kept
         transaction.set_rollback(True)
+
+
+def test_the_rebuild_job_recounts_what_a_bulk_write_left_stale():
+    from hirfa.stats import jobs
+
+    services.approve(officer=officer_of("09.581"), dossier=submitted_dossier(agent_of("09")))
+    kept = snapshot()
+    Count.objects.all().delete()
+    assert ledger.mark_stale() is True
+    assert ledger.mark_stale() is False  # one rebuild queued, not one per chunk
+    jobs.rebuild_counts.call()
+    assert ledger.freshness().stale_since is None
+    assert snapshot() == kept
