@@ -79,7 +79,7 @@ def national_figures(user, now) -> dict:
     """Read from the statistics' aggregates: no scan of the register (3 M rows)."""
     counts = statistics.overview(user)
     return {
-        "registrations": _all_states(counts[measures.REGISTRATIONS], Registration.Status),
+        "registrations": _all_states(counts[measures.PLACE], Registration.Status),
         "dossiers": _all_states(counts[measures.DOSSIERS], Dossier.State),
         "enrolments": _all_states(counts[measures.AMO], EnrolmentState),
     }

@@ -54,9 +54,7 @@ def _percentile(histogram: list[tuple[int, int]], share: float) -> int | None:
 
 
 def registrations_by_month(lookup, filters, as_of=None) -> Table:
-    rows = selectors.summed(
-        selectors.counts(lookup, measures.REGISTRATIONS, filters), "month", "sex"
-    )
+    rows = selectors.summed(selectors.counts(lookup, measures.PLACE, filters), "month", "sex")
     found = defaultdict(lambda: defaultdict(int))
     for row in rows:
         found[row["month"]][row["sex"]] += row["total"]
@@ -93,7 +91,7 @@ def registrations_by_month(lookup, filters, as_of=None) -> Table:
 def registrations_by(lookup, filters, as_of=None, *, live_only: bool = False) -> Table:
     """Registrations of the period by the chosen dimension, split by sex."""
     field = f"{filters.by}_id" if filters.by in labels._MODELS else filters.by
-    counted = selectors.counts(lookup, measures.REGISTRATIONS, filters)
+    counted = selectors.counts(lookup, measures.ROLLUPS[filters.by], filters)
     if live_only:
         counted = counted.filter(state__in=LIVE)
     found = defaultdict(lambda: defaultdict(int))
@@ -139,7 +137,7 @@ def registrations_by(lookup, filters, as_of=None, *, live_only: bool = False) ->
 def against_census(lookup, filters, as_of=None, *, level: str = "province") -> Table:
     """Live registrations of natural persons against the census's self-employed workers."""
     field = f"{level}_id"
-    counted = selectors.counts(lookup, measures.REGISTRATIONS, filters, period=False)
+    counted = selectors.counts(lookup, measures.PLACE, filters, period=False)
     counted = counted.filter(state__in=LIVE).exclude(sex="")
     found = defaultdict(lambda: defaultdict(int))
     for row in selectors.summed(counted, field, "sex"):

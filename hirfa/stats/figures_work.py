@@ -173,7 +173,7 @@ def amo_by_province(lookup, filters, as_of=None) -> Table:
         "detail",
     )
     registered = selectors.summed(
-        selectors.counts(lookup, measures.REGISTRATIONS, filters, period=False)
+        selectors.counts(lookup, measures.PLACE, filters, period=False)
         .filter(state__in=LIVE)
         .exclude(sex=""),
         "province_id",

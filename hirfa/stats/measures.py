@@ -16,7 +16,20 @@ from hirfa.coverage.models import Dependant, Enrolment
 from hirfa.coverage.models import State as AmoState
 from hirfa.register.models import Dossier, Registration
 
-REGISTRATIONS = "registrations"
+REGISTRATIONS = "registrations"  # every dimension: narrow questions (a commune's crafts)
+# Roll-ups of the registrations, small enough to sum nationally in milliseconds: each keeps
+# month, territory, sex and status, and one more dimension (docs/decisions/0047).
+ROLLUPS = {
+    "region": "reg:place",
+    "province": "reg:place",
+    "sex": "reg:place",
+    "commune": "reg:commune",
+    "branch": "reg:branch",
+    "activity": "reg:activity",
+    "category": "reg:category",
+    "age_band": "reg:age",
+}
+PLACE = "reg:place"
 DOSSIERS = "dossiers"  # every dossier, drafts included, by its state now
 APPLICATIONS = "applications"
 DECISIONS = "decisions"
@@ -87,21 +100,21 @@ class Source:
 
 def _registration_keys(row) -> list[tuple]:
     registered = row["registered_on"]
-    return [
-        key(
-            REGISTRATIONS,
-            _month(registered),
-            row["province__region_id"],
-            row["province_id"],
-            commune=row["workplace_commune_id"],
-            branch=row["principal_activity__branch_id"],
-            activity=row["principal_activity_id"],
-            category=row["category"],
-            sex=row["person__sex"],
-            age_band=age_band(row["person__birth_date"], registered),
-            state=row["status"],
-        )
-    ]
+    month = _month(registered)
+    where = (row["province__region_id"], row["province_id"])
+    common = {"sex": row["person__sex"], "state": row["status"]}
+    dimensions = {
+        "commune": row["workplace_commune_id"],
+        "branch": row["principal_activity__branch_id"],
+        "activity": row["principal_activity_id"],
+        "category": row["category"],
+        "age_band": age_band(row["person__birth_date"], registered),
+    }
+    keys = [key(REGISTRATIONS, month, *where, **dimensions, **common)]
+    keys.append(key(PLACE, month, *where, **common))
+    for dimension, value in dimensions.items():
+        keys.append(key(ROLLUPS[dimension], month, *where, **{dimension: value}, **common))
+    return keys
 
 
 def _dossier_keys(row) -> list[tuple]:

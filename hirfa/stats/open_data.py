@@ -113,7 +113,12 @@ def _month_span(query: Query) -> tuple[date, date]:
 
 
 def _counts(query: Query):
-    counted = Count.objects.filter(measure=measures.REGISTRATIONS, state__in=LIVE).exclude(n=0)
+    # The narrow questions read every dimension; the others a small roll-up.
+    fine = query.commune or query.activity
+    measure = (
+        measures.REGISTRATIONS if fine else measures.ROLLUPS.get(query.columns, measures.PLACE)
+    )
+    counted = Count.objects.filter(measure=measure, state__in=LIVE).exclude(n=0)
     if query.region:
         counted = counted.filter(region_id=Region.objects.get(code=query.region).pk)
     if query.province:
@@ -198,7 +203,7 @@ def table(query: Query) -> Published:
 def coverage(level: str = "region") -> list[dict]:
     """AMO coverage per region or province: protected counts and the rate between them."""
     field = f"{level}_id"
-    live = Count.objects.filter(measure=measures.REGISTRATIONS, state__in=LIVE).exclude(sex="")
+    live = Count.objects.filter(measure=measures.PLACE, state__in=LIVE).exclude(sex="")
     covered = Count.objects.filter(measure=measures.AMO, state="rights_open")
     registered = dict(live.values_list(field).annotate(n=Sum("n")).order_by())
     open_rights = dict(covered.values_list(field).annotate(n=Sum("n")).order_by())

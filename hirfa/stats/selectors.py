@@ -111,7 +111,7 @@ def overview(user) -> dict[str, dict[str, int]]:
     """{measure: {state: count}} of registrations, dossiers and AMO enrolments in the
     user's territory: one read of the aggregates (the national overview of "my work")."""
     lookup = scope_lookup(user)
-    found = {measures.REGISTRATIONS: {}, measures.DOSSIERS: {}, measures.AMO: {}}
+    found = {measures.PLACE: {}, measures.DOSSIERS: {}, measures.AMO: {}}
     rows = (
         Count.objects.filter(measure__in=list(found), **lookup)
         .order_by()
@@ -126,6 +126,6 @@ def overview(user) -> dict[str, dict[str, int]]:
 def registrations_in_month(user, month: date) -> int:
     """Registrations entered in the register in `month`, in the user's territory."""
     rows = Count.objects.filter(
-        measure=measures.REGISTRATIONS, month=month.replace(day=1), **scope_lookup(user)
+        measure=measures.PLACE, month=month.replace(day=1), **scope_lookup(user)
     )
     return rows.aggregate(total=Sum("n"))["total"] or 0

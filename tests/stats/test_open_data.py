@@ -19,27 +19,31 @@ def tiznit_artisan():
 
 def counted(n, *, province="09.581", sex="F"):
     """`n` live registrations counted in a province (straight into the aggregates)."""
+    from collections import Counter
+    from datetime import date
+
     from django.utils import timezone
 
     from hirfa.crafts.models import Activity
+    from hirfa.stats import ledger
+    from hirfa.stats.measures import SOURCES
     from hirfa.territory.models import Province
 
     place = Province.objects.get(code=province)
     activity = Activity.objects.order_by("code").first()
-    Count.objects.create(
-        measure="registrations",
-        month=timezone.localdate().replace(day=1),
-        region_id=place.region_id,
-        province_id=place.pk,
-        commune_id=0,
-        branch_id=activity.branch_id,
-        activity_id=activity.pk,
-        category="artisan_experience",
-        sex=sex,
-        age_band="35-44",
-        state="active",
-        n=n,
-    )
+    row = {
+        "registered_on": timezone.localdate(),
+        "province_id": place.pk,
+        "province__region_id": place.region_id,
+        "workplace_commune_id": 0,
+        "principal_activity_id": activity.pk,
+        "principal_activity__branch_id": activity.branch_id,
+        "category": "artisan_experience",
+        "person__sex": sex,
+        "person__birth_date": date(1980, 1, 1),
+        "status": "active",
+    }
+    ledger._apply(Counter({key: n for key in SOURCES["registration"].keys(row)}))
 
 
 def test_the_open_data_page_opens_without_login(client):
