@@ -153,6 +153,57 @@ def cards_by_month(lookup, filters, as_of=None) -> Table:
     )
 
 
+def cards_by_province(lookup, filters, as_of=None) -> Table:
+    """Cards of the period per province: issued, printed (or handed over), handed over,
+    reprinted."""
+    issued = selectors.summed(
+        selectors.counts(lookup, measures.CARDS_ISSUED, filters), "province_id", "state"
+    )
+    prints = selectors.summed(
+        selectors.counts(lookup, measures.CARD_PRINTS, filters).filter(state="reprint"),
+        "province_id",
+    )
+    by = defaultdict(lambda: defaultdict(int))
+    for row in issued:
+        by[row["province_id"]]["issued"] += row["total"]
+        if row["state"] in ("printed", "handed_over"):
+            by[row["province_id"]]["printed"] += row["total"]
+        if row["state"] == "handed_over":
+            by[row["province_id"]]["handed_over"] += row["total"]
+    for row in prints:
+        by[row["province_id"]]["reprinted"] += row["total"]
+    rows = tuple(
+        {
+            "code": province.code,
+            "name": province.name,
+            **{name: by[province.pk][name] for name in CARD_FIGURES},
+        }
+        for province in selectors.provinces_in(lookup, filters)
+    )
+    return Table(
+        key="cards-by-province",
+        title=_("Professional cards of the period, by province"),
+        columns=(
+            Column("code", _("HCP code")),
+            Column("name", _("Province")),
+            _num("issued", _("Issued")),
+            _num("printed", _("Printed")),
+            _num("handed_over", _("Handed over")),
+            _num("reprinted", _("Reprinted")),
+        ),
+        rows=rows,
+        chart="map",
+        map_level="province",
+        x="code",
+        series=("handed_over",),
+        as_of=as_of,
+        note=_("Printed: the cards of the period printed, whether handed over yet or not."),
+    )
+
+
+CARD_FIGURES = ("issued", "printed", "handed_over", "reprinted")
+
+
 # --- AMO -------------------------------------------------------------------------------
 
 FUNNEL = (

@@ -30,7 +30,10 @@ def tables_of(page: str, user_or_scope, filters: Filters) -> list[Table]:
             figures_work.rejection_reasons(lookup, filters, as_of),
         ]
     if page == "cards":
-        return [figures_work.cards_by_month(lookup, filters, as_of)]
+        return [
+            figures_work.cards_by_month(lookup, filters, as_of),
+            figures_work.cards_by_province(lookup, filters, as_of),
+        ]
     if page == "amo":
         by_province = figures_work.amo_by_province(lookup, filters, as_of)
         return [figures_work.amo_funnel(by_province), by_province]

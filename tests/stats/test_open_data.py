@@ -6,7 +6,6 @@ import csvw
 import pytest
 
 from hirfa.stats import open_data
-from hirfa.stats.models import Count
 from tests.factories import agent_of, approved_dossier
 
 pytestmark = pytest.mark.django_db
