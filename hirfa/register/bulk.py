@@ -74,4 +74,4 @@ def insert_rows(table: str, columns: list[str], rows: list[tuple]) -> None:
     # No post_save was sent: tell who keeps derived figures (statistics) which rows came.
     model = next((m for m in apps.get_models() if m._meta.db_table == table), None)
     ids = [row[0] for row in rows] if columns[0] == "id" else None
-    rows_written.send(sender=model, where=None if ids is None else {"id__in": ids})
+    rows_written.send(sender=model, where=None if ids is None else {"id__in": ids}, created=True)

@@ -51,30 +51,43 @@ def round_to(value: int, base: int = ROUNDING) -> int:
 
 
 def _bridges(suppressed: set[tuple[int, int]]) -> list[tuple[int, int]]:
-    """The suppressed cells on no cycle of the bipartite line graph (their value is known)."""
-    graph = defaultdict(set)
+    """The suppressed cells on no cycle of the bipartite line graph (their value is known):
+    the graph's bridges, by Tarjan's low-link in one depth-first pass (iterative)."""
+    graph = defaultdict(list)
     for i, j in suppressed:
-        graph["r", i].add(("c", j))
-        graph["c", j].add(("r", i))
-    found = []
-    for i, j in sorted(suppressed):
-        start, goal = ("r", i), ("c", j)
-        seen, stack = {start}, [start]
-        reached = False
-        while stack and not reached:
-            node = stack.pop()
-            for other in graph[node]:
-                if {node, other} == {start, goal}:
-                    continue  # the edge itself
-                if other == goal:
-                    reached = True
+        graph["r", i].append((("c", j), (i, j)))
+        graph["c", j].append((("r", i), (i, j)))
+    order, low, found = {}, {}, []
+    counter = 0
+    for root in sorted(graph):
+        if root in order:
+            continue
+        order[root] = low[root] = counter
+        counter += 1
+        stack = [(root, None, iter(graph[root]))]
+        while stack:
+            node, via, edges = stack[-1]
+            advanced = False
+            for other, cell in edges:
+                if cell == via:
+                    continue
+                if other in order:
+                    low[node] = min(low[node], order[other])
+                else:
+                    order[other] = low[other] = counter
+                    counter += 1
+                    stack.append((other, cell, iter(graph[other])))
+                    advanced = True
                     break
-                if other not in seen:
-                    seen.add(other)
-                    stack.append(other)
-        if not reached:
-            found.append((i, j))
-    return found
+            if advanced:
+                continue
+            stack.pop()
+            if stack:
+                parent = stack[-1][0]
+                low[parent] = min(low[parent], low[node])
+                if low[node] > order[parent]:
+                    found.append(via)
+    return sorted(found)
 
 
 def protect(cells: list[list[int]]) -> Protected:

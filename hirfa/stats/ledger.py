@@ -85,8 +85,8 @@ def _refresh(source_name: str, ids: list[int], new: bool) -> None:
             old = _normal(held.keys) if held else []
             if new == old:
                 continue
-            delta.subtract(old)
-            delta.update(new)
+            delta.subtract(source.expand(old))
+            delta.update(source.expand(new))
             if held is None:
                 new_rows.append(Contribution(source=source_name, object_id=pk, keys=new))
             elif new:
@@ -101,9 +101,13 @@ def _refresh(source_name: str, ids: list[int], new: bool) -> None:
         _apply(delta)
 
 
-def refresh_where(source_name: str, where: dict) -> None:
-    ids = SOURCES[source_name].model._base_manager.filter(**where).values_list("id", flat=True)
-    refresh(source_name, list(ids))
+def refresh_where(source_name: str, where: dict, *, new: bool = False) -> None:
+    if set(where) == {"id__in"}:
+        ids = where["id__in"]
+    else:
+        rows = SOURCES[source_name].model._base_manager.filter(**where)
+        ids = list(rows.values_list("id", flat=True))
+    refresh(source_name, ids, new=new)
 
 
 def _freshness() -> Freshness:
@@ -140,7 +144,7 @@ def rebuild() -> dict[str, int]:
             keys = _normal(source.keys(row))
             if not keys:
                 continue
-            totals.update(keys)
+            totals.update(source.expand(keys))
             batch.append(Contribution(source=name, object_id=row["id"], keys=keys))
             counted[name] += 1
             if len(batch) >= CHUNK:

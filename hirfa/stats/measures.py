@@ -88,11 +88,16 @@ def key(measure, month, region=0, province=0, *, commune=0, branch=0, activity=0
     )
 
 
+def _same(keys: list[tuple]) -> list[tuple]:
+    return keys
+
+
 @dataclass(frozen=True)
 class Source:
     model: type[Model]
     fields: tuple[str, ...]
-    keys: Callable[[dict], list[tuple]]
+    keys: Callable[[dict], list[tuple]]  # the keys an object is remembered under
+    expand: Callable[[list[tuple]], list[tuple]] = _same  # …and every key it is counted in
 
     def rows(self) -> QuerySet:
         return self.model._base_manager.order_by().values("id", *self.fields)
@@ -110,11 +115,31 @@ def _registration_keys(row) -> list[tuple]:
         "category": row["category"],
         "age_band": age_band(row["person__birth_date"], registered),
     }
-    keys = [key(REGISTRATIONS, month, *where, **dimensions, **common)]
-    keys.append(key(PLACE, month, *where, **common))
-    for dimension, value in dimensions.items():
-        keys.append(key(ROLLUPS[dimension], month, *where, **{dimension: value}, **common))
-    return keys
+    return [key(REGISTRATIONS, month, *where, **dimensions, **common)]
+
+
+def _with_rollups(keys: list[tuple]) -> list[tuple]:
+    """The full-cube keys of registrations and, derived from each, its roll-up keys. A
+    registration remembers only its full-cube key (its `Contribution` stays small)."""
+    found = []
+    for full in keys:
+        found.append(full)
+        _measure, month, region, province, commune, branch, activity = full[:7]
+        category, sex, band, state = full[7:11]
+        common = {"sex": sex, "state": state}
+        dimensions = {
+            "commune": commune,
+            "branch": branch,
+            "activity": activity,
+            "category": category,
+            "age_band": band,
+        }
+        found.append(key(PLACE, month, region, province, **common))
+        for dimension, value in dimensions.items():
+            found.append(
+                key(ROLLUPS[dimension], month, region, province, **{dimension: value}, **common)
+            )
+    return found
 
 
 def _dossier_keys(row) -> list[tuple]:
@@ -224,6 +249,7 @@ SOURCES: dict[str, Source] = {
             "status",
         ),
         _registration_keys,
+        _with_rollups,
     ),
     "dossier": Source(
         Dossier,

@@ -43,7 +43,7 @@ def _person_saved(sender, instance, raw=False, created=False, update_fields=None
     ledger.refresh("registration", list(ids))
 
 
-def _rows_written(sender, where=None, **kwargs):
+def _rows_written(sender, where=None, created=False, **kwargs):
     name = SOURCE_OF_MODEL.get(sender)
     if name is None:
         return
@@ -52,7 +52,7 @@ def _rows_written(sender, where=None, **kwargs):
             # After the bulk write commits: the job sees its rows.
             transaction.on_commit(jobs.rebuild_counts.enqueue)
     else:
-        ledger.refresh_where(name, where)
+        ledger.refresh_where(name, where, new=created)
 
 
 def connect() -> None:

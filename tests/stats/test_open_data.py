@@ -42,7 +42,8 @@ def counted(n, *, province="09.581", sex="F"):
         "person__birth_date": date(1980, 1, 1),
         "status": "active",
     }
-    ledger._apply(Counter({key: n for key in SOURCES["registration"].keys(row)}))
+    source = SOURCES["registration"]
+    ledger._apply(Counter({key: n for key in source.expand(source.keys(row))}))
 
 
 def test_the_open_data_page_opens_without_login(client):
