@@ -7,6 +7,7 @@ with it.
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Iterable
 from datetime import date
@@ -14,6 +15,7 @@ from datetime import date
 from django.db import connection, transaction
 from django.utils import timezone
 
+from hirfa.register.bulk import insert_rows
 from hirfa.stats.measures import SOURCES
 from hirfa.stats.models import KEY_FIELDS, Contribution, Count, Freshness
 
@@ -50,6 +52,15 @@ def _apply(delta: Counter) -> None:
                 f"excluded.{quote('n')}",
                 params,
             )
+
+
+def _insert(contributions: list[Contribution]) -> None:
+    """New contributions: COPY on PostgreSQL (bulk loads and the rebuild write millions)."""
+    if len(contributions) < 50:
+        Contribution.objects.bulk_create(contributions)
+        return
+    rows = [(c.source, c.object_id, json.dumps(c.keys)) for c in contributions]
+    insert_rows(Contribution._meta.db_table, ["source", "object_id", "keys"], rows)
 
 
 def _normal(keys) -> list[tuple]:
@@ -94,8 +105,7 @@ def _refresh(source_name: str, ids: list[int], new: bool) -> None:
                 held.save(update_fields=["keys"])
             else:
                 gone.append(held.pk)
-        if new_rows:
-            Contribution.objects.bulk_create(new_rows)
+        _insert(new_rows)
         if gone:
             Contribution.objects.filter(pk__in=gone).delete()
         _apply(delta)
@@ -148,9 +158,9 @@ def rebuild() -> dict[str, int]:
             batch.append(Contribution(source=name, object_id=row["id"], keys=keys))
             counted[name] += 1
             if len(batch) >= CHUNK:
-                Contribution.objects.bulk_create(batch)
+                _insert(batch)
                 batch = []
-        Contribution.objects.bulk_create(batch)
+        _insert(batch)
     Count.objects.bulk_create(
         (Count(**_as_filter(key), n=n) for key, n in totals.items() if n), batch_size=CHUNK
     )

@@ -190,3 +190,21 @@ def test_the_rebuild_job_recounts_what_a_bulk_write_left_stale():
     jobs.rebuild_counts.call()
     assert ledger.freshness().stale_since is None
     assert snapshot() == kept
+
+
+def test_a_large_bulk_insert_is_counted_like_a_rebuild_counts_it():
+    registration = services.approve(
+        officer=officer_of("09.581"), dossier=submitted_dossier(agent_of("09"))
+    ).registration
+    row = [getattr(registration, c) for c in REGISTRATION_COLUMNS]
+    rows = []
+    for index in range(120):  # struck off: one person may have many such registrations
+        copy = list(row)
+        copy[0] = f"19{index:08d}"
+        copy[REGISTRATION_COLUMNS.index("status")] = "struck_off"
+        rows.append((900_000 + index, *copy))
+    insert_rows("register_registration", ["id", *REGISTRATION_COLUMNS], rows)
+    assert registrations_count(state="struck_off") == 120
+    kept = snapshot()
+    ledger.rebuild()
+    assert snapshot() == kept
