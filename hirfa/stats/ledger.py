@@ -161,9 +161,13 @@ def rebuild() -> dict[str, int]:
                 _insert(batch)
                 batch = []
         _insert(batch)
-    Count.objects.bulk_create(
-        (Count(**_as_filter(key), n=n) for key, n in totals.items() if n), batch_size=CHUNK
-    )
+    adapt = connection.ops.adapt_datefield_value
+    rows = [
+        (key[0], adapt(date.fromisoformat(key[1])), *key[2:], n)
+        for key, n in totals.items()
+        if n
+    ]
+    insert_rows(Count._meta.db_table, [*KEY_FIELDS, "n"], rows)
     freshness = _freshness()
     freshness.rebuilt_at = freshness.changed_at = started
     freshness.stale_since = None
