@@ -163,9 +163,7 @@ def rebuild() -> dict[str, int]:
         _insert(batch)
     adapt = connection.ops.adapt_datefield_value
     rows = [
-        (key[0], adapt(date.fromisoformat(key[1])), *key[2:], n)
-        for key, n in totals.items()
-        if n
+        (key[0], adapt(date.fromisoformat(key[1])), *key[2:], n) for key, n in totals.items() if n
     ]
     insert_rows(Count._meta.db_table, [*KEY_FIELDS, "n"], rows)
     freshness = _freshness()

@@ -4,12 +4,15 @@ protected cell."""
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 from datetime import date
 
+from django.core.cache import cache
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from hirfa.core.errors import DomainError
@@ -179,8 +182,22 @@ class Published:
         yield TOTAL_CODE, _("Total"), TOTAL_CODE, _("Total"), grid.total
 
 
+# The open data are read again from the counts at most this often (methodology page): a
+# national cross-table sums up to a few hundred thousand counts and protects them.
+CACHE_SECONDS = 300
+
+
+def _cached(name: str, compute):
+    digest = hashlib.sha256(f"{get_language()}|{name}".encode()).hexdigest()[:32]
+    return cache.get_or_set(f"open-data:{digest}", compute, CACHE_SECONDS)
+
+
 def table(query: Query) -> Published:
-    """The protected cross-table of live registrations for `query`."""
+    """The protected cross-table of live registrations for `query` (cached a while)."""
+    return _cached(repr(query), lambda: _table(query))
+
+
+def _table(query: Query) -> Published:
     row_field = f"{query.rows}_id"
     column_field = {"branch": "branch_id", "category": "category", "sex": "sex"}.get(
         query.columns, "month"
@@ -202,6 +219,10 @@ def table(query: Query) -> Published:
 
 def coverage(level: str = "region") -> list[dict]:
     """AMO coverage per region or province: protected counts and the rate between them."""
+    return _cached(f"coverage:{level}", lambda: _coverage(level))
+
+
+def _coverage(level: str) -> list[dict]:
     field = f"{level}_id"
     live = Count.objects.filter(measure=measures.PLACE, state__in=LIVE).exclude(sex="")
     covered = Count.objects.filter(measure=measures.AMO, state="rights_open")

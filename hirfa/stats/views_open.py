@@ -89,7 +89,12 @@ def methodology(request):
     return render(
         request,
         "statistics/methodology.html",
-        {"threshold": THRESHOLD, "rounding": ROUNDING, "as_of": as_of},
+        {
+            "threshold": THRESHOLD,
+            "rounding": ROUNDING,
+            "as_of": as_of,
+            "minutes": open_data.CACHE_SECONDS // 60,
+        },
     )
 
 
