@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "hirfa.backups",
     "hirfa.outreach",
     "hirfa.campaigns",
+    "hirfa.stats",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -23,6 +23,7 @@ urlpatterns = [
     path("duplicates/", include("hirfa.duplicates.urls")),
     path("", include("hirfa.outreach.urls")),
     path("", include("hirfa.campaigns.urls")),
+    path("", include("hirfa.stats.urls")),
     path("notifications/", include("hirfa.notifications.urls")),
     # The trail's readers (auditors) are not Django staff: the admin's audit section would send
     # them to the admin's login; its address leads to their own page (decision 54).

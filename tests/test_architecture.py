@@ -20,7 +20,7 @@ LAYERS = (
     ("register",),
     ("search", "duplicates", "cards", "coverage"),
     ("cnss", "imports", "verification", "privacy", "outreach", "campaigns"),
-    ("site", "backups"),
+    ("site", "backups", "stats"),
     ("api", "urls", "settings", "wsgi", "manage"),
 )
 LAYER_OF = {unit: level for level, units in enumerate(LAYERS) for unit in units}

@@ -6,7 +6,10 @@ validated (or generated) and converted, so they go in with COPY on PostgreSQL an
 executemany on SQLite, in the column orders below.
 """
 
+from django.apps import apps
 from django.db import connection
+
+from hirfa.core.signals import rows_written
 
 # The columns of a person row, after its id, in the order of the cleaned fields
 # (hirfa.register.services.clean_person); `commune` is stored as its id.
@@ -64,6 +67,11 @@ def insert_rows(table: str, columns: list[str], rows: list[tuple]) -> None:
             with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row(row)
-            return
-        marks = ", ".join(["%s"] * len(columns))
-        cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
+        else:
+            marks = ", ".join(["%s"] * len(columns))
+            sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})"
+            cursor.executemany(sql, rows)
+    # No post_save was sent: tell who keeps derived figures (statistics) which rows came.
+    model = next((m for m in apps.get_models() if m._meta.db_table == table), None)
+    ids = [row[0] for row in rows] if columns[0] == "id" else None
+    rows_written.send(sender=model, where=None if ids is None else {"id__in": ids}, created=True)

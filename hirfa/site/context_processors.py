@@ -21,6 +21,7 @@ def _count_label(user) -> str:
 
 # Counted (one query) only when the menu is rendered, not for every page that has a context.
 _inbox_label = lazy(_count_label, str)
+from hirfa.stats.policy import may_see_statistics
 
 
 def navigation(request):
@@ -28,6 +29,7 @@ def navigation(request):
     # Error pages can render before the authentication middleware has run.
     user = getattr(request, "user", None)
     items = [(reverse("site:home"), _("Home")), (reverse("crafts:list"), _("Crafts"))]
+    items.append((reverse("statistics:open_data"), _("Open data")))
     if has_capability(user, Capability.HOLD_OWN_FILE):
         items.append((reverse("artisan:space"), _("My file")))
     if not getattr(user, "is_authenticated", False):
@@ -53,6 +55,8 @@ def navigation(request):
         items.append((reverse("outreach:staff_events"), _("Outreach events")))
     if may_use_campaigns(user):
         items.append((reverse("campaigns:list"), _("Campaigns")))
+    if may_see_statistics(user):
+        items.append((reverse("statistics:registrations"), _("Statistics")))
     if has_capability(user, Capability.VIEW_STAFF):
         items.append((reverse("accounts:staff"), _("Staff")))
     if has_capability(user, Capability.EXCHANGE_CNSS):

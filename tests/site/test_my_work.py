@@ -30,7 +30,7 @@ pytestmark = pytest.mark.django_db
 MY_WORK = "/my-work/"
 # The session and the user, then the figures of each block.
 # Each with the menu's count of the inbox (one query, decision 54).
-QUERIES = {"officer": 5, "chamber": 8, "cnss": 5, "national": 6}
+QUERIES = {"officer": 5, "chamber": 8, "cnss": 5, "national": 4}
 
 
 def in_agadir(agent, cnie):

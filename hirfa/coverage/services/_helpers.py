@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from hirfa.audit.services import record
 from hirfa.core.errors import Conflict, DomainError, NotFound
+from hirfa.core.signals import rows_written
 from hirfa.coverage import policy
 from hirfa.coverage.models import Dependant, Enrolment, State
 from hirfa.notifications.formatting import Formatted
@@ -178,6 +179,7 @@ def _close(enrolment, reason: str, *, on: date, source: str, actor=None, note=""
         registration_id=enrolment.registration_id,
         state__in=policy.LIVE_DEPENDANT_STATES,
     ).update(state=Dependant.State.ENDED, eligible_until=on, changed_at=timezone.now())
+    rows_written.send(sender=Dependant, where={"registration_id": enrolment.registration_id})
     return enrolment
 
 

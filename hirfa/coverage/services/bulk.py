@@ -13,6 +13,7 @@ from hirfa.audit.models import AuditEntry
 from hirfa.audit.services import record
 from hirfa.core.errors import DomainError
 from hirfa.core.jobs import job
+from hirfa.core.signals import rows_written
 from hirfa.coverage.models import CoverageRules, Enrolment, State
 from hirfa.coverage.money import add_months
 from hirfa.coverage.services._helpers import (
@@ -63,6 +64,12 @@ def _update_many(columns: list[str], rows: list[tuple]) -> None:
     """Update enrolments, each row giving the values of `columns`, then the id."""
     if not rows:
         return
+    _write_many(columns, rows)
+    # No post_save was sent: tell who keeps derived figures (statistics).
+    rows_written.send(sender=Enrolment, where={"id__in": [row[-1] for row in rows]})
+
+
+def _write_many(columns: list[str], rows: list[tuple]) -> None:
     quote = connection.ops.quote_name
     table = quote(Enrolment._meta.db_table)
     with connection.cursor() as cursor:

@@ -1,0 +1,74 @@
+"""The counts follow every change, inside its transaction: post_save and post_delete of the
+counted models (and of persons, whose sex and age are counted with their registration), and
+`core.signals.rows_written` for the bulk writers (imports, the CNSS exchange, the synthetic
+register). No lower app imports this one (docs/architecture.md)."""
+
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+
+from hirfa.core.signals import rows_written
+from hirfa.register.models import Person, Registration
+from hirfa.stats import jobs, ledger
+from hirfa.stats.measures import SOURCE_OF_MODEL, SOURCES
+
+
+def _counted_fields(sender) -> frozenset[str]:
+    fields = SOURCES[SOURCE_OF_MODEL[sender]].fields
+    return frozenset(name.split("__")[0].removesuffix("_id") for name in fields)
+
+
+def _saved(sender, instance, raw=False, update_fields=None, created=False, **kwargs):
+    if raw:  # loaddata: the rebuild follows
+        return
+    names = {name.removesuffix("_id") for name in update_fields or ()}
+    if update_fields and not names & _counted_fields(sender):
+        return  # nothing counted changed (a reminder date, a QR text)
+    ledger.refresh(SOURCE_OF_MODEL[sender], [instance.pk], new=created)
+
+
+def _deleted(sender, instance, **kwargs):
+    ledger.refresh(SOURCE_OF_MODEL[sender], [instance.pk])
+
+
+# What of a person is counted with their registration.
+PERSON_FIELDS = frozenset({"sex", "birth_date"})
+
+
+def _person_saved(sender, instance, raw=False, created=False, update_fields=None, **kwargs):
+    if raw or created:  # a new person has no registration yet
+        return
+    if update_fields and not PERSON_FIELDS & set(update_fields):
+        return
+    ids = Registration.objects.filter(person_id=instance.pk).values_list("id", flat=True)
+    ledger.refresh("registration", list(ids))
+
+
+def _rows_written(sender, where=None, created=False, **kwargs):
+    name = SOURCE_OF_MODEL.get(sender)
+    if name is None:
+        return
+    if where is None:
+        if ledger.mark_stale():
+            # After the bulk write commits: the job sees its rows.
+            transaction.on_commit(jobs.rebuild_counts.enqueue)
+    else:
+        ledger.refresh_where(name, where, new=created)
+
+
+def connect() -> None:
+    for model in SOURCE_OF_MODEL:
+        post_save.connect(_saved, sender=model, dispatch_uid=f"statistics.saved.{model.__name__}")
+        post_delete.connect(
+            _deleted, sender=model, dispatch_uid=f"statistics.deleted.{model.__name__}"
+        )
+    post_save.connect(_person_saved, sender=Person, dispatch_uid="statistics.person")
+    rows_written.connect(_rows_written, dispatch_uid="statistics.rows_written")
+
+
+def disconnect() -> None:
+    """For the benchmark only: the same writes without the counts (bench/stats.py)."""
+    for model in SOURCE_OF_MODEL:
+        post_save.disconnect(sender=model, dispatch_uid=f"statistics.saved.{model.__name__}")
+        post_delete.disconnect(sender=model, dispatch_uid=f"statistics.deleted.{model.__name__}")
+    post_save.disconnect(sender=Person, dispatch_uid="statistics.person")
+    rows_written.disconnect(dispatch_uid="statistics.rows_written")

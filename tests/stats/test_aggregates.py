@@ -1,0 +1,210 @@
+"""The counts kept with each change agree exactly with a rebuild from the register."""
+
+from datetime import date
+
+import pytest
+from django.core.management import call_command
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from hirfa.register import services
+from hirfa.register.bulk import REGISTRATION_COLUMNS, insert_rows
+from hirfa.register.models import Registration
+from hirfa.stats import ledger
+from hirfa.stats.measures import age_band
+from hirfa.stats.models import Contribution, Count
+from tests.factories import agent_of, officer_of, submitted_dossier
+
+pytestmark = pytest.mark.django_db
+
+
+def snapshot() -> dict:
+    return {
+        tuple(row[:-1]): row[-1]
+        for row in Count.objects.exclude(n=0).values_list(
+            "measure",
+            "month",
+            "region_id",
+            "province_id",
+            "commune_id",
+            "branch_id",
+            "activity_id",
+            "category",
+            "sex",
+            "age_band",
+            "state",
+            "detail",
+            "n",
+        )
+    }
+
+
+def registrations_count(**filters) -> int:
+    return sum(Count.objects.filter(measure="registrations", **filters).values_list("n", flat=True))
+
+
+def test_an_approval_counts_one_registration_and_one_decision():
+    officer = officer_of("09.581")
+    dossier = submitted_dossier(agent_of("09"))
+    services.approve(officer=officer, dossier=dossier)
+    assert registrations_count(state="active", sex="F") == 1
+    assert Count.objects.get(measure="decisions").state == "approved"
+
+
+def test_a_suspension_moves_the_registration_from_active_to_suspended():
+    officer = officer_of("09.581")
+    registration = services.approve(
+        officer=officer, dossier=submitted_dossier(agent_of("09"))
+    ).registration
+    services.suspend(
+        officer=officer,
+        registration=registration,
+        reason="Enquête en cours",
+        until=date(2099, 1, 1),
+    )
+    assert registrations_count(state="active") == 0
+    assert registrations_count(state="suspended") == 1
+
+
+def test_a_change_rolled_back_leaves_the_counts_as_they_were():
+    from django.db import transaction
+
+    dossier = submitted_dossier(agent_of("09"))
+    before = snapshot()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        services.approve(officer=officer_of("09.581"), dossier=dossier)
+        raise RuntimeError
+    assert snapshot() == before
+
+
+def test_the_rebuild_command_recomputes_the_counts_from_the_register():
+    services.approve(officer=officer_of("09.581"), dossier=submitted_dossier(agent_of("09")))
+    kept = snapshot()
+    Count.objects.all().delete()
+    Contribution.objects.all().delete()
+    call_command("rebuild_statistics", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert snapshot() == kept
+
+
+def test_a_bulk_insert_with_ids_is_counted_in_its_transaction():
+    registration = services.approve(
+        officer=officer_of("09.581"), dossier=submitted_dossier(agent_of("09"))
+    ).registration
+    services.strike_off(officer=officer_of("09.581"), registration=registration, reason="Décès")
+    row = [
+        getattr(registration, c.removesuffix("_id") + "_id" if c.endswith("_id") else c)
+        for c in REGISTRATION_COLUMNS
+    ]
+    row[0] = "1999999999"
+    row[REGISTRATION_COLUMNS.index("status")] = "active"
+    insert_rows("register_registration", ["id", *REGISTRATION_COLUMNS], [(999_999, *row)])
+    assert registrations_count(state="active") == 1
+    kept = snapshot()
+    ledger.rebuild()
+    assert snapshot() == kept
+
+
+def test_a_bulk_insert_without_ids_marks_the_counts_stale():
+    assert ledger.freshness().stale_since is None
+    registration = services.approve(
+        officer=officer_of("09.581"), dossier=submitted_dossier(agent_of("09"))
+    ).registration
+    services.strike_off(officer=officer_of("09.581"), registration=registration, reason="Décès")
+    row = [getattr(registration, c) for c in REGISTRATION_COLUMNS]
+    row[0] = "1999999998"
+    insert_rows("register_registration", REGISTRATION_COLUMNS, [tuple(row)])
+    assert ledger.freshness().stale_since is not None
+    ledger.rebuild()
+    assert ledger.freshness().stale_since is None
+
+
+def test_the_age_band_is_the_age_on_the_day_of_registration():
+    assert age_band(date(2000, 6, 2), date(2025, 6, 1)) == "u25"
+    assert age_band(date(2000, 6, 1), date(2025, 6, 1)) == "25-34"
+    assert age_band(date(1950, 1, 1), date(2025, 6, 1)) == "65+"
+    assert age_band(None, date(2025, 6, 1)) == ""
+
+
+ACTIONS = st.lists(
+    st.sampled_from(["approve", "reject", "suspend", "reinstate", "strike", "sex", "withdraw"]),
+    min_size=1,
+    max_size=6,
+)
+
+
+@settings(max_examples=6, deadline=None, suppress_health_check=list(HealthCheck))
+@given(actions=ACTIONS)
+def test_incremental_counts_always_equal_a_rebuild(actions):
+    from django.db import transaction
+
+    with transaction.atomic():
+        agent, officer = agent_of("09"), officer_of("09.581")
+        registrations = []
+        for index, action in enumerate(actions):
+            cnie = f"ZZ{index:06d}"
+            if action in ("approve", "reject", "withdraw"):
+                dossier = submitted_dossier(agent, cnie=cnie, phone=f"06{index:08d}")
+                if action == "approve":
+                    registrations.append(
+                        services.approve(officer=officer, dossier=dossier).registration
+                    )
+                elif action == "reject":
+                    services.start_review(officer=officer, dossier=dossier)
+                    dossier.refresh_from_db()
+                    services.reject(officer=officer, dossier=dossier, reason="incomplete")
+                else:
+                    services.withdraw(actor=agent, dossier=dossier)
+                continue
+            if not registrations:
+                continue
+            registration = Registration.objects.get(pk=registrations[-1].pk)
+            if action == "suspend" and registration.status == "active":
+                services.suspend(
+                    officer=officer,
+                    registration=registration,
+                    reason="Contrôle",
+                    until=date(2099, 1, 1),
+                )
+            elif action == "reinstate" and registration.status == "suspended":
+                services.reinstate(officer=officer, registration=registration, reason="Levée")
+            elif action == "strike" and registration.status != "struck_off":
+                services.strike_off(officer=officer, registration=registration, reason="Décès")
+            elif action == "sex" and registration.person_id:
+                person = registration.person
+                person.sex = "M" if person.sex == "F" else "F"
+                person.save()
+        kept = snapshot()
+        ledger.rebuild()
+        assert snapshot() == kept
+        transaction.set_rollback(True)
+
+
+def test_the_rebuild_job_recounts_what_a_bulk_write_left_stale():
+    from hirfa.stats import jobs
+
+    services.approve(officer=officer_of("09.581"), dossier=submitted_dossier(agent_of("09")))
+    kept = snapshot()
+    Count.objects.all().delete()
+    assert ledger.mark_stale() is True
+    assert ledger.mark_stale() is False  # one rebuild queued, not one per chunk
+    jobs.rebuild_counts.call()
+    assert ledger.freshness().stale_since is None
+    assert snapshot() == kept
+
+
+def test_a_large_bulk_insert_is_counted_like_a_rebuild_counts_it():
+    registration = services.approve(
+        officer=officer_of("09.581"), dossier=submitted_dossier(agent_of("09"))
+    ).registration
+    row = [getattr(registration, c) for c in REGISTRATION_COLUMNS]
+    rows = []
+    for index in range(120):  # struck off: one person may have many such registrations
+        copy = list(row)
+        copy[0] = f"19{index:08d}"
+        copy[REGISTRATION_COLUMNS.index("status")] = "struck_off"
+        rows.append((900_000 + index, *copy))
+    insert_rows("register_registration", ["id", *REGISTRATION_COLUMNS], rows)
+    assert registrations_count(state="struck_off") == 120
+    kept = snapshot()
+    ledger.rebuild()
+    assert snapshot() == kept
