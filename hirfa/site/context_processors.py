@@ -10,6 +10,7 @@ from hirfa.cards.policy import may_manage_cards
 from hirfa.cnss.policy import may_follow_rejections
 from hirfa.imports.policy import may_import
 from hirfa.site.inbox import has_inbox, open_count
+from hirfa.stats.policy import may_see_statistics
 
 
 def _count_label(user) -> str:
@@ -21,7 +22,6 @@ def _count_label(user) -> str:
 
 # Counted (one query) only when the menu is rendered, not for every page that has a context.
 _inbox_label = lazy(_count_label, str)
-from hirfa.stats.policy import may_see_statistics
 
 
 def navigation(request):
