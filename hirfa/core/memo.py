@@ -38,6 +38,17 @@ class ProcessMemo:
             self._values[key] = (now + self._ttl, value)
         return value
 
+    def held(self, key: Hashable = None) -> Any:
+        """The value held for `key` if it is still fresh, else None (nothing computed)."""
+        held = self._values.get(key)
+        if held is not None and held[0] > time.monotonic():
+            return held[1]
+        return None
+
+    def put(self, key: Hashable, value: Any) -> None:
+        with self._lock:
+            self._values[key] = (time.monotonic() + self._ttl, value)
+
     def forget(self, *args, **kwargs) -> None:
         """Forget every value (signature of a signal receiver)."""
         with self._lock:

@@ -6,6 +6,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from hirfa.core import pagecache
 from hirfa.core.errors import NotFound
 from hirfa.core.memo import ProcessMemo
 from hirfa.crafts.models import Activity, Branch, Category, NomenclatureRelease
@@ -47,6 +48,7 @@ def activity_names() -> dict[str, str]:
 
 
 def forget_public_reads(*args, **kwargs) -> None:
+    pagecache.forget()
     _release_in_force.forget()
     _activity_names_memo.forget()
 

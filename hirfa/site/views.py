@@ -11,6 +11,7 @@ from hirfa.accounts.roles import Capability, has_capability
 from hirfa.accounts.selectors import inbox_for
 from hirfa.audit import selectors as audit_selectors
 from hirfa.audit import services as audit_services
+from hirfa.core.pagecache import same_for_every_visitor
 from hirfa.crafts.selectors import release_in_force
 from hirfa.notifications.inbox import open_item, set_digest, wants_digest
 from hirfa.site import inbox as site_inbox
@@ -18,8 +19,10 @@ from hirfa.site import policy, selectors
 from hirfa.site import trail as trail_search
 
 
+@same_for_every_visitor()
 def home(request):
-    # No query for a visitor: the release is read once a minute per process (ADR 0058).
+    # No query for a visitor: the release is read once a minute per process, and the page
+    # rendered once for every anonymous visitor (ADR 0058).
     return render(request, "site/home.html", {"nomenclature": release_in_force()})
 
 

@@ -7,6 +7,7 @@ from django.db.models import QuerySet
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from hirfa.core import pagecache
 from hirfa.core.errors import NotFound
 from hirfa.core.memo import ProcessMemo
 from hirfa.territory import census
@@ -91,4 +92,5 @@ def province_names() -> dict[str, str]:
 
 
 def forget_public_reads(*args, **kwargs) -> None:
+    pagecache.forget()
     _province_names_memo.forget()

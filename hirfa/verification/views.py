@@ -23,6 +23,7 @@ from hirfa.accounts.addresses import client_address
 from hirfa.cards import reading
 from hirfa.cards.qr import is_signed_text, payload_text
 from hirfa.core.languages import is_supported, supported_codes
+from hirfa.core.pagecache import same_for_every_visitor
 from hirfa.crafts.selectors import activity_names
 from hirfa.register.models import Category
 from hirfa.register.views.public import VerifyForm
@@ -172,6 +173,7 @@ def _page(request):
 
 
 @require_GET
+@same_for_every_visitor(vary_on=LANGUAGE_HEADER)
 def verify_page(request):
     language = request.headers.get(LANGUAGE_HEADER)
     if not is_supported(language):

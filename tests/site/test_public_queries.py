@@ -60,3 +60,32 @@ def test_loading_a_new_list_of_crafts_shows_on_the_home_page_at_once(
     with django_capture_on_commit_callbacks(execute=True):
         load_nomenclature(provisional=False, version="official-1")
     assert notice not in client.get("/").text
+
+
+def test_each_visitor_of_a_kept_page_gets_their_own_working_csrf_token(client):
+    from django.test import Client
+
+    first = client.get("/")
+    other = Client(enforce_csrf_checks=True)
+    second = other.get("/")
+    token = second.text.split('name="csrf-token" content="')[1].split('"')[0]
+    assert token != first.text.split('name="csrf-token" content="')[1].split('"')[0]
+    assert "hirfa-csrf-placeholder" not in second.text
+    # The token of the kept page is accepted with the visitor's cookie (language switch).
+    response = other.post("/language/", {"language": "fr", "next": "/"}, HTTP_X_CSRFTOKEN=token)
+    assert response.status_code == 302
+
+
+def test_a_signed_in_user_gets_their_own_home_page(client, officer):
+    client.get("/")
+    client.force_login(officer)
+    assert officer.get_full_name() in client.get("/").text
+
+
+def test_the_verify_page_is_kept_per_language_asked(client):
+    arabic = client.get("/verify/")
+    french = client.get("/verify/", headers={"X-Verify-Language": "fr"})
+    again = client.get("/verify/", headers={"X-Verify-Language": "fr"})
+    assert french["Content-Language"] == again["Content-Language"] == "fr"
+    assert arabic["Content-Language"] == "ar"
+    assert again["Cache-Control"] == "no-cache"
