@@ -49,9 +49,10 @@ class Command(BaseCommand):
         self.stdout.write(
             _("Demo register: %(created)d artisans added, %(total)d in all.") % register
         )
-        # Steps named in English, as the other developer-facing figures (`make bench`).
+        # The steps are named after their apps (developers read these figures).
         self.stdout.write(
-            f"Demo loaded in {time.perf_counter() - started:.1f} s ({', '.join(timings)})."
+            _("Demo loaded in %(seconds).1f s (%(steps)s).")
+            % {"seconds": time.perf_counter() - started, "steps": ", ".join(timings)}
         )
         self.stdout.write(str(DEMO_NOTICE) % {"password": password})
         for username, role in accounts:
