@@ -2,10 +2,11 @@
 
 The home page and the card verification page show a visitor nothing of their own but the
 CSRF token. `same_for_every_visitor` renders such a page once per path, language and
-`vary_on` header with a placeholder for the token, keeps it (a `ProcessMemo`: forgotten with
-the public reads when a release is loaded, and after a minute elsewhere), and answers later
-visitors with a copy that carries their own token. Signed-in users, visitors with a session
-or waiting messages, and requests with a query string are rendered as before.
+language asked in the `vary_on` header, with a placeholder for the token; keeps it (a
+`ProcessMemo`: forgotten with the public reads when a release is loaded, and after a minute
+elsewhere); and answers later visitors with a copy that carries their own token. Signed-in
+users, visitors with a session or waiting messages, and requests with a query string are
+rendered as before.
 
 See docs/decisions/0058-public-pages-without-queries.md.
 """
@@ -18,6 +19,7 @@ from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.utils import translation
 
+from hirfa.core.languages import is_supported
 from hirfa.core.memo import ProcessMemo
 
 _PLACEHOLDER = "hirfa-csrf-placeholder-0f9c1e"
@@ -41,6 +43,13 @@ def _shared(request) -> bool:
     )
 
 
+def _language_asked(request, header: str | None) -> str | None:
+    # A language header's value is a key only when it names a language: anything else is
+    # answered like no header, and never grows the memo.
+    value = request.headers.get(header) if header else None
+    return value if is_supported(value) else None
+
+
 def same_for_every_visitor(*, vary_on: str | None = None):
     def decorate(view):
         @wraps(view)
@@ -51,7 +60,7 @@ def same_for_every_visitor(*, vary_on: str | None = None):
                 view.__qualname__,
                 request.path,
                 translation.get_language(),
-                request.headers.get(vary_on) if vary_on else None,
+                _language_asked(request, vary_on),
             )
             page = _pages.held(key)
             if page is None:

@@ -89,3 +89,12 @@ def test_the_verify_page_is_kept_per_language_asked(client):
     assert french["Content-Language"] == again["Content-Language"] == "fr"
     assert arabic["Content-Language"] == "ar"
     assert again["Cache-Control"] == "no-cache"
+
+
+def test_any_other_value_of_the_language_header_is_answered_from_the_same_kept_page(client):
+    from hirfa.core import pagecache
+
+    client.get("/verify/")
+    for index in range(5):
+        client.get("/verify/", headers={"X-Verify-Language": f"xx-{index}"})
+    assert len(pagecache._pages._values) == 1
