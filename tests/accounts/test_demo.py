@@ -17,7 +17,10 @@ def test_the_demo_has_one_account_per_role_and_prints_the_logins(capsys):
 
 
 def test_the_demo_prints_how_long_each_step_took(capsys):
-    call_command("load_demo", artisans=0)
+    from django.utils import translation
+
+    with translation.override("en"):
+        call_command("load_demo", artisans=0)
     out = capsys.readouterr().out
     assert "Demo loaded in " in out
     for step in ["accounts", "register", "cards", "coverage", "outreach", "campaigns"]:
