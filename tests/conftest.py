@@ -69,6 +69,17 @@ def isolated_files_and_messages(monkeypatch, settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def process_memos_forgotten():
+    """Values the public pages keep per process (ADR 0058) are forgotten around each test:
+    a test's database is rolled back without any signal."""
+    from hirfa.core.memo import forget_all
+
+    forget_all()
+    yield
+    forget_all()
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     # Argon2 is deliberately slow; tests about hashing itself set it back.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -35,11 +35,15 @@ def ensure_demo_accounts(password: str) -> list[tuple[str, str]]:
     public demo key (docs/decisions/0038), so that `make run` shows the real login.
     """
     accounts = []
+    # Argon2 is slow on purpose: the shared demo password is hashed once (for the first
+    # account created), and its hash given to the others.
+    hashed = None
     for username, role, first, last, org, region, province in DEMO_STAFF:
-        user, _created = save_staff_member(
+        user, created = save_staff_member(
             username=username,
             role=role,
             password=password,
+            password_hash=hashed,
             first_name=first,
             last_name=last,
             email=f"{username}@demo.hirfa.ma",
@@ -47,6 +51,8 @@ def ensure_demo_accounts(password: str) -> list[tuple[str, str]]:
             scope_region=Region.objects.get(code=region) if region else None,
             scope_province=Province.objects.get(code=province) if province else None,
         )
+        if created and hashed is None:
+            hashed = user.password
         if second_factor_required(user):
             TOTPDevice.objects.update_or_create(
                 user=user,

@@ -170,10 +170,13 @@ def save_staff_member(
     organisation=None,
     scope_region=None,
     scope_province=None,
+    password_hash: str | None = None,
 ) -> tuple[User, bool]:
     """Create or update a staff account; national administrators may use the admin site.
 
     The password is set only when the account is created (None: it cannot log in).
+    `password_hash`, instead of `password`: the hash of a password already checked and hashed
+    (the demo accounts share one password: hashed once, not once per account).
     """
     user = User.objects.filter(username=username).first()
     created = user is None
@@ -189,7 +192,9 @@ def save_staff_member(
     user.is_staff = user.is_superuser = role == Role.ADMIN
     if created:
         # Hashing is deliberately slow (argon2): only new accounts get a password here.
-        if password is None:
+        if password_hash is not None:
+            user.password = password_hash
+        elif password is None:
             user.set_unusable_password()
         else:
             _check_password(password, user)

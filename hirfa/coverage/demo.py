@@ -29,16 +29,25 @@ def _cnss_number(cnie: str) -> str:
 
 
 def _pay(registration, months, *, rng, late=False):
-    for month in months:
+    """The months paid, in one call of the bulk writer the CNSS import uses (one audit entry
+    and one assessment for the artisan, not one per month)."""
+    items = []
+    for line, month in enumerate(months):
         paid_on = add_months(month, 1 if late else 0).replace(day=rng.randint(5, 25))
-        services.record_payment(
-            number=registration.number,
-            period=format_period(month),
-            amount="135.00",
-            paid_on=min(paid_on, timezone.localdate()),
-            reference=f"DEMO-{registration.number}-{format_period(month)}",
-            source=SOURCE,
+        period = format_period(month)
+        items.append(
+            (
+                line,
+                registration.number,
+                period,
+                "135.00",
+                min(paid_on, timezone.localdate()),
+                f"DEMO-{registration.number}-{period}",
+            )
         )
+    refused = services.record_payments(items=items, source=SOURCE)
+    if refused:
+        raise next(iter(refused.values()))
 
 
 CHILDREN = [("يوسف", "Youssef", "M"), ("مريم", "Meryem", "F"), ("آدم", "Adam", "M")]

@@ -3,9 +3,12 @@
 import re
 
 from django.db.models import Prefetch, Q, QuerySet
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from hirfa.core import pagecache
 from hirfa.core.errors import NotFound
+from hirfa.core.memo import ProcessMemo
 from hirfa.crafts.models import Activity, Branch, Category, NomenclatureRelease
 
 # Same rule as the importer: anything else cannot be a code, so it is unknown
@@ -19,6 +22,35 @@ def _is_code(code: str) -> bool:
 
 def current_release() -> NomenclatureRelease | None:
     return NomenclatureRelease.objects.order_by("-loaded_at", "-id").first()
+
+
+# The public pages' reads, kept per process (docs/decisions/0058): forgotten when a list is
+# loaded or edited (`forget_public_reads`, connected in apps.py), and after a minute elsewhere.
+_release_in_force = ProcessMemo(current_release)
+
+
+def _activity_names(language: str) -> dict[str, str]:
+    with translation.override(language):
+        return {a.code: a.name for a in Activity.objects.all()}
+
+
+_activity_names_memo = ProcessMemo(_activity_names)
+
+
+def release_in_force() -> NomenclatureRelease | None:
+    """The current release, read once a minute per process: for the public pages."""
+    return _release_in_force.get()
+
+
+def activity_names() -> dict[str, str]:
+    """Code → name in the active language of every activity, retired ones included."""
+    return _activity_names_memo.get(translation.get_language() or "ar")
+
+
+def forget_public_reads(*args, **kwargs) -> None:
+    pagecache.forget()
+    _release_in_force.forget()
+    _activity_names_memo.forget()
 
 
 def current_release_or_404() -> NomenclatureRelease:

@@ -23,7 +23,7 @@ from hirfa.crafts.reading import (  # noqa: F401 (re-exported for callers)
     ParsedNomenclature,
     read_nomenclature,
 )
-from hirfa.crafts.selectors import current_release
+from hirfa.crafts.selectors import current_release, forget_public_reads
 
 
 @dataclass
@@ -176,6 +176,8 @@ def load_nomenclature(
         if dry_run:
             return result
 
+        # Bulk writes send no signal: the public pages' reads are forgotten here (ADR 0058).
+        transaction.on_commit(forget_public_reads)
         category_ids = _apply(Category, diffs["categories"], None, {})
         branch_ids = _apply(Branch, diffs["branches"], "category", category_ids)
         _apply(Activity, diffs["activities"], "branch", branch_ids)

@@ -12,7 +12,8 @@ from hirfa.accounts.roles import Capability, has_capability
 from hirfa.accounts.selectors import inbox_for
 from hirfa.audit import selectors as audit_selectors
 from hirfa.audit import services as audit_services
-from hirfa.crafts.selectors import current_release
+from hirfa.core.pagecache import same_for_every_visitor
+from hirfa.crafts.selectors import release_in_force
 from hirfa.notifications.inbox import open_item, set_digest, wants_digest
 from hirfa.site import inbox as site_inbox
 from hirfa.site import policy, selectors
@@ -20,8 +21,11 @@ from hirfa.site import trail as trail_search
 from hirfa.territory.selectors import offices_by_region
 
 
+@same_for_every_visitor()
 def home(request):
-    return render(request, "site/home.html", {"nomenclature": current_release()})
+    # No query for a visitor: the release is read once a minute per process, and the page
+    # rendered once for every anonymous visitor (ADR 0058).
+    return render(request, "site/home.html", {"nomenclature": release_in_force()})
 
 
 @login_required

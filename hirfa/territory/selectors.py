@@ -4,9 +4,12 @@ Scoped reads (what a given officer may see) live in hirfa.accounts.selectors.
 """
 
 from django.db.models import QuerySet
+from django.utils import translation
 from django.utils.translation import gettext as _
 
+from hirfa.core import pagecache
 from hirfa.core.errors import NotFound
+from hirfa.core.memo import ProcessMemo
 from hirfa.territory import census
 from hirfa.territory.models import Commune, Organisation, Province, Region
 from hirfa.territory.search import fold
@@ -85,3 +88,23 @@ def census_workers(units) -> list[tuple]:
     or None for a unit the census does not list), in the order given."""
     workers = census.workers_by_code()
     return [(unit, workers.get(unit.code)) for unit in units]
+
+
+def _province_names(language: str) -> dict[str, str]:
+    with translation.override(language):
+        return {p.code: p.name for p in Province.objects.all()}
+
+
+# Read by the public verification page; forgotten when the territory is loaded or edited
+# (apps.py), and after a minute in other processes (docs/decisions/0058).
+_province_names_memo = ProcessMemo(_province_names)
+
+
+def province_names() -> dict[str, str]:
+    """Code → name in the active language of every province."""
+    return _province_names_memo.get(translation.get_language() or "ar")
+
+
+def forget_public_reads(*args, **kwargs) -> None:
+    pagecache.forget()
+    _province_names_memo.forget()

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from hirfa.core.errors import DomainError
+from hirfa.territory import selectors
 from hirfa.territory.models import Commune, Organisation, Province, Region
 from hirfa.territory.offices import load_offices
 from hirfa.territory.search import search_key
@@ -94,6 +95,8 @@ def load_territory(*, regions=None, provinces=None, communes=None) -> dict:
         regions, provinces, communes, checked_totals=checked_totals
     )
     with transaction.atomic():
+        # Bulk writes send no signal: the public pages' reads are forgotten here (ADR 0058).
+        transaction.on_commit(selectors.forget_public_reads)
         summary = _write(region_rows, province_rows, commune_rows)
         load_offices()
         return summary

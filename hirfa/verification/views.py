@@ -23,11 +23,12 @@ from hirfa.accounts.addresses import client_address
 from hirfa.cards import reading
 from hirfa.cards.qr import is_signed_text, payload_text
 from hirfa.core.languages import is_supported, supported_codes
-from hirfa.crafts.models import Activity
+from hirfa.core.pagecache import same_for_every_visitor
+from hirfa.crafts.selectors import activity_names
 from hirfa.formats.months import MONTHS
 from hirfa.register.models import Category
 from hirfa.register.views.public import VerifyForm
-from hirfa.territory.models import Province
+from hirfa.territory.selectors import province_names
 from hirfa.verification import services
 
 # The service worker asks for the page in each language with this header, so that a
@@ -54,11 +55,12 @@ ASSETS = (
 
 
 def _names() -> dict:
-    """Code → name in the active language, for the codes a card carries."""
+    """Code → name in the active language, for the codes a card carries (no query: the
+    names are read once a minute per process, ADR 0058)."""
     return {
         "categories": {str(value): str(label) for value, label in Category.choices},
-        "activities": {a.code: a.name for a in Activity.objects.all()},
-        "provinces": {p.code: p.name for p in Province.objects.all()},
+        "activities": activity_names(),
+        "provinces": province_names(),
     }
 
 
@@ -174,6 +176,7 @@ def _page(request):
 
 
 @require_GET
+@same_for_every_visitor(vary_on=LANGUAGE_HEADER)
 def verify_page(request):
     language = request.headers.get(LANGUAGE_HEADER)
     if not is_supported(language):

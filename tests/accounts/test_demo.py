@@ -16,6 +16,17 @@ def test_the_demo_has_one_account_per_role_and_prints_the_logins(capsys):
         assert username in out
 
 
+def test_the_demo_prints_how_long_each_step_took(capsys):
+    from django.utils import translation
+
+    with translation.override("en"):
+        call_command("load_demo", artisans=0)
+    out = capsys.readouterr().out
+    assert "Demo loaded in " in out
+    for step in ["accounts", "register", "cards", "coverage", "outreach", "campaigns"]:
+        assert f"{step} " in out.split("Demo loaded in ")[1]
+
+
 def test_loading_the_demo_twice_duplicates_nothing():
     call_command("load_demo")
     count = User.objects.count()

@@ -1,3 +1,5 @@
+import time
+
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -25,15 +27,32 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         password = env_str("DEMO_PASSWORD", "hirfa-demo")
-        with transaction.atomic():
-            accounts = ensure_demo_accounts(password)
-        register = load_demo_register(count=options["artisans"])
-        load_demo_cards()
-        load_demo_coverage()
-        load_demo_outreach()
-        load_demo_campaigns()
+        timings = []
+        started = time.perf_counter()
+
+        def timed(label, step):
+            begin = time.perf_counter()
+            result = step()
+            timings.append(f"{label} {time.perf_counter() - begin:.1f} s")
+            return result
+
+        def accounts_step():
+            with transaction.atomic():
+                return ensure_demo_accounts(password)
+
+        accounts = timed("accounts", accounts_step)
+        register = timed("register", lambda: load_demo_register(count=options["artisans"]))
+        timed("cards", load_demo_cards)
+        timed("coverage", load_demo_coverage)
+        timed("outreach", load_demo_outreach)
+        timed("campaigns", load_demo_campaigns)
         self.stdout.write(
             _("Demo register: %(created)d artisans added, %(total)d in all.") % register
+        )
+        # The steps are named after their apps (developers read these figures).
+        self.stdout.write(
+            _("Demo loaded in %(seconds).1f s (%(steps)s).")
+            % {"seconds": time.perf_counter() - started, "steps": ", ".join(timings)}
         )
         self.stdout.write(str(DEMO_NOTICE) % {"password": password})
         for username, role in accounts:

@@ -1,0 +1,122 @@
+"""Benchmark of the public pages (issue 12, item 4).
+
+Usage: python bench/public_pages.py [SECONDS]   (default 2 per measure; HIRFA_VAR_DIR should
+point to a fresh folder: `make bench` gives it var/bench-public.)
+
+Prints the requests per second of the home page, the `/verify/` page and
+`POST /api/v1/cards/verify` (a real card: its live status is the one query) for an anonymous
+visitor, beside a minimal Django view, all through the same WSGI handler, settings and
+middleware in this process (no server, no network: what is measured is Django and hirfa).
+Rounds alternate the four requests; the median of three rounds is printed, and the ratio to
+the minimal view (target ≥ 50 %).
+"""
+
+import io
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT / "bench"), str(ROOT)]
+os.environ["DJANGO_SETTINGS_MODULE"] = "cards_site"
+os.environ.setdefault("LOG_LEVEL", "WARNING")
+os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.handlers.wsgi import WSGIHandler  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+
+def prepare_card() -> str:
+    from hirfa.cards import keys
+    from hirfa.cards.models import Card
+    from hirfa.cards.services import issue_first_cards
+    from hirfa.register.demo import load_demo_register
+
+    call_command("migrate", verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
+    call_command("load_territory", stdout=io.StringIO())
+    call_command("load_crafts", stdout=io.StringIO())
+    if not any(k.valid_at(django.utils.timezone.now()) for k in keys.all_keys()):
+        keys.create_key()
+    load_demo_register(count=12)
+    issue_first_cards()
+    return Card.objects.filter(status=Card.Status.CURRENT).first().qr_text
+
+
+def environ(method: str, path: str, body: bytes = b"") -> dict:
+    return {
+        "REQUEST_METHOD": method,
+        "PATH_INFO": path,
+        "QUERY_STRING": "",
+        "SERVER_NAME": "127.0.0.1",
+        "SERVER_PORT": "80",
+        "HTTP_HOST": "127.0.0.1",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "REMOTE_ADDR": "127.0.0.1",
+        "CONTENT_TYPE": "application/json" if body else "",
+        "CONTENT_LENGTH": str(len(body)),
+        "wsgi.input": io.BytesIO(body),
+        "wsgi.url_scheme": "http",
+        "wsgi.errors": sys.stderr,
+        "wsgi.multithread": False,
+        "wsgi.multiprocess": False,
+        "wsgi.run_once": False,
+        "wsgi.version": (1, 0),
+    }
+
+
+def call(app, method: str, path: str, body: bytes = b"") -> str:
+    status = []
+    chunks = app(environ(method, path, body), lambda s, h, e=None: status.append(s))
+    b"".join(chunks)
+    getattr(chunks, "close", lambda: None)()
+    return status[0]
+
+
+def rate(app, method: str, path: str, body: bytes, seconds: float) -> float:
+    done, start = 0, time.perf_counter()
+    while (elapsed := time.perf_counter() - start) < seconds:
+        call(app, method, path, body)
+        done += 1
+    return done / elapsed
+
+
+def main() -> None:
+    seconds = float(sys.argv[1]) if len(sys.argv) > 1 else 2.0
+    print(f"--- public pages ({connection.vendor}) ---")
+    body = ('{"qr": "' + prepare_card() + '"}').encode()
+    app = WSGIHandler()
+    requests = {
+        "minimal Django view": ("GET", "/bench/minimal", b""),
+        "home page": ("GET", "/", b""),
+        "/verify/ page": ("GET", "/verify/", b""),
+        "POST card verify": ("POST", "/api/v1/cards/verify", body),
+    }
+    for name, (method, path, data) in requests.items():
+        status = call(app, method, path, data)  # warm: templates, the per-process memos
+        with CaptureQueriesContext(connection) as queries:
+            call(app, method, path, data)
+        print(f"{name:<20} {status}, {len(queries)} queries once warm")
+    rounds: dict[str, list[float]] = {name: [] for name in requests}
+    for _ in range(3):
+        for name, (method, path, data) in requests.items():
+            rounds[name].append(rate(app, method, path, data, seconds))
+    minimal = statistics.median(rounds["minimal Django view"])
+    print(f"{'minimal Django view':<20} {minimal:8,.0f} req/s (WSGI loop in process)")
+    for name in list(requests)[1:]:
+        figure = statistics.median(rounds[name])
+        print(
+            f"{name:<20} {figure:8,.0f} req/s = {figure / minimal:4.0%} of minimal (target ≥ 50 %)"
+        )
+
+
+if __name__ == "__main__":
+    main()
