@@ -80,6 +80,15 @@ def process_memos_forgotten():
 
 
 @pytest.fixture(autouse=True)
+def card_batch_window_open():
+    """Approvals ask for the first-card batch at most once a window per process: each test
+    starts with the window open, whatever an earlier test's approvals did."""
+    from hirfa.cards import services
+
+    services._batch["next"] = 0.0
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     # Argon2 is deliberately slow; tests about hashing itself set it back.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
