@@ -2,9 +2,11 @@
 with the preview and the delivery log, its actions; the menu shows them to those who may."""
 
 import pytest
+from django.utils import translation
 
 from hirfa.campaigns.demo import NAME, load_demo_campaigns
 from hirfa.campaigns.models import Campaign
+from hirfa.outreach import funnel
 from tests.campaigns.conftest import MESSAGES
 from tests.factories import agent_of, artisan_account, officer_of
 
@@ -150,7 +152,8 @@ def test_a_launched_campaign_shows_the_funnel_of_its_recipients_and_a_draft_none
     assert client.get(f"/campaigns/{draft.pk}/").context["funnel"] is None
     campaign = launched()
     table = client.get(f"/campaigns/{campaign.pk}/").context["funnel"]
-    assert table.rows[0]["step"] == "مسجل"  # the page speaks Arabic by default
-    assert len(table.rows) == 8
+    with translation.override("ar"):  # the page speaks Arabic by default
+        steps = [str(label) for _key, label in funnel.STEPS]
+    assert [row["step"] for row in table.rows] == steps
     # Files the recipients had before the campaign are not its doing.
     assert {row["people"] for row in table.rows} == {0}
