@@ -160,6 +160,7 @@ def test_the_founding_scene_from_the_meeting_to_the_funnel(
     officer = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
     log_in(officer, url, "officer.tiznit")
     officer.goto(url + f"/review/{dossier.pk}/")
+    officer.locator("form[action$='/approve/'] input[name=confirm]").check()
     officer.locator("form[action$='/approve/'] button[type=submit]").click()
     officer.wait_for_load_state()
     dossier.refresh_from_db()
