@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 
 from hirfa.core.errors import DomainError
-from hirfa.imports import exports, services
+from hirfa.imports import exports, inbox, services
 from hirfa.imports.columns import FileProblem, read_rows
 from hirfa.imports.models import ExportJob, ImportRun
 
@@ -91,23 +91,29 @@ def write_export(export_id: int) -> str:
             # Checked again now: who lost the right to export, or the territory, gets nothing.
             filters = exports.clean_filters(export.actor, export.filters)
         except DomainError:
-            ExportJob.objects.filter(pk=export.pk).update(
-                status=ExportJob.Status.FAILED, finished_at=timezone.now()
-            )
+            _failed(export)
             return "failed"
         try:
             count = _write(export, filters)
         except Exception:
             # Said on its page (which stops polling); the job's retry may still write it.
-            ExportJob.objects.filter(pk=export.pk).update(
-                status=ExportJob.Status.FAILED, finished_at=timezone.now()
-            )
+            _failed(export)
             raise
     with transaction.atomic():
         export.status, export.finished_at = ExportJob.Status.DONE, timezone.now()
         export.rows_total = export.rows_done = count
         export.save(update_fields=["status", "finished_at", "rows_total", "rows_done", "file"])
+        inbox.export_ended(export)
     return "done"
+
+
+def _failed(export: ExportJob) -> None:
+    with transaction.atomic():
+        export.status, export.finished_at = ExportJob.Status.FAILED, timezone.now()
+        ExportJob.objects.filter(pk=export.pk).update(
+            status=export.status, finished_at=export.finished_at
+        )
+        inbox.export_ended(export)
 
 
 def _write(export: ExportJob, filters) -> int:

@@ -158,3 +158,25 @@ def test_the_files_of_old_exports_are_deleted_when_an_export_is_asked(
     assert (old.status, bool(old.file), stored.exists()) == ("done", False, False)
     assert tiznit.get(f"/exports/prepared/{old.pk}/file/").status_code == 404
     assert "prepare it again" in tiznit.get(f"/exports/prepared/{old.pk}/").content.decode()
+
+
+def test_a_prepared_export_is_told_in_the_inbox_of_who_asked_with_a_link_to_it(
+    tiznit, imported, run_jobs
+):
+    from hirfa.notifications.models import InboxItem
+
+    tiznit.post("/exports/prepared/", {"format": "csv"})
+    run_jobs()
+    export = ExportJob.objects.get()
+    item = InboxItem.objects.get(recipient=export.actor)
+    assert (item.kind, item.url) == ("export.ready", f"/exports/prepared/{export.pk}/")
+    assert item.resolved_at is None
+
+
+def test_a_failed_export_is_told_as_failed(tiznit, imported, run_jobs):
+    from hirfa.notifications.models import InboxItem
+
+    tiznit.post("/exports/prepared/", {"format": "csv", "territory": "09.581"})
+    ExportJob.objects.update(filters={"territory": "09.001"})
+    run_jobs()
+    assert InboxItem.objects.get().kind == "export.failed"
