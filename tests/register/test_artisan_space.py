@@ -240,3 +240,16 @@ def test_the_space_of_an_approved_artisan_renders_in_french_on_request(client):
     response = client.get("/me/")
     assert response.status_code == 200
     assert b'lang="fr" dir="ltr"' in response.content
+
+
+def test_the_history_tells_each_step_in_a_sentence_in_the_artisans_language(client):
+    user = logged_in_artisan(client)
+    client.cookies["hirfa_language"] = "fr"
+    dossier = submitted_dossier_of(user)
+    services.approve(officer=officer_of(TIZNIT), dossier=dossier)
+    texts = [text for _at, text in client.get("/me/").context["history"]]
+    assert texts == [
+        "Le registre a approuvé votre dossier.",
+        "Vous avez envoyé votre dossier au registre.",
+        "Vous avez commencé un dossier : Première inscription.",
+    ]

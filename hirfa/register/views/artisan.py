@@ -116,29 +116,32 @@ def nothing_to_edit(request):
 
 
 def _history(person) -> list[tuple]:
-    """What happened to my files, newest first, from the files themselves."""
+    """What happened to my files, newest first, told in sentences, from the files themselves."""
     events = []
     dossiers = person.dossiers.prefetch_related("messages").select_related("registration")
     for dossier in dossiers:
         kind = dossier.get_kind_display()
-        events.append((dossier.created_at, _("%(kind)s: file opened") % {"kind": kind}))
+        events.append((dossier.created_at, _("You started a file: %(kind)s.") % {"kind": kind}))
         if dossier.submitted_at:
-            events.append((dossier.submitted_at, _("%(kind)s: file sent") % {"kind": kind}))
+            events.append((dossier.submitted_at, _("You sent your file to the register.")))
         for message in dossier.messages.all():
             events.append(
-                (message.at, _("Message from the register: %(text)s") % {"text": message.body})
+                (message.at, _("The register wrote to you: %(text)s") % {"text": message.body})
             )
         if dossier.decided_at:
-            events.append(
-                (
-                    dossier.decided_at,
-                    _("%(kind)s: %(state)s") % {"kind": kind, "state": dossier.get_state_display()},
-                )
-            )
+            events.append((dossier.decided_at, _decision_sentence(dossier)))
         elif dossier.state == S.WITHDRAWN:
-            events.append((dossier.updated_at, _("%(kind)s: withdrawn") % {"kind": kind}))
+            events.append((dossier.updated_at, _("You withdrew your file.")))
     events.sort(key=lambda event: event[0], reverse=True)
     return events
+
+
+def _decision_sentence(dossier) -> str:
+    if dossier.state == S.APPROVED:
+        return _("The register approved your file.")
+    if dossier.state == S.REJECTED:
+        return _("The register refused your file.")
+    return _("Your file is now: %(state)s.") % {"state": dossier.get_state_display()}
 
 
 @artisan_required
