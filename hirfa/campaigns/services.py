@@ -19,6 +19,7 @@ from hirfa.campaigns.models import Campaign, OptOut, Recipient
 from hirfa.core.errors import DomainError, Forbidden
 from hirfa.notifications.models import Channel, Notification, Status
 from hirfa.outreach.selectors import events_for
+from hirfa.register.bulk import next_ids
 from hirfa.register.models import Person
 
 UNSUBSCRIBE_SALT = "hirfa.campaigns.unsubscribe"
@@ -158,8 +159,8 @@ def _queue(campaign: Campaign, now: datetime) -> list[tuple[int, int]]:
         rows = [dict(zip(fields, row, strict=True)) for row in islice(stream, size)]
         if not rows:
             return batches
-        notification_ids = bulk.next_ids(Notification, len(rows))
-        recipient_ids = bulk.next_ids(Recipient, len(rows))
+        notification_ids = next_ids(Notification, len(rows))
+        recipient_ids = next_ids(Recipient, len(rows))
         notifications, recipients = [], []
         for row, notification_id, recipient_id in zip(
             rows, notification_ids, recipient_ids, strict=True

@@ -43,7 +43,13 @@ from hirfa.imports.columns import (
 )
 from hirfa.imports.exports import safe_cell
 from hirfa.imports.models import ImportedRow, ImportIssue, ImportRun
-from hirfa.register.bulk import PERSON_COLUMNS, PERSON_FIELDS, REGISTRATION_COLUMNS, insert_rows
+from hirfa.register.bulk import (
+    PERSON_COLUMNS,
+    PERSON_FIELDS,
+    REGISTRATION_COLUMNS,
+    insert_rows,
+    next_ids,
+)
 from hirfa.register.models import Person, Registration
 from hirfa.register.numbers import make_number
 from hirfa.register.services import clean_craft, clean_person, reserve_serials
@@ -151,33 +157,6 @@ def _search_keys_of(person: dict) -> str:
     return search_keys(*(person[f] for f in Person.NAME_FIELDS))
 
 
-def _next_ids(model, count: int) -> list[int]:
-    """Ids for `count` new rows of `model`, so that rows go in with plain multi-row inserts.
-
-    PostgreSQL hands them out from the table's sequence; SQLite transactions hold the
-    database's write lock from their start (IMMEDIATE), so the next ids are free.
-    """
-    if not count:
-        return []
-    table = model._meta.db_table
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                f"SELECT nextval(pg_get_serial_sequence('{table}', 'id')) "
-                "FROM generate_series(1, %s)",
-                [count],
-            )
-            return [row[0] for row in cursor.fetchall()]
-        # AUTOINCREMENT never reuses the id of a deleted row: neither do we.
-        cursor.execute(
-            f"SELECT MAX(COALESCE((SELECT MAX(id) FROM {table}), 0), "
-            f"COALESCE((SELECT seq FROM sqlite_sequence WHERE name = %s), 0))",
-            [table],
-        )
-        first = cursor.fetchone()[0] + 1
-    return list(range(first, first + count))
-
-
 def _registered_cnies(cnies: list[str]) -> set[str]:
     """Which of `cnies` are in the register (plain SQL: the ORM spends longer writing
     a two-thousand-value IN than the database answering it)."""
@@ -217,8 +196,8 @@ def _commit(run: ImportRun, chunk: _Chunk, header: list, positions) -> None:
         locked = ImportRun.objects.select_for_update().get(pk=run.pk)
         if locked.last_row != chunk.first_row - 1:
             raise FileProblem(_("Another process is importing this file."))
-        ids = _next_ids(Person, len(new))
-        registration_ids = _next_ids(Registration, len(new))
+        ids = next_ids(Person, len(new))
+        registration_ids = next_ids(Registration, len(new))
         first_serial = reserve_serials(len(new)) if new else 0
         persons, registrations, secondary, imported = [], [], [], []
         for index, (row, person, craft, legacy) in enumerate(new):

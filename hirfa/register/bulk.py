@@ -58,6 +58,33 @@ REGISTRATION_COLUMNS = [
 ]
 
 
+def next_ids(model, count: int) -> list[int]:
+    """Ids for `count` new rows of `model`, so that rows go in with plain multi-row inserts.
+
+    PostgreSQL hands them out from the table's sequence; SQLite transactions hold the
+    database's write lock from their start (IMMEDIATE), so the next ids are free.
+    """
+    if not count:
+        return []
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"SELECT nextval(pg_get_serial_sequence('{table}', 'id')) "
+                "FROM generate_series(1, %s)",
+                [count],
+            )
+            return [row[0] for row in cursor.fetchall()]
+        # AUTOINCREMENT never reuses the id of a deleted row: neither do we.
+        cursor.execute(
+            f"SELECT MAX(COALESCE((SELECT MAX(id) FROM {table}), 0), "
+            f"COALESCE((SELECT seq FROM sqlite_sequence WHERE name = %s), 0))",
+            [table],
+        )
+        first = cursor.fetchone()[0] + 1
+    return list(range(first, first + count))
+
+
 def insert_rows(table: str, columns: list[str], rows: list[tuple]) -> None:
     """`rows` into `table`: COPY on PostgreSQL, executemany on SQLite."""
     if not rows:
