@@ -113,6 +113,7 @@ def run_resume(request, pk):
 def run_report(request, pk):
     """The per-row report (CSV), in the language the import was started in."""
     run = _own_run(request.user, pk)
+    uploads.log_download(actor=request.user, obj=run)
     target = tempfile.TemporaryFile()  # noqa: SIM115 (closed by the FileResponse)
     text = io.TextIOWrapper(target, encoding="utf-8-sig", newline="")
     services.write_report(run, text)
@@ -192,6 +193,7 @@ def export_job_file(request, pk):
         handle = export.file.open("rb")
     except OSError:
         raise Http404 from None
+    uploads.log_download(actor=request.user, obj=export)
     return FileResponse(
         handle,
         as_attachment=True,

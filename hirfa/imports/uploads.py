@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
-from hirfa.audit.services import record
+from hirfa.audit.services import record, record_access
 from hirfa.core.errors import Conflict, DomainError, Forbidden
 from hirfa.imports import exports, jobs
 from hirfa.imports.columns import FileProblem, check_file, file_format
@@ -164,3 +164,10 @@ def queue_export(*, user, params, language: str) -> ExportJob:
         )
         transaction.on_commit(partial(jobs.run_export.enqueue, export.pk), robust=True)
     return export
+
+
+def log_download(*, actor, obj) -> None:
+    """A file of personal data (a prepared export, an import's report) was downloaded: the
+    trail says who took it (Law 09-08, decision 40)."""
+    with transaction.atomic():
+        record_access(actor=actor, obj=obj)

@@ -131,6 +131,17 @@ def test_the_report_lists_each_bad_row_with_its_column(chamber, tmp_path, run_jo
     assert [line[:2] for line in lines[1:]] == [["2", "CIN"], ["4", "Commune"]]
 
 
+def test_downloading_the_report_is_in_the_trail_as_a_read_of_personal_data(
+    chamber, tmp_path, run_jobs
+):
+    chamber.post(IMPORTS, {"file": _upload(_list(tmp_path))})
+    run_jobs()
+    run = ImportRun.objects.get()
+    chamber.get(reverse("imports:run_report", args=[run.pk]))
+    entry = AuditEntry.objects.get(action="importrun.viewed")
+    assert (entry.actor_id, entry.object_id) == (run.actor_id, str(run.pk))
+
+
 def test_a_file_of_the_wrong_kind_is_refused_and_nothing_is_kept(chamber, tmp_path):
     response = chamber.post(
         IMPORTS, {"file": SimpleUploadedFile("list.pdf", b"%PDF-1.4", "application/pdf")}

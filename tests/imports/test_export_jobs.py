@@ -180,3 +180,14 @@ def test_a_failed_export_is_told_as_failed(tiznit, imported, run_jobs):
     ExportJob.objects.update(filters={"territory": "09.001"})
     run_jobs()
     assert InboxItem.objects.get().kind == "export.failed"
+
+
+def test_downloading_a_prepared_export_is_in_the_trail_as_a_read_of_personal_data(
+    tiznit, imported, run_jobs
+):
+    tiznit.post("/exports/prepared/", {"format": "csv"})
+    run_jobs()
+    export = ExportJob.objects.get()
+    assert tiznit.get(f"/exports/prepared/{export.pk}/file/").status_code == 200
+    entry = AuditEntry.objects.get(action="exportjob.viewed")
+    assert (entry.actor_id, entry.object_id) == (export.actor_id, str(export.pk))
