@@ -18,6 +18,11 @@ urlpatterns = [
         desk.document_file,
         name="desk_document",
     ),
+    path(
+        "desk/dossiers/<int:pk>/documents/<int:doc_id>/remove/",
+        desk.desk_remove_document,
+        name="desk_remove_document",
+    ),
     path("desk/dossiers/<int:pk>/submit/", desk.desk_submit, name="desk_submit"),
     path("desk/dossiers/<int:pk>/receipt.pdf", receipts.desk_receipt, name="desk_receipt"),
     # Provincial officers: review and decision.

@@ -232,3 +232,34 @@ def test_only_the_agent_who_filed_the_file_may_correct_it(client, agent):
     )
     dossier.person.refresh_from_db()
     assert dossier.person.first_name_latin != "Itto"
+
+
+def test_the_agent_removes_a_document_attached_by_mistake_before_sending(client, agent):
+    dossier = filed(agent)
+    document = dossier.documents.first()
+    page = client.get(f"/desk/dossiers/{dossier.pk}/").content.decode()
+    remove = f"/desk/dossiers/{dossier.pk}/documents/{document.pk}/remove/"
+    assert remove in page
+    response = client.post(remove)
+    assert response.status_code == 302
+    assert response["Location"] == f"/desk/dossiers/{dossier.pk}/"
+    assert not Document.objects.filter(pk=document.pk).exists()
+
+
+def test_once_sent_the_desk_offers_no_removal_and_refuses_one(client, agent):
+    dossier = submitted(agent)
+    document = dossier.documents.first()
+    remove = f"/desk/dossiers/{dossier.pk}/documents/{document.pk}/remove/"
+    assert remove not in client.get(f"/desk/dossiers/{dossier.pk}/").content.decode()
+    response = client.post(remove, follow=True)
+    assert "can no longer be removed or replaced" in response.content.decode()
+    assert Document.objects.filter(pk=document.pk).exists()
+
+
+def test_an_agent_of_another_province_cannot_remove_a_document(client, agent):
+    dossier = filed(agent)
+    document = dossier.documents.first()
+    client.force_login(agent_of("01", username="tanger-agent"))
+    response = client.post(f"/desk/dossiers/{dossier.pk}/documents/{document.pk}/remove/")
+    assert response.status_code == 404
+    assert Document.objects.filter(pk=document.pk).exists()

@@ -296,6 +296,7 @@ def _desk_dossier_page(request, dossier: Dossier, *, failed=None, status=200):
         "missing": selectors.missing_documents(dossier),
         "editable": policy.is_editable(dossier),
         "may_change": policy.may_change_now(user, dossier),
+        "may_remove": policy.may_change_now(user, dossier) and policy.may_remove_document(dossier),
         "may_correct": policy.may_correct_at_desk(user, dossier),
         "with_reviewer": policy.is_with_reviewer(dossier),
         "reviewer_messages": dossier.messages.all(),
@@ -337,6 +338,22 @@ def desk_upload(request, pk):
             )
             return redirect("register_staff:desk_dossier", pk=dossier.pk)
     return _desk_dossier_page(request, dossier, failed=form, status=400)
+
+
+@login_required
+@require_POST
+def desk_remove_document(request, pk, doc_id):
+    """Take out a document attached by mistake, before the file is sent (the artisan's own
+    service, decision 52)."""
+    require_capability(request.user, Capability.FILE_ASSISTED)
+    dossier = selectors.dossier_for(request.user, pk)
+    try:
+        services.remove_document(actor=request.user, dossier=dossier, document_id=doc_id)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The document is removed. You can send the right one."))
+    return redirect("register_staff:desk_dossier", pk=dossier.pk)
 
 
 @login_required
