@@ -43,3 +43,43 @@ def test_a_visitor_reads_the_open_data_on_a_phone(register, phone):
     phone.goto(register.url + "/open-data/")
     assert phone.locator("#figure-registrations-region-sex").is_visible()
     assert fits_the_screen(phone)
+
+
+def administrator_logs_in(page, url, language):
+    """The national administrator: password, then the code of their authenticator app."""
+    from django_otp.oath import TOTP
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from hirfa.accounts.roles import Role
+    from tests.factories import DEFAULT_PASSWORD, national
+
+    admin = national(Role.ADMIN, username="n.bennani", is_staff=True, is_superuser=True)
+    device = TOTPDevice.objects.create(user=admin, name="phone", confirmed=True)
+    speak(page, url, language)
+    page.goto(url + "/accounts/login/")
+    page.locator("input[name=username]").fill("n.bennani")
+    page.locator("input[name=password]").fill(DEFAULT_PASSWORD)
+    page.locator("form.stacked button[type=submit]").click()
+    page.wait_for_url("**/accounts/2fa/verify/**")
+    code = TOTP(device.bin_key, device.step, device.t0, device.digits).token()
+    page.locator("input[name=code]").fill(f"{code:06d}")
+    page.locator("form.stacked button[type=submit]").click()
+    page.wait_for_url(url + "/my-work/")
+
+
+@pytest.mark.parametrize(("viewport", "language"), [("phone", "ar"), ("desk", "fr")])
+def test_the_national_administrator_reads_the_nations_figures(
+    register, request, tmp_path, viewport, language
+):
+    page = request.getfixturevalue(viewport)
+    approved_dossier(officer=officer_of("09.581", username="k.oubella"))
+    administrator_logs_in(page, register.url, language)
+    page.goto(register.url + "/statistics/?by=region")
+    assert page.locator("html").get_attribute("lang") == language
+    census = page.locator("#figure-census-region").inner_text()
+    # Every region against the census: the nation, not one territory.
+    assert all(f"{code:02d}" in census for code in range(1, 13))
+    assert page.locator("#figure-census-region").is_visible()
+    assert page.locator("main canvas, main svg").count() >= 1  # the charts are drawn
+    assert fits_the_screen(page)
+    page.screenshot(path=tmp_path / f"national-statistics-{language}.png", full_page=True)
