@@ -93,7 +93,37 @@ class _PlainLabels:
         super().__init__(*args, **kwargs)
 
 
-class SignupForm(_PlainLabels, forms.Form):
+def _new_password(label) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        strip=False,
+        help_text=_(
+            "At least 10 characters, not only digits, and not just your name or phone number."
+        ),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+
+def _password_again() -> forms.CharField:
+    return forms.CharField(
+        label=_("Type the password again"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+
+class _PasswordsMatch:
+    """A new password typed twice: the second must be the first."""
+
+    def clean(self):
+        cleaned = super().clean()
+        first, second = cleaned.get("password"), cleaned.get("password2")
+        if first and second and first != second:
+            self.add_error("password2", _("The two passwords are not the same."))
+        return cleaned
+
+
+class SignupForm(_PasswordsMatch, _PlainLabels, forms.Form):
     """Opening an artisan account with a mobile phone. The service checks everything."""
 
     phone = forms.CharField(
@@ -116,26 +146,8 @@ class SignupForm(_PlainLabels, forms.Form):
         max_length=150,
         widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
     )
-    password = forms.CharField(
-        label=_("Choose a password"),
-        strip=False,
-        help_text=_(
-            "At least 10 characters, not only digits, and not just your name or phone number."
-        ),
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )
-    password2 = forms.CharField(
-        label=_("Type the password again"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )
-
-    def clean(self):
-        cleaned = super().clean()
-        first, second = cleaned.get("password"), cleaned.get("password2")
-        if first and second and first != second:
-            self.add_error("password2", _("The two passwords are not the same."))
-        return cleaned
+    password = _new_password(_("Choose a password"))
+    password2 = _password_again()
 
 
 class PhoneCodeForm(_PlainLabels, forms.Form):
@@ -169,26 +181,8 @@ class RecoveryPhoneForm(_PlainLabels, forms.Form):
     )
 
 
-class RecoveryCodeForm(PhoneCodeForm):
+class RecoveryCodeForm(_PasswordsMatch, PhoneCodeForm):
     """The code received by SMS and the new password, on one page."""
 
-    password = forms.CharField(
-        label=_("Choose a new password"),
-        strip=False,
-        help_text=_(
-            "At least 10 characters, not only digits, and not just your name or phone number."
-        ),
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )
-    password2 = forms.CharField(
-        label=_("Type the password again"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )
-
-    def clean(self):
-        cleaned = super().clean()
-        first, second = cleaned.get("password"), cleaned.get("password2")
-        if first and second and first != second:
-            self.add_error("password2", _("The two passwords are not the same."))
-        return cleaned
+    password = _new_password(_("Choose a new password"))
+    password2 = _password_again()

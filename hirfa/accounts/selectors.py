@@ -50,7 +50,11 @@ def restrict(queryset: QuerySet, user, via: str = "province") -> QuerySet:
     `via` is the path from the queryset's model to its Province ("" when the
     queryset is of provinces themselves).
     """
-    scope = scope_of(user)
+    return restrict_to_scope(queryset, scope_of(user), via)
+
+
+def restrict_to_scope(queryset: QuerySet, scope: Scope, via: str = "province") -> QuerySet:
+    """`restrict` for a scope already read (a job acting for a user, a stored campaign)."""
     if scope.national:
         return queryset
     province_path = f"{via}__" if via else ""

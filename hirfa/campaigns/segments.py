@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from hirfa.accounts.selectors import Scope
+from hirfa.accounts.selectors import Scope, restrict_to_scope
 from hirfa.campaigns.models import OptOut
 from hirfa.cards.models import Card
 from hirfa.core.errors import DomainError, Forbidden
@@ -155,13 +155,7 @@ def _within(place, scope: Scope) -> bool:
 
 def _records(model, criteria: Criteria, scope: Scope) -> QuerySet:
     """Rows of `model` (registrations or dossiers) of the person, place and craft given."""
-    rows = model.objects.filter(person=OuterRef("pk"))
-    if scope.province_id:
-        rows = rows.filter(province_id=scope.province_id)
-    elif scope.region_id:
-        rows = rows.filter(province__region_id=scope.region_id)
-    elif not scope.national:
-        return rows.none()
+    rows = restrict_to_scope(model.objects.filter(person=OuterRef("pk")), scope)
     if criteria.commune:
         rows = rows.filter(workplace_commune__code=criteria.commune)
     if criteria.province:
