@@ -38,6 +38,7 @@ from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
+from rows import insert  # noqa: E402 (bench/rows.py, beside this script)
 
 from hirfa.accounts.models import User  # noqa: E402
 from hirfa.accounts.roles import Role  # noqa: E402
@@ -49,34 +50,7 @@ from hirfa.register.numbers import damm_check_digit  # noqa: E402
 from hirfa.territory.models import Commune, Region  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
-CHUNK = 10_000
 AGENT = "bench.campaigns"
-
-
-def _insert(model, rows) -> None:
-    """INSERT rows (dicts of column values) in chunks through one cursor; missing columns take
-    their field's default."""
-    table = connection.ops.quote_name(model._meta.db_table)
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    sql = None
-    with connection.cursor() as cursor:
-        chunk = []
-        for row in rows:
-            if sql is None:
-                defaults = {
-                    f.column: f.get_db_prep_save(f.get_default(), connection)
-                    for f in fields
-                    if f.column not in row
-                }
-                columns = [f.column for f in fields]
-                names = ", ".join(connection.ops.quote_name(c) for c in columns)
-                sql = f"INSERT INTO {table} ({names}) VALUES ({', '.join(['%s'] * len(columns))})"
-            chunk.append([row[c] if c in row else defaults[c] for c in columns])
-            if len(chunk) >= CHUNK:
-                cursor.executemany(sql, chunk)
-                chunk.clear()
-        if chunk:
-            cursor.executemany(sql, chunk)
 
 
 def prepare(count: int) -> None:
@@ -95,7 +69,7 @@ def prepare(count: int) -> None:
         def commune(i):
             return tiznit if i % 2 == 0 else agadir
 
-        _insert(
+        insert(
             Person,
             (
                 {
@@ -128,7 +102,7 @@ def prepare(count: int) -> None:
             "workplace_kind": "workshop",
             "workplace_address": "Atelier",
         }
-        _insert(
+        insert(
             Registration,
             (
                 craft
@@ -147,7 +121,7 @@ def prepare(count: int) -> None:
                 for i in range(count)
             ),
         )
-        _insert(
+        insert(
             Dossier,
             (
                 craft

@@ -36,6 +36,7 @@ from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
+from rows import insert  # noqa: E402 (bench/rows.py, beside this script)
 
 from hirfa.audit.models import AuditEntry  # noqa: E402
 from hirfa.cnss.models import Batch  # noqa: E402
@@ -46,37 +47,6 @@ from hirfa.territory.models import Commune  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
-CHUNK = 10_000
-
-
-def _insert(model, rows) -> None:
-    """INSERT rows (dicts of column values) in chunks, through one plain cursor.
-
-    Columns a row does not give take their field's default, so that a column added to the
-    model later does not break the benchmark.
-    """
-    table = connection.ops.quote_name(model._meta.db_table)
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    sql = None
-    with connection.cursor() as cursor:
-        chunk = []
-        for row in rows:
-            if sql is None:
-                defaults = {
-                    f.column: f.get_db_prep_save(f.get_default(), connection)
-                    for f in fields
-                    if f.column not in row
-                }
-                columns = [f.column for f in fields]
-                names = ", ".join(connection.ops.quote_name(c) for c in columns)
-                marks = ", ".join(["%s"] * len(columns))
-                sql = f"INSERT INTO {table} ({names}) VALUES ({marks})"
-            chunk.append([row[c] if c in row else defaults[c] for c in columns])
-            if len(chunk) >= CHUNK:
-                cursor.executemany(sql, chunk)
-                chunk.clear()
-        if chunk:
-            cursor.executemany(sql, chunk)
 
 
 def prepare(count: int) -> None:
@@ -91,7 +61,7 @@ def prepare(count: int) -> None:
         first_person = (
             Person.objects.order_by("-id").values_list("id", flat=True).first() or 0
         ) + 1
-        _insert(
+        insert(
             Person,
             (
                 {
@@ -118,7 +88,7 @@ def prepare(count: int) -> None:
                 for i in range(count)
             ),
         )
-        _insert(
+        insert(
             Registration,
             (
                 {
