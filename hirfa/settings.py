@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "hirfa.notifications",
     "hirfa.register",
     "hirfa.cards",
+    "hirfa.wallet",
     "hirfa.verification",
     "hirfa.cnss",
     "hirfa.coverage",

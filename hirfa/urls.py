@@ -16,6 +16,7 @@ urlpatterns = [
     path("status/", include("hirfa.register.urls_status")),
     path("", include("hirfa.register.urls_staff")),
     path("", include("hirfa.cards.urls")),
+    path("", include("hirfa.wallet.urls")),
     path("cnss/", include("hirfa.cnss.urls")),
     path("", include("hirfa.coverage.urls")),
     path("search/", include("hirfa.search.urls")),

@@ -18,7 +18,7 @@ LAYERS = (
     ("territory", "crafts", "notifications", "audit"),
     ("accounts",),
     ("register",),
-    ("search", "duplicates", "cards", "coverage"),
+    ("search", "duplicates", "cards", "coverage", "wallet"),
     ("cnss", "imports", "verification", "privacy", "outreach", "campaigns"),
     ("site", "backups", "stats"),
     ("api", "urls", "settings", "wsgi", "manage"),

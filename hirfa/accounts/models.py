@@ -121,6 +121,7 @@ class PhoneVerification(models.Model):
         EVENT = "event", _("Signing up to an event")
         RECOVERY = "recovery", _("Choosing a new password")
         STATUS = "status", _("Checking the state of a file")
+        WALLET = "wallet", _("Putting the card in a phone wallet")
 
     phone = models.CharField(_("mobile phone"), max_length=16)
     code_digest = models.CharField(_("code digest"), max_length=64, editable=False)
