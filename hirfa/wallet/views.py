@@ -142,8 +142,11 @@ def my_wallet(request):
     if registration is None:
         raise Http404
     card = cards_selectors.current_card(registration)
-    if request.method == "GET" or card is None:
+    if request.method == "GET":
         return _offer_page(request, card)
+    if card is None:
+        message = _("Only a current card can be put in a phone wallet.")
+        return _offer_page(request, card, error=message, status=409)
     try:
         offer = services.offer_card(actor=user, card=card)
     except DomainError as error:
