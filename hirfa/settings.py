@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "hirfa.register",
     "hirfa.cards",
     "hirfa.wallet",
+    "hirfa.registry",
     "hirfa.verification",
     "hirfa.cnss",
     "hirfa.coverage",
@@ -440,6 +441,11 @@ CARD_KEY_VALIDITY_DAYS = env_int("CARD_KEY_VALIDITY_DAYS", 730, minimum=1)
 CARD_REVOCATION_LIST_SECONDS = env_int("CARD_REVOCATION_LIST_SECONDS", 86400, minimum=60)
 # First cards are issued in batches, this many seconds after an approval (0: one job each).
 CARD_ISSUE_BATCH_SECONDS = env_int("CARD_ISSUE_BATCH_SECONDS", 2, minimum=0)
+
+# The SPDCI registry API (docs/spdci.md): notices to subscribers are sent by one job per
+# batch of changes, this many seconds after the first (0: one job per change).
+REGISTRY_NOTIFY_BATCH_SECONDS = env_int("REGISTRY_NOTIFY_BATCH_SECONDS", 2, minimum=0)
+REGISTRY_NOTIFY_TIMEOUT = env_int("REGISTRY_NOTIFY_TIMEOUT", 10, minimum=1)
 
 # Exchange with the CNSS (docs/cnss-exchange.md, docs/decisions/0018 and 0019).
 CNSS_TRANSPORT = env_choice("CNSS_TRANSPORT", "file", {"file", "http"})

@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("hirfa.cards.urls")),
     path("", include("hirfa.wallet.urls")),
     path("cnss/", include("hirfa.cnss.urls")),
+    path("registry/", include("hirfa.registry.urls")),
     path("", include("hirfa.coverage.urls")),
     path("search/", include("hirfa.search.urls")),
     path("", include("hirfa.imports.urls")),
