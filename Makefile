@@ -60,6 +60,7 @@ BENCH_APPROVALS ?= 10000
 BENCH_IMPORTS ?= 1000000
 BENCH_SEARCH_ARTISANS ?= 3000000
 BENCH_SEARCH_PG_ARTISANS ?= 1000000
+# SPDCI registry search (bench/spdci.py): BENCH_SPDCI_ARTISANS=3000000 for the national register (default 200,000).
 # Statistics (bench/stats.py): the register's size; BENCH_STATS_ARTISANS=3000000 for the national scale.
 BENCH_STATS_ARTISANS ?= 20000
 bench: $(VENV)/.installed
@@ -79,6 +80,7 @@ bench: $(VENV)/.installed
 	rm -rf var/bench-funnel && HIRFA_VAR_DIR=var/bench-funnel $(BIN)/python bench/funnel.py $(or $(BENCH_FUNNEL),100000) && if pg_isready -q -h 127.0.0.1; then psql -q -h 127.0.0.1 -U postgres -c "DROP DATABASE IF EXISTS hirfa_bench_funnel" && psql -q -h 127.0.0.1 -U postgres -c "CREATE DATABASE hirfa_bench_funnel" && HIRFA_VAR_DIR=var/bench-funnel DATABASE_URL=$(BENCH_PG_URL)_funnel $(BIN)/python bench/funnel.py $(or $(BENCH_FUNNEL),100000); fi
 	rm -rf var/bench-duplicates && HIRFA_VAR_DIR=var/bench-duplicates $(BIN)/python bench/duplicates.py $(or $(BENCH_DUPLICATES),4000) && if pg_isready -q -h 127.0.0.1; then psql -q -h 127.0.0.1 -U postgres -c "DROP DATABASE IF EXISTS hirfa_bench_duplicates" && psql -q -h 127.0.0.1 -U postgres -c "CREATE DATABASE hirfa_bench_duplicates" && rm -rf var/bench-duplicates && HIRFA_VAR_DIR=var/bench-duplicates DATABASE_URL=$(BENCH_PG_URL)_duplicates $(BIN)/python bench/duplicates.py $(or $(BENCH_DUPLICATES),4000); fi
 	rm -rf var/bench-stats && HIRFA_VAR_DIR=var/bench-stats $(BIN)/python bench/stats.py $(BENCH_STATS_ARTISANS) && if pg_isready -q -h 127.0.0.1; then psql -q -h 127.0.0.1 -U postgres -c "DROP DATABASE IF EXISTS hirfa_bench_stats" && psql -q -h 127.0.0.1 -U postgres -c "CREATE DATABASE hirfa_bench_stats" && rm -rf var/bench-stats && HIRFA_VAR_DIR=var/bench-stats DATABASE_URL=$(BENCH_PG_URL)_stats $(BIN)/python bench/stats.py $(BENCH_STATS_ARTISANS); fi
+	rm -rf var/bench-spdci && HIRFA_VAR_DIR=var/bench-spdci $(BIN)/python bench/spdci.py $(or $(BENCH_SPDCI_ARTISANS),200000) && if pg_isready -q -h 127.0.0.1; then psql -q -h 127.0.0.1 -U postgres -c "DROP DATABASE IF EXISTS hirfa_bench_spdci" && psql -q -h 127.0.0.1 -U postgres -c "CREATE DATABASE hirfa_bench_spdci" && rm -rf var/bench-spdci && HIRFA_VAR_DIR=var/bench-spdci DATABASE_URL=$(BENCH_PG_URL)_spdci $(BIN)/python bench/spdci.py $(or $(BENCH_SPDCI_ARTISANS),200000); fi
 
 ## make messages: extract translatable strings into the .po files, then compile them
 messages: $(VENV)/.installed

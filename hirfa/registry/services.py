@@ -55,6 +55,8 @@ def receive(*, action: str, body) -> Answer:
         return _error("rjct.version.invalid", f"version must be {envelope.VERSION}")
     if header.get("action") != action:
         return _error("rjct.action.invalid", f"this endpoint answers the action {action!r}")
+    if header.get("is_msg_encrypted"):
+        return _error("err.encryption.invalid", "encrypted messages are not supported")
     if header.get("receiver_id") not in (None, policy.RECEIVER_ID):
         return _error("err.receiver_id.invalid", f"receiver_id must be {policy.RECEIVER_ID}")
     transaction_id = message.get("transaction_id")

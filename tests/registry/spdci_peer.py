@@ -54,6 +54,7 @@ class Peer:
         *,
         message_id: str | None = None,
         created: int | None = None,
+        **header_items,
     ) -> dict:
         header = {
             "version": "1.0.0",
@@ -64,6 +65,7 @@ class Peer:
             "receiver_id": "ma.rna",
             "total_count": 1,
             "is_msg_encrypted": False,
+            **header_items,
         }
         created = created if created is not None else int(time.time())
         expires = created + 300

@@ -105,3 +105,12 @@ def test_a_huge_body_is_refused_unread(client, cnss):
     body = json.dumps({"x": "y" * 70_000})
     response = client.post("/registry/sync/search", body, content_type="application/json")
     assert response.status_code == 413
+
+
+def test_an_encrypted_message_is_refused_as_not_supported(client, cnss, peer):
+    envelope = peer.envelope(
+        "search", {"transaction_id": "t1", "search_request": []}, is_msg_encrypted=True
+    )
+    response = post(client, "/registry/sync/search", envelope)
+    assert response.status_code == 400
+    assert error_of(response) == "err.encryption.invalid"
