@@ -446,6 +446,9 @@ CARD_ISSUE_BATCH_SECONDS = env_int("CARD_ISSUE_BATCH_SECONDS", 2, minimum=0)
 # batch of changes, this many seconds after the first (0: one job per change).
 REGISTRY_NOTIFY_BATCH_SECONDS = env_int("REGISTRY_NOTIFY_BATCH_SECONDS", 2, minimum=0)
 REGISTRY_NOTIFY_TIMEOUT = env_int("REGISTRY_NOTIFY_TIMEOUT", 10, minimum=1)
+# Answers kept for repeated message_ids and txn/status, and delivered notices, are deleted
+# after this many days by `hirfa forget_registry_messages` (they hold artisans' data).
+REGISTRY_KEEP_DAYS = env_int("REGISTRY_KEEP_DAYS", 30, minimum=1)
 
 # Exchange with the CNSS (docs/cnss-exchange.md, docs/decisions/0018 and 0019).
 CNSS_TRANSPORT = env_choice("CNSS_TRANSPORT", "file", {"file", "http"})

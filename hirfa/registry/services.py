@@ -134,6 +134,12 @@ def _answer(subscriber, action: str, message: dict, message_id: str) -> Answer:
         if not isinstance(codes, list) or not codes:
             return _error("rjct.subscription_codes.invalid", "subscription_codes must be a list")
         answers = messages.unsubscribe(subscriber, codes)
+        record(
+            actor=None,
+            actor_label=f"spdci:{receiver}"[:100],
+            action="registry.unsubscribed",
+            data={"message_id": message_id, "codes": [a["code"] for a in answers]},
+        )
         body = {**correlation, "subscription_status": answers}
         return Answer(messages.signed("on-unsubscribe", receiver, body, count=len(answers)))
     request = message.get("txnstatus_request")
@@ -166,6 +172,22 @@ def save_subscriber(*, actor, subscriber) -> None:
         obj=subscriber,
         data={"sender_id": subscriber.sender_id, "active": subscriber.active},
     )
+
+
+def forget_old_messages(*, now=None) -> tuple[int, int]:
+    """Delete the answers kept for idempotency and `txn/status`, and the delivered notices,
+    older than REGISTRY_KEEP_DAYS: they hold artisans' data (Law 09-08). Daily."""
+    cutoff = (now or timezone.now()) - timedelta(days=settings.REGISTRY_KEEP_DAYS)
+    with transaction.atomic():
+        answers, _ = ReceivedMessage.objects.filter(received_at__lt=cutoff).delete()
+        notices, _ = Notice.objects.filter(delivered_at__lt=cutoff).delete()
+        if answers or notices:
+            record(
+                actor=None,
+                action="registry.forgotten",
+                data={"answers": answers, "notices": notices, "before": cutoff.isoformat()},
+            )
+    return answers, notices
 
 
 # --- Notifications ------------------------------------------------------------------------

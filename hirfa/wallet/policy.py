@@ -10,6 +10,8 @@ from hirfa.cards.policy import may_fetch_own_card, may_manage_cards
 # The pre-authorized code lives as long as the SMS code that goes with it (ADR 0052).
 OFFER_LIFETIME = timedelta(minutes=10)
 TOKEN_LIFETIME = timedelta(minutes=5)
+# Offers (which name the phone the code went to) are deleted after this long.
+OFFERS_KEPT = timedelta(days=30)
 NONCE_SECONDS = 300
 # How far a wallet's clock may be from ours when it dates its proof.
 PROOF_CLOCK_SKEW = timedelta(minutes=5)

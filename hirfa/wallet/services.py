@@ -92,6 +92,14 @@ def offer_card(*, actor, card: Card, at_hand_over: bool = False) -> Offer:
     return Offer(offer=offer, uri=issuer.offer_uri(issuer.credential_offer(code)))
 
 
+def forget_old_offers(*, now=None) -> int:
+    """Delete the offers older than OFFERS_KEPT (they name a phone): the audit trail keeps
+    that an offer was made and a credential issued. Daily."""
+    cutoff = (now or timezone.now()) - policy.OFFERS_KEPT
+    deleted, _ = CredentialOffer.objects.filter(created_at__lt=cutoff).delete()
+    return deleted
+
+
 def redeem(*, pre_authorized_code, tx_code) -> tuple[str, int]:
     """The access token (and its lifetime in seconds) for a live offer and its SMS code."""
     offer = selectors.offer_for_code(pre_authorized_code)

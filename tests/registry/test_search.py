@@ -1,8 +1,13 @@
 """`POST /registry/sync/search`: the CNSS finds an artisan by CNIE or registration number,
 with their AMO data and dependants, in a signed answer (issue 18, item 5)."""
 
+import io
+from datetime import timedelta
+
 import pytest
+from django.core.management import call_command
 from django.db import connection
+from django.utils import timezone
 
 from hirfa.audit.models import AuditEntry
 from hirfa.registry.models import ReceivedMessage
@@ -142,3 +147,16 @@ def test_the_transaction_status_gives_back_an_earlier_answer(client, cnss, peer,
     assert response.status_code == 200
     (earlier,) = response.json()["message"]["txnstatus_response"]["txn_status"]
     assert earlier["answer"] == first
+
+
+def test_answers_are_forgotten_after_the_days_kept(client, cnss, peer, registration, settings):
+    envelope = peer.search("RNA", registration.number)
+    post(client, "/registry/sync/search", envelope)
+    ReceivedMessage.objects.update(
+        received_at=timezone.now() - timedelta(days=settings.REGISTRY_KEEP_DAYS + 1)
+    )
+
+    call_command("forget_registry_messages", stdout=io.StringIO())
+
+    assert not ReceivedMessage.objects.exists()
+    assert AuditEntry.objects.filter(action="registry.forgotten").count() == 1

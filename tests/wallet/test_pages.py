@@ -1,7 +1,12 @@
 """Where the offer is shown: the artisan's card page, and the agent's card page at the
 hand-over. The QR code is drawn by the server; the transaction code goes by SMS."""
 
+import io
+from datetime import timedelta
+
 import pytest
+from django.core.management import call_command
+from django.utils import timezone
 
 from hirfa.audit.models import AuditEntry
 from hirfa.notifications.models import Notification
@@ -114,3 +119,13 @@ def test_the_metadata_is_public_and_names_the_endpoints(client, settings):
     assert {d["locale"] for d in metadata["display"]} == {"ar", "fr", "zgh", "en"}
     assert server["token_endpoint"] == f"{base}/openid4vci/token"
     assert server["pre-authorized_grant_anonymous_access_supported"] is True
+
+
+def test_offers_are_forgotten_after_thirty_days(client, card):
+    client.force_login(account_for(card.registration.person))
+    client.post("/me/card/wallet/")
+    CredentialOffer.objects.update(created_at=timezone.now() - timedelta(days=31))
+
+    call_command("forget_wallet_offers", stdout=io.StringIO())
+
+    assert not CredentialOffer.objects.exists()
