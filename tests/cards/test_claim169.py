@@ -256,3 +256,43 @@ def test_a_truncated_card_text_is_not_genuine():
 def test_a_card_decompressing_past_the_bound_is_not_genuine():
     bomb = qr.b45encode(qr.compress(cbor2.dumps([b"\0" * 40000])))
     assert reason(bomb) == "too_large"
+
+
+# --- The API and `hirfa verify_card` read both formats ---------------------------------
+
+
+@pytest.mark.django_db
+def test_the_api_verifies_a_claim_169_card_and_a_card_printed_before(client, run_jobs):
+    from tests.factories import signed_as_before
+
+    card = issued_card(run_jobs)
+    for text in (card.qr_text, signed_as_before(card).qr_text):
+        body = client.post("/api/v1/cards/verify", {"qr": text},
+                           content_type="application/json").json()  # fmt: skip
+        assert (body["verdict"], body["card"]["number"]) == ("valid", card.registration.number)
+
+
+@pytest.mark.django_db
+def test_verify_card_reads_a_claim_169_card_from_its_pdf(run_jobs, tmp_path):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    card = issued_card(run_jobs)
+    path = tmp_path / "card.pdf"
+    path.write_bytes(printing.card_pdf(card))
+    out = StringIO()
+    call_command("verify_card", str(path), stdout=out)
+    assert out.getvalue().startswith("VALID")
+    assert card.registration.number in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_a_revoked_claim_169_card_reads_revoked_on_the_server(client, run_jobs):
+    from hirfa.cards import services as cards
+    from tests.factories import agent_of
+
+    agent = agent_of("09")
+    card = issued_card(run_jobs, agent=agent)
+    cards.reissue(actor=agent, registration=card.registration, reason="lost")
+    assert verify_text(card.qr_text).verdict == qr.Verdict.REVOKED
