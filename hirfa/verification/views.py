@@ -113,6 +113,7 @@ def _texts() -> dict:
             "issuedAt": _("Issued on"),
             "document": _("Document"),
             "registeredOn": _("Registered since"),
+            "birthDate": _("Date of birth"),
         },
         "live": {
             "checked": _("Confirmed by the register online at %(time)s."),

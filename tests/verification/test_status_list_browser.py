@@ -39,7 +39,10 @@ def test_a_card_printed_before_and_a_claim_169_card_both_verify_offline(
     go_offline(context, page)
     assert check(page, new.qr_text) == "valid"
     assert new.registration.registrant_name_latin in page.text_content("#verify-card")
+    # A Claim 169 card carries the holder's date of birth, which the page shows.
+    assert said("Date of birth", "en") in page.text_content("#verify-card")
     assert check(page, old.qr_text) == "valid"
+    assert said("Date of birth", "en") not in page.text_content("#verify-card")
     assert check(page, helpers.altered_text(new.qr_text)) == "not_genuine"
     context.close()
 

@@ -192,6 +192,7 @@
     row(list, L.nameAr, card.nameAr, { dir: "rtl", lang: "ar" });
     row(list, L.nameLatin, card.nameLatin, { dir: "ltr", lang: "fr" });
     row(list, L.nameZgh, card.nameZgh, { lang: "zgh" });
+    row(list, L.birthDate, day(card.birthDate)); // Claim 169 cards of persons only
     row(list, L.number, RNA.formatNumber(card.number), { dir: "ltr" });
     row(list, L.version, String(card.version), { dir: "ltr" });
     row(list, L.category, NAMES.categories[card.category] || card.category);
