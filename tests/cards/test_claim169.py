@@ -296,3 +296,22 @@ def test_a_revoked_claim_169_card_reads_revoked_on_the_server(client, run_jobs):
     card = issued_card(run_jobs, agent=agent)
     cards.reissue(actor=agent, registration=card.registration, reason="lost")
     assert verify_text(card.qr_text).verdict == qr.Verdict.REVOKED
+
+
+@pytest.mark.django_db
+def test_a_card_that_cannot_be_signed_leaves_no_card_behind(run_jobs, monkeypatch):
+    from hirfa.cards import services as cards
+    from hirfa.cards.models import Card
+    from tests.factories import agent_of
+
+    agent = agent_of("09")
+    card = issued_card(run_jobs, agent=agent)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the signer failed")
+
+    monkeypatch.setattr(claim169, "encode_card", broken)
+    with pytest.raises(RuntimeError):
+        cards.reissue(actor=agent, registration=card.registration, reason="lost")
+    assert list(Card.objects.values_list("version", "status")) == [(1, "current")]
+    assert not Card.objects.filter(qr_text="").exists()
