@@ -9,7 +9,9 @@ Prints:
   interleaved in the same process, and the ratio (target ≤ 50 ms and ≤ 3×; wall and CPU;
   BENCH_PROFILE=1 prints where a card's time goes);
 - the A4 print sheet of SHEET_CARDS different cards (target ≥ 100 cards/s);
-- QR sign (encode) and verify (decode + signature check) per second;
+- QR sign (encode) and verify (decode + signature check) per second, the Claim 169 card
+  beside the RNA1 payload printed before (the floor, interleaved in the same process), and
+  the QR code's size (version, modules) with and without a face image;
 - the public online-verification endpoint (`GET /api/v1/cards/{number}/{version}/status`,
   and `POST /api/v1/cards/verify`) under `wrk` on loopback, served by granian, against a
   minimal Django view served by the same process in the same run (target ≥ 50 %).
@@ -27,6 +29,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -41,7 +44,8 @@ from django.core.management import call_command  # noqa: E402
 from fpdf import FPDF  # noqa: E402
 from PIL import Image  # noqa: E402
 
-from hirfa.cards import keys, pdf, qr  # noqa: E402
+from hirfa.cards import claim169, keys, pdf, qr  # noqa: E402
+from hirfa.core.qrcodes import qr_matrix  # noqa: E402
 from hirfa.register.numbers import make_number  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -152,20 +156,63 @@ def bench_pdf(sheet_cards: int, key) -> None:
           f"(target ≥ 100), {len(data) / 1e6:.1f} MB")  # fmt: skip
 
 
-def bench_qr(key) -> None:
-    claims = qr.CardClaims("1000000018", 1, "فاطمة أيت لحسن", "Fatima AIT LAHCEN",
-                           "artisan_experience", "01.02.03", "09.581")  # fmt: skip
-    n = 3000
+def _rates(encode, n: int = 3000) -> tuple[float, float, str]:
     start = time.perf_counter()
     for _ in range(n):
-        text = qr.encode_card(claims, issued_at=1, expires_at=2, private_key=key.private_key,
-                              kid=key.kid)  # fmt: skip
+        text = encode()
     signed = n / (time.perf_counter() - start)
     start = time.perf_counter()
     for _ in range(n):
         qr.decode_card(text, keys.public_key)
     verified = n / (time.perf_counter() - start)
-    print(f"QR sign: {signed:,.0f}/s   QR verify: {verified:,.0f}/s")
+    return signed, verified, text
+
+
+def face_image(kind: str = "WEBP", size=(36, 48), quality: int = 20) -> bytes:
+    """A small grey face (docs/decisions/0062): a portrait with a photo's grain (seeded
+    noise; a flat test colour would compress to nothing), 36 × 48 WebP at quality 20 being
+    the smallest worth showing."""
+    import random
+
+    rng = random.Random(7)
+    portrait = Image.new("L", (300, 380), 200)
+    portrait.putdata([max(0, min(255, 150 + (x * y) % 37 + rng.randint(-30, 30)))
+                      for y in range(380) for x in range(300)])  # fmt: skip
+    buffer = io.BytesIO()
+    portrait.resize(size).save(buffer, format=kind, quality=quality)
+    return buffer.getvalue()
+
+
+def bench_qr(key) -> None:
+    """Sign+encode and verify per second: the RNA1 payload (the floor, same process,
+    interleaved) beside the Claim 169 card; then the QR code's size with and without a face."""
+    claims = qr.CardClaims("1000000018", 1, "فاطمة أيت لحسن", "Fatima AIT LAHCEN",
+                           "artisan_experience", "01.02.03", "09.581", first_name_ar="فاطمة",
+                           last_name_ar="أيت لحسن", birth_date="1984-04-18", gender=2)  # fmt: skip
+    sign = dict(issued_at=1, expires_at=2, private_key=key.private_key, kid=key.kid)
+    old = [0.0, 0.0]
+    new = [0.0, 0.0]
+    for _ in range(2):  # interleaved: the machine's load weighs on both alike
+        signed, verified, old_text = _rates(lambda: qr.encode_card(claims, **sign))
+        old = [max(old[0], signed), max(old[1], verified)]
+        signed, verified, new_text = _rates(
+            lambda: claim169.encode_card(claims, status_index=123_456, **sign)
+        )
+        new = [max(new[0], signed), max(new[1], verified)]
+    print(f"QR sign+encode: RNA1 {old[0]:,.0f}/s, Claim 169 {new[0]:,.0f}/s "
+          f"(ratio {new[0] / old[0]:.2f})")  # fmt: skip
+    print(f"QR verify:      RNA1 {old[1]:,.0f}/s, Claim 169 {new[1]:,.0f}/s "
+          f"(ratio {new[1] / old[1]:.2f})")  # fmt: skip
+    camera = qr.camera_url("https://rna.artisanat.gov.ma", old_text)
+    rows = [("RNA1 camera address (before)", camera), ("Claim 169", new_text)]
+    for kind, size, quality in (("WEBP", (36, 48), 20), ("JPEG", (48, 64), 30)):
+        face = face_image(kind, size, quality)
+        text = claim169.encode_card(replace(claims, face=face), status_index=123_456, **sign)
+        rows.append((f"Claim 169 + {len(face)}-byte {kind} face {size[0]}x{size[1]}", text))
+    for label, text in rows:
+        side, _ = qr_matrix(text)
+        print(f"QR {label}: {len(text)} chars, version {(side - 17) // 4}, {side} modules, "
+              f"{38 / side:.2f} mm on the card's 38 mm")  # fmt: skip
 
 
 def free_port() -> int:

@@ -202,3 +202,23 @@ def issued_card(run_jobs, *, officer=None, agent=None, **person_overrides):
     # The batch job waits CARD_ISSUE_BATCH_SECONDS, which run_jobs does not: issue it now.
     cards.issue_first_cards()
     return Card.objects.get(registration=dossier.registration, status=Card.Status.CURRENT)
+
+
+def signed_as_before(card):
+    """The same card signed in the format printed before Claim 169 (`RNA1:…`, docs/card-qr.md
+    §1–§3): what a card issued before issue 18 holds. Saved; returns the card."""
+    from hirfa.cards import keys, qr
+
+    signed = qr.decode_card(card.qr_text, keys.public_key)
+    key = keys.signing_key()
+    claims = signed.card
+    card.qr_text = qr.encode_card(
+        qr.CardClaims(claims.number, claims.version, claims.name_ar, claims.name_latin,
+                      claims.category, claims.activity, claims.province, claims.name_zgh),
+        issued_at=signed.issued_at,
+        expires_at=signed.expires_at,
+        private_key=key.private_key,
+        kid=key.kid,
+    )  # fmt: skip
+    card.save(update_fields=["qr_text"])
+    return card

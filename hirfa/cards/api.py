@@ -39,7 +39,10 @@ class StatusOut(Schema):
 class VerifyIn(Schema):
     qr: str = Field(
         max_length=qr.MAX_CAMERA_TEXT,
-        description="The QR text, RNA1:…, or the camera address …/verify/#RNA1:…",
+        description=(
+            "The QR text: a Claim 169 card's Base45 text (docs/card-qr.md §11), RNA1:…, "
+            "or a camera address …/verify/#…"
+        ),
     )
 
 

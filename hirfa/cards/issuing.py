@@ -13,9 +13,9 @@ from django.db.models import Max
 from django.utils import timezone
 
 from hirfa.audit.services import record
-from hirfa.cards import inbox, keys, qr, revocations, selectors
+from hirfa.cards import claim169, inbox, keys, qr, revocations, selectors
 from hirfa.cards.models import Card
-from hirfa.register.models import Registration
+from hirfa.register.models import Registration, Sex
 
 CARD_TIME_ZONE = ZoneInfo("Africa/Casablanca")
 
@@ -40,7 +40,13 @@ def _name_zgh(registration: Registration) -> str:
     return " ".join(n for n in (person.first_name_zgh, person.last_name_zgh) if n)
 
 
+GENDERS = {Sex.MALE: claim169.GENDER_MALE, Sex.FEMALE: claim169.GENDER_FEMALE}
+
+
 def claims_for(registration: Registration, version: int) -> qr.CardClaims:
+    """What a card says of its holder. A person's card adds the Claim 169 identity
+    attributes (first and family name, date of birth, gender); an entity's has none."""
+    person = registration.person
     return qr.CardClaims(
         number=registration.number,
         version=version,
@@ -50,6 +56,10 @@ def claims_for(registration: Registration, version: int) -> qr.CardClaims:
         category=registration.category,
         activity=registration.principal_activity.code,
         province=registration.province.code,
+        first_name_ar=person.first_name_ar if person else "",
+        last_name_ar=person.last_name_ar if person else "",
+        birth_date=person.birth_date.isoformat() if person else "",
+        gender=GENDERS.get(person.sex) if person else None,
     )
 
 
@@ -121,13 +131,6 @@ def issue(
     now = timezone.now().replace(microsecond=0)
     key = keys.signing_key()
     expires_at = card_expiry(registration)
-    text = qr.encode_card(
-        claims_for(registration, version),
-        issued_at=int(now.timestamp()),
-        expires_at=int(expires_at.timestamp()),
-        private_key=key.private_key,
-        kid=key.kid,
-    )
     card = Card.objects.create(
         registration=registration,
         version=version,
@@ -136,9 +139,19 @@ def issue(
         issued_at=now,
         expires_at=expires_at,
         kid=keys.b64url(key.kid),
-        qr_text=text,
+        qr_text="",
         province=registration.province,
     )
+    # A Claim 169 card (docs/decisions/0062); its id is its index in the status list.
+    card.qr_text = claim169.encode_card(
+        claims_for(registration, version),
+        issued_at=int(now.timestamp()),
+        expires_at=int(expires_at.timestamp()),
+        status_index=card.pk,
+        private_key=key.private_key,
+        kid=key.kid,
+    )
+    card.save(update_fields=["qr_text"])
     _changed(card)
     record(
         actor=actor,

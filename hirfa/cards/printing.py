@@ -38,8 +38,11 @@ def verify_url() -> str:
 
 
 def camera_text(qr_text: str) -> str:
-    """What a printed QR code holds: the verification page's address with the signed text
-    in its fragment, so that any phone camera opens the verdict (docs/decisions/0050)."""
+    """What a printed QR code holds. A Claim 169 card: its text alone, which every Claim 169
+    verifier reads (docs/decisions/0062). A card signed before (`RNA1:…`), reprinted byte for
+    byte: the verification page's address with the text in its fragment (0050)."""
+    if not qr_text.startswith(qr.PREFIX):
+        return qr_text
     return qr.camera_url(settings.PUBLIC_URL, qr_text)
 
 

@@ -17,7 +17,7 @@ import hashlib
 import re
 import zlib
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 import cbor2
@@ -156,6 +156,17 @@ def open_signed(
 
     `keys(kid)` gives the public key of a published kid, or None.
     """
+    payload, header = open_signed_header(data, keys)
+    return payload, header[HEADER_KID]
+
+
+def open_signed_header(data: bytes, keys, *, kid_required: bool = True) -> tuple[dict, dict]:
+    """The payload map of a COSE_Sign1 whose signature checks, and its protected header.
+
+    With `kid_required` (the register's own documents) the protected header must name an
+    8-byte kid; otherwise (a third party's Claim 169 credential) the kid may be any byte
+    string or absent, and `keys` is asked with None.
+    """
     message = _loads(data, "cbor")
     if isinstance(message, cbor2.CBORTag):
         if message.tag != COSE_SIGN1_TAG:
@@ -170,16 +181,23 @@ def open_signed(
         and isinstance(message[3], bytes)
     ):
         raise NotGenuine("structure", "not a COSE_Sign1 array")
-    protected, _unprotected, body, signature = message
-    header = _loads(protected, "structure")
+    protected, unprotected, body, signature = message
+    header = _loads(protected, "structure") if protected else {}
     if not isinstance(header, Mapping) or header.get(HEADER_ALG) != ALG_EDDSA:
         raise NotGenuine("algorithm")
+    header = dict(header)
     kid = header.get(HEADER_KID)
-    if not isinstance(kid, bytes) or len(kid) != KID_LENGTH:
-        raise NotGenuine("structure", "no 8-byte kid in the protected header")
+    if kid_required:
+        if not isinstance(kid, bytes) or len(kid) != KID_LENGTH:
+            raise NotGenuine("structure", "no 8-byte kid in the protected header")
+    else:
+        kid = kid if kid is not None else unprotected.get(HEADER_KID)
+        if kid is not None and not isinstance(kid, bytes):
+            raise NotGenuine("structure", "a kid that is not a byte string")
+        header[HEADER_KID] = kid
     public_key = keys(kid)
     if public_key is None:
-        raise NotGenuine("unknown_kid", kid.hex())
+        raise NotGenuine("unknown_kid", kid.hex() if kid else "no kid")
     if len(signature) != SIGNATURE_LENGTH:
         raise NotGenuine("signature", "not 64 bytes")
     try:
@@ -189,7 +207,7 @@ def open_signed(
     payload = _loads(body, "payload")
     if not isinstance(payload, Mapping):
         raise NotGenuine("payload", "not a map")
-    return dict(payload), kid
+    return dict(payload), header
 
 
 # --- The camera address (docs/card-qr.md §1, docs/decisions/0050) -----------------------
@@ -235,11 +253,15 @@ def payload_text(text) -> str:
 
 
 def is_signed_text(text: str) -> bool:
-    """Does a code read from a picture hold a register's signed text (bare or camera)?"""
+    """Does a code read from a picture hold a register's signed text (bare or camera):
+    `RNA1:…`, or a Claim 169 text (Base45 alone, docs/card-qr.md §11)?"""
+    from hirfa.cards import claim169
+
     try:
-        return payload_text(text).startswith(PREFIX)
+        text = payload_text(text)
     except NotGenuine:
         return False
+    return text.startswith(PREFIX) or claim169.looks_like(text)
 
 
 # --- The card ------------------------------------------------------------------------
@@ -258,6 +280,12 @@ class CardClaims:
     activity: str
     province: str
     name_zgh: str = ""
+    # Claim 169 cards only (docs/card-qr.md §11): the standard identity attributes.
+    first_name_ar: str = ""
+    last_name_ar: str = ""
+    birth_date: str = ""  # ISO date
+    gender: int | None = None  # 1 male, 2 female (Claim 169's values)
+    face: bytes | None = field(default=None, repr=False, compare=False)
 
     def as_map(self) -> dict:
         card = {
@@ -301,6 +329,13 @@ class SignedCard:
     issued_at: int  # epoch seconds
     expires_at: int
     kid: bytes
+    # A Claim 169 card's entry in the status list (claim169.StatusReference); None: RNA1.
+    status: object | None = None
+
+    @property
+    def standard(self) -> bool:
+        """Is it a Claim 169 card (rather than an `RNA1:` card printed before)?"""
+        return self.status is not None
 
 
 def compress(data: bytes) -> bytes:
@@ -433,15 +468,33 @@ def decode_card(text: str, keys: Callable[[bytes], Ed25519PublicKey | None]) -> 
     """The card a QR text carries, once its signature checks; NotGenuine otherwise.
 
     Surrounding white space is ignored (scanners and copy-paste add it); nothing else is.
+    A card printed before (`RNA1:…`) and a Claim 169 card are both read.
     """
+    standard = _claim169_card(text, keys)
+    if standard is not None:
+        return standard
     payload, kid = _open_text(text, keys)
     return _signed_card(payload, kid)
+
+
+def _claim169_card(text, keys) -> SignedCard | None:
+    """The Claim 169 card a text holds, None when it is not one (no `RNA1:` prefix, not
+    Base45 alone): NotGenuine when it is one that does not verify."""
+    from hirfa.cards import claim169
+
+    bare = payload_text(text)
+    if bare.startswith(PREFIX) or not claim169.looks_like(bare):
+        return None
+    return claim169.decode_card(bare, keys)
 
 
 def decode_document(
     text: str, keys: Callable[[bytes], Ed25519PublicKey | None]
 ) -> SignedCard | SignedAttestation:
     """A card or an attestation, whichever the signed text holds; NotGenuine otherwise."""
+    standard = _claim169_card(text, keys)
+    if standard is not None:
+        return standard
     payload, kid = _open_text(text, keys)
     if CLAIM_ATTESTATION in payload and CLAIM_CARD not in payload:
         issued_at, expires_at = payload.get(CLAIM_IAT), payload.get(CLAIM_EXP)

@@ -7,6 +7,7 @@ app_name = "cards"
 urlpatterns = [
     path(".well-known/jwks.json", views.jwks, name="jwks"),
     path(".well-known/rna-revocations", views.revocation_list, name="revocations"),
+    path(".well-known/rna-status-list", views.status_list, name="status_list"),
     # Ahead of the JSON API's routing (see hirfa.cards.api.card_status).
     path("api/v1/cards/<str:number>/<int:version>/status", views.card_status, name="status"),
     path("cards/print/", views.print_queue, name="queue"),

@@ -1,6 +1,6 @@
 """Screens and public files of the cards.
 
-Public, no login: the JWKS and the signed revocation list under /.well-known/.
+Public, no login: the JWKS, the signed revocation list and status list under /.well-known/.
 Chamber agents and provincial officers: the print queue of their territory, a card's
 page (print, reprint, hand over), a registration's cards (reissue). Artisans: their card.
 Reads go through `hirfa.cards.selectors` (territorial scope), writes through services.
@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from hirfa.accounts.selectors import provinces_for
-from hirfa.cards import keys, policy, printing, revocations, selectors, services
+from hirfa.cards import keys, policy, printing, revocations, selectors, services, statuslist
 from hirfa.cards.forms import HandOverForm, QueueFilterForm, ReissueForm, ReprintForm
 from hirfa.cards.models import Card
 from hirfa.core.errors import DomainError
@@ -87,6 +87,20 @@ def revocation_list(request):
     if request.headers.get("If-None-Match") == etag:
         return _public(HttpResponseNotModified(), max_age=300, etag=etag)
     response = HttpResponse(signed.data, content_type="application/cose")
+    return _public(response, max_age=300, etag=etag)
+
+
+@require_GET
+def status_list(request):
+    """The IETF Token Status List of Claim 169 cards (docs/card-qr.md §12)."""
+    try:
+        signed = revocations.current_status_list()
+    except keys.NoSigningKey:
+        return HttpResponse(status=503)
+    etag = _etag(signed.data)
+    if request.headers.get("If-None-Match") == etag:
+        return _public(HttpResponseNotModified(), max_age=300, etag=etag)
+    response = HttpResponse(signed.data, content_type=statuslist.TYPE)
     return _public(response, max_age=300, etag=etag)
 
 

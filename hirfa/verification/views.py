@@ -49,6 +49,7 @@ ASSETS = (
     "hirfa/fonts/NotoSansArabic-Bold.ttf",
     "hirfa/fonts/NotoSansTifinagh-Regular.ttf",
     "hirfa/verify/rna.js",
+    "hirfa/verify/claim169.js",
     "hirfa/verify/page.js",
     "hirfa/verify/vendor/jsQR.js",
 )
@@ -112,6 +113,7 @@ def _texts() -> dict:
             "issuedAt": _("Issued on"),
             "document": _("Document"),
             "registeredOn": _("Registered since"),
+            "birthDate": _("Date of birth"),
         },
         "live": {
             "checked": _("Confirmed by the register online at %(time)s."),
@@ -138,6 +140,16 @@ def _texts() -> dict:
                 "No revocation list on this device yet: open this page once with internet."
             ),
             "bad": _("The revocation list could not be verified: it was not used."),
+        },
+        "status": {
+            "state": _("Revocations as of %(issued)s (status list fetched on %(fetched)s)."),
+            "old": _("The status list is out of date: connect to the internet to refresh it."),
+            "stale": _(
+                "The status list is too old to be trusted and was not used: connect to the "
+                "internet to refresh it."
+            ),
+            "missing": _("No status list on this device yet: open this page once with internet."),
+            "bad": _("The status list could not be verified: it was not used."),
         },
         "keys_missing": _(
             "The register's keys are not on this device yet: open this page once with internet."

@@ -9,7 +9,7 @@ import cbor2
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.utils import timezone
 
-from hirfa.cards import keys, printing, qr
+from hirfa.cards import claim169, keys, printing, qr
 from tests.factories import agent_of, issued_card
 
 CLAIMS = qr.CardClaims(
@@ -50,13 +50,18 @@ def forged_text():
 
 
 def altered_text(text: str) -> str:
-    """A genuine text whose holder was changed, the signature kept: as a forger would."""
-    message = cbor2.loads(zlib.decompress(qr.b45decode(text[len(qr.PREFIX) :])))
+    """A genuine text whose holder was changed, the signature kept: as a forger would. A
+    card printed before (`RNA1:…`) or a Claim 169 card."""
+    before = text.startswith(qr.PREFIX)
+    message = cbor2.loads(zlib.decompress(qr.b45decode(text[len(qr.PREFIX) :] if before else text)))
     protected, unprotected, payload, signature = message.value
     claims = cbor2.loads(payload)
-    claims[qr.CLAIM_CARD]["la"] = "Someone ELSE"
+    if before:
+        claims[qr.CLAIM_CARD]["la"] = "Someone ELSE"
+    else:
+        claims[claim169.CLAIM_169][claim169.SECONDARY_FULL_NAME] = "Someone ELSE"
     altered = cbor2.CBORTag(18, [protected, unprotected, cbor2.dumps(claims), signature])
-    return qr.PREFIX + qr.b45encode(zlib.compress(cbor2.dumps(altered)))
+    return (qr.PREFIX if before else "") + qr.b45encode(zlib.compress(cbor2.dumps(altered)))
 
 
 def bomb_text() -> str:

@@ -1,5 +1,7 @@
 """The camera address (docs/decisions/0050) and the attestation's QR code (0051) in Chromium:
-what a phone's own camera opens verifies offline, and nothing leaves the device unasked."""
+what a phone's own camera opens verifies offline, and nothing leaves the device unasked.
+Cards printed before Claim 169 (`RNA1:…`) bear the camera address; a Claim 169 card's text
+(docs/decisions/0062) in an address verifies the same way."""
 
 import pytest
 from django.utils import translation
@@ -7,6 +9,7 @@ from django.utils.translation import gettext
 
 from hirfa.cards import printing, qr
 from tests.browser.waiting import wait_until
+from tests.factories import signed_as_before
 
 from . import helpers
 from .test_verify_browser import check, go_offline, result, visitor
@@ -23,7 +26,7 @@ def test_the_address_a_phone_camera_opens_verifies_offline_and_sends_nothing(
     browser, register, run_jobs, settings, tmp_path
 ):
     settings.PUBLIC_URL = register.url
-    card = helpers.real_card(run_jobs)
+    card = signed_as_before(helpers.real_card(run_jobs))
     _picture, address = helpers.card_page_png(card, tmp_path)
     assert address.startswith(register.url + "/verify/#RNA1:")
     assert qr.payload_text(address) == card.qr_text
@@ -44,7 +47,7 @@ def test_the_live_status_is_asked_only_when_the_visitor_wants_it(
     browser, register, run_jobs, settings, tmp_path
 ):
     settings.PUBLIC_URL = register.url
-    card = helpers.real_card(run_jobs)
+    card = signed_as_before(helpers.real_card(run_jobs))
     context, page = visitor(browser, register)
     asked = []
     page.on("request", lambda request: asked.append(request.url))
@@ -57,9 +60,18 @@ def test_the_live_status_is_asked_only_when_the_visitor_wants_it(
     context.close()
 
 
+def test_a_claim_169_card_in_a_camera_address_verifies_on_the_device(browser, register, run_jobs):
+    card = helpers.real_card(run_jobs)
+    context, page = visitor(browser, register)
+    page.goto(qr.camera_url(register.url, card.qr_text))
+    assert result(page) == "valid"
+    assert page.get_attribute("#verify-result", "data-live") == "not-asked"
+    context.close()
+
+
 def test_a_damaged_camera_address_reads_not_genuine(browser, register, run_jobs, settings):
     settings.PUBLIC_URL = register.url
-    card = helpers.real_card(run_jobs)
+    card = signed_as_before(helpers.real_card(run_jobs))
     context, page = visitor(browser, register)
     page.goto(printing.camera_text(helpers.altered_text(card.qr_text)))
     assert result(page) == "not_genuine"

@@ -9,7 +9,7 @@ from hirfa.cards import printing, qr
 from hirfa.cards import services as cards
 from hirfa.formats.months import MONTHS
 from tests.browser.waiting import wait_until
-from tests.factories import agent_of
+from tests.factories import agent_of, signed_as_before
 
 from . import helpers
 
@@ -269,7 +269,7 @@ def test_a_stale_or_unsigned_revocation_list_is_flagged(browser, register, run_j
 
     from hirfa.cards import keys
 
-    card = helpers.real_card(run_jobs)
+    card = signed_as_before(helpers.real_card(run_jobs))  # read with the revocation list
     now = int(timezone.now().timestamp())
     key = keys.signing_key()
     stale = qr.encode_revocations(

@@ -1,7 +1,8 @@
 /* Service worker of the card verification page (docs/decisions/0014).
  * Page: network first (a few seconds), else the copy in the visitor's language.
  * Assets: cache first, renewed with the worker's version. Keys and revocation list:
- * network first, else the last copy, stamped with the time it was fetched. */
+ * network first, else the last copy, stamped with the time it was fetched. The status list
+ * of Claim 169 cards (docs/decisions/0063) is kept the same way. */
 "use strict";
 
 const VERSION = "{{ version }}";
@@ -14,6 +15,7 @@ const DATA = "hirfa-verify-data";
 const STATIC = "hirfa-verify-static-" + VERSION;
 const KEYS_URL = "/.well-known/jwks.json";
 const LIST_URL = "/.well-known/rna-revocations";
+const STATUS_URL = "/.well-known/rna-status-list";
 const LAST_LANGUAGE = SCOPE + "?last-language";
 const NETWORK_WAIT_MS = 4000;
 
@@ -50,7 +52,7 @@ self.addEventListener("install", (event) => {
     await (await caches.open(STATIC)).addAll(ASSETS);
     await Promise.all(LANGUAGES.map((language) => fetchPage(language)));
     // Without keys yet (a register with no signing key) the page must still install.
-    await Promise.allSettled([refreshData(KEYS_URL), refreshData(LIST_URL)]);
+    await Promise.allSettled([refreshData(KEYS_URL), refreshData(LIST_URL), refreshData(STATUS_URL)]);
     await self.skipWaiting();
   })());
 });
@@ -111,7 +113,7 @@ self.addEventListener("fetch", (event) => {
   if (url.origin !== self.location.origin) return;
   if (request.mode === "navigate" && url.pathname === SCOPE && !url.search) {
     event.respondWith(page(request));
-  } else if (url.pathname === KEYS_URL || url.pathname === LIST_URL) {
+  } else if ([KEYS_URL, LIST_URL, STATUS_URL].includes(url.pathname)) {
     event.respondWith(data(request));
   } else if (ASSETS.includes(url.pathname)) {
     event.respondWith(asset(request));

@@ -1,6 +1,6 @@
 /* The verification page: reads a card's QR code (camera, photo, PDF or pasted text, or
- * the address a phone's own camera opened, /verify/#RNA1:…), verifies it with rna.js
- * against the keys and the revocation list kept on this device, then asks the register
+ * the address a phone's own camera opened, /verify/#RNA1:…), verifies it with rna.js and
+ * claim169.js against the keys, the revocation list and the status list kept on this device, then asks the register
  * for the live status when it can be reached. A code that came in the address is checked
  * on the device only, until the visitor asks for the live status (docs/decisions/0050). */
 (function () {
@@ -20,7 +20,7 @@
   const MAX_IMAGE_SIDE = 2000;
   const $ = (id) => document.getElementById(id);
 
-  const state = { keys: new Map(), list: null, checks: 0 };
+  const state = { keys: new Map(), list: null, statusList: null, checks: 0 };
 
   const fill = (template, values) => template.replace(/%\((\w+)\)s/g, (_, key) => values[key]);
 
@@ -92,11 +92,49 @@
     shown.dataset.entries = String(state.list.size);
   }
 
-  const ready = loadKeys().then(loadList);
-  // A page left open (a control post, a market stall) keeps its list fresh.
+  /* The status list of Claim 169 cards (docs/decisions/0063): verified like a card, its age
+   * shown ("revocations as of …"); past its refresh time it is used with a warning, past
+   * its expiry (or unverifiable) it is not used and the revocation list above answers. */
+  async function loadStatusList() {
+    const shown = $("verify-status-list");
+    let response = null;
+    try {
+      response = await fetch("/.well-known/rna-status-list");
+    } catch (error) {
+      response = null;
+    }
+    if (!response || !response.ok) {
+      if (state.statusList) return;
+      shown.textContent = T.status.missing;
+      shown.className = "verify-list warning";
+      return;
+    }
+    const fetchedAt = Number(response.headers.get("X-Fetched-At")) || Date.now();
+    try {
+      state.statusList = await RNA.decodeStatusList(new Uint8Array(await response.arrayBuffer()), state.keys);
+    } catch (error) {
+      state.statusList = null;
+      shown.textContent = error && error.kind === "stale" ? T.status.stale : T.status.bad;
+      shown.className = "verify-list warning";
+      shown.dataset.problem = (error && error.kind) || "other";
+      return;
+    }
+    const old = Date.now() / 1000 > state.statusList.refreshAt;
+    shown.textContent = fill(T.status.state, {
+      issued: when(state.statusList.issuedAt * 1000, true),
+      fetched: when(fetchedAt, true),
+    }) + (old ? " " + T.status.old : "");
+    shown.className = "verify-list" + (old ? " warning" : "");
+    shown.dataset.issuedAt = String(state.statusList.issuedAt);
+    delete shown.dataset.problem;
+  }
+
+  const loadAll = () => loadKeys().then(() => Promise.all([loadList(), loadStatusList()]));
+  const ready = loadAll();
+  // A page left open (a control post, a market stall) keeps its lists fresh.
   const REFRESH_MS = 15 * 60 * 1000;
-  setInterval(() => loadKeys().then(loadList), REFRESH_MS);
-  window.addEventListener("online", () => loadKeys().then(loadList));
+  setInterval(loadAll, REFRESH_MS);
+  window.addEventListener("online", loadAll);
 
   // --- The verdict -----------------------------------------------------------------------
 
@@ -154,6 +192,7 @@
     row(list, L.nameAr, card.nameAr, { dir: "rtl", lang: "ar" });
     row(list, L.nameLatin, card.nameLatin, { dir: "ltr", lang: "fr" });
     row(list, L.nameZgh, card.nameZgh, { lang: "zgh" });
+    row(list, L.birthDate, day(card.birthDate)); // Claim 169 cards of persons only
     row(list, L.number, RNA.formatNumber(card.number), { dir: "ltr" });
     row(list, L.version, String(card.version), { dir: "ltr" });
     row(list, L.category, NAMES.categories[card.category] || card.category);
@@ -230,7 +269,10 @@
       result.dataset.live = "not-asked";
       return;
     }
-    const listReason = state.list ? state.list.reasonFor(signed.card.number, signed.card.version) : null;
+    // A Claim 169 card: its entry in the status list; else (or without one) the list by number.
+    const listReason = signed.standard && state.statusList
+      ? state.statusList.reasonFor(signed)
+      : state.list ? state.list.reasonFor(signed.card.number, signed.card.version) : null;
     const offline = RNA.verdict(signed, { listReason });
     show(offline, T.reasons[offline], signed);
     if (askFirst) {
@@ -452,10 +494,10 @@
     });
   }
 
-  // --- A phone's camera opened /verify/#RNA1:… ----------------------------------------
+  // --- A phone's camera opened /verify/#RNA1:… (or #<Claim 169 text>) ------------------
 
   function fromAddress() {
-    if (!/^#RNA/i.test(location.hash)) return;
+    if (!/^#RNA/i.test(location.hash) && !RNA.isSigned(location.href)) return;
     $("verify-text").value = RNA.isSigned(location.href) ? RNA.payload(location.href) : location.hash.slice(1);
     // rna.js reads the fragment itself: a damaged one reads NOT GENUINE.
     check(location.href, { askFirst: true });

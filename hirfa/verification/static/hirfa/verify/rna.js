@@ -5,6 +5,8 @@
  * Everything read comes from a stranger's QR code: each step is bounded and refuses what
  * it does not expect with a NotGenuine error whose `kind` names the step (the verdict is
  * NOT GENUINE whatever the kind). Same steps and verdict order as hirfa/cards/qr.py.
+ * Claim 169 cards and the status list (docs/card-qr.md §11–12) are read by claim169.js,
+ * which builds on the functions exported here.
  */
 (function (global) {
   "use strict";
@@ -306,7 +308,7 @@
     if (!good) throw new NotGenuine("signature");
     const payload = cborDecode(body, "payload");
     if (!(payload instanceof Map)) throw new NotGenuine("payload", "not a map");
-    return { payload, kid: hex(kid) };
+    return { payload, kid: hex(kid), header };
   }
 
   // --- The card ----------------------------------------------------------------------
@@ -439,8 +441,8 @@
   }
 
   global.RNA = {
-    PREFIX, MAX_INFLATED, REVOKED, SUSPENDED, NotGenuine, payload: payloadText, isSigned,
-    base45Decode, inflate, cborDecode, sigStructure, importKeys, openSigned,
+    PREFIX, MAX_TEXT, MAX_INFLATED, REVOKED, SUSPENDED, NotGenuine, Tagged, payload: payloadText,
+    isSigned, base45Decode, inflate, cborDecode, sigStructure, importKeys, openSigned,
     decodeCard, decodeDocument, decodeRevocations, verdict, formatNumber,
   };
 })(globalThis);
