@@ -25,6 +25,8 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
+from .base45 import BASE45_ALPHABET, b45decode, b45encode  # noqa: F401 (the QR's Base45, re-exported)
+
 PREFIX = "RNA1:"
 ISSUER = "MA-RNA"
 MAX_DECOMPRESSED = 4096
@@ -49,9 +51,6 @@ CLAIM_ATTESTATION = -70003
 REASON_REVOKED = 1
 REASON_SUSPENDED = 2
 
-BASE45_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:"
-_BASE45_VALUES = {character: value for value, character in enumerate(BASE45_ALPHABET)}
-
 
 class Verdict(StrEnum):
     VALID = "valid"
@@ -68,47 +67,6 @@ class NotGenuine(Exception):
         self.kind = kind
         self.detail = detail
         super().__init__(f"{kind}: {detail}" if detail else kind)
-
-
-# --- Base45 (RFC 9285) ---------------------------------------------------------------
-
-
-def b45encode(data: bytes) -> str:
-    out = []
-    for i in range(0, len(data) - 1, 2):
-        n = data[i] * 256 + data[i + 1]
-        n, c = divmod(n, 45)
-        e, d = divmod(n, 45)
-        out += (BASE45_ALPHABET[c], BASE45_ALPHABET[d], BASE45_ALPHABET[e])
-    if len(data) % 2:
-        d, c = divmod(data[-1], 45)
-        out += (BASE45_ALPHABET[c], BASE45_ALPHABET[d])
-    return "".join(out)
-
-
-def b45decode(text: str) -> bytes:
-    """Raises ValueError on a character outside the alphabet, a dangling character or a
-    group that does not fit its bytes (RFC 9285 §6: such input is refused)."""
-    try:
-        values = [_BASE45_VALUES[character] for character in text]
-    except KeyError:
-        raise ValueError("character outside the Base45 alphabet") from None
-    if len(values) % 3 == 1:
-        raise ValueError("truncated Base45")
-    out = bytearray()
-    for i in range(0, len(values), 3):
-        group = values[i : i + 3]
-        if len(group) == 3:
-            n = group[0] + group[1] * 45 + group[2] * 2025
-            if n > 0xFFFF:
-                raise ValueError("Base45 group out of range")
-            out += bytes(divmod(n, 256))
-        else:
-            n = group[0] + group[1] * 45
-            if n > 0xFF:
-                raise ValueError("Base45 group out of range")
-            out.append(n)
-    return bytes(out)
 
 
 # --- Keys ----------------------------------------------------------------------------
