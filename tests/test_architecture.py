@@ -19,7 +19,7 @@ LAYERS = (
     ("accounts",),
     ("register",),
     ("search", "duplicates", "cards", "coverage"),
-    ("cnss", "imports", "verification", "privacy", "outreach", "campaigns"),
+    ("cnss", "imports", "verification", "privacy", "outreach", "campaigns", "field"),
     ("site", "backups", "stats"),
     ("api", "urls", "settings", "wsgi", "manage"),
 )
