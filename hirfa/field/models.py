@@ -10,6 +10,7 @@ its first answer kept) or absent; a replay is answered from `answer`.
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from hirfa.register.models import StoredDocument
 
@@ -20,9 +21,9 @@ class FieldItem(models.Model):
         CHECK_IN = "check_in", _("Event check-in")
 
     class State(models.TextChoices):
-        APPLIED = "applied", _("Sent")
-        ATTENTION = "attention", _("Needs attention")
-        REFUSED = "refused", _("Refused")
+        APPLIED = "applied", pgettext_lazy("outbox item", "Sent")
+        ATTENTION = "attention", pgettext_lazy("outbox item", "Needs attention")
+        REFUSED = "refused", pgettext_lazy("outbox item", "Refused")
 
     class Reason(models.TextChoices):
         NONE = "", _("None")

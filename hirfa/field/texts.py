@@ -2,16 +2,17 @@
 offline too (the page carries them; the worker keeps the page)."""
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 
 def texts() -> dict:
     return {
         "states": {
-            "waiting": _("Waiting"),
-            "sending": _("Sending"),
-            "applied": _("Sent"),
-            "attention": _("Needs attention"),
-            "refused": _("Refused"),
+            "waiting": pgettext("outbox item", "Waiting"),
+            "sending": pgettext("outbox item", "Sending"),
+            "applied": pgettext("outbox item", "Sent"),
+            "attention": pgettext("outbox item", "Needs attention"),
+            "refused": pgettext("outbox item", "Refused"),
         },
         "reasons": {
             "cnie_taken": _("This CNIE is already in the register."),

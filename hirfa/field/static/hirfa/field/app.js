@@ -43,11 +43,17 @@
     el.hidden = !text;
   }
 
+  /* A size in the page's language ("824 kB", "824 كيلوبايت"). */
   function humanSize(bytes) {
-    if (bytes < 1024) return bytes + " B";
-    if (bytes < 1048576) return (bytes / 1024).toFixed(0) + " kB";
-    if (bytes < 1073741824) return (bytes / 1048576).toFixed(1) + " MB";
-    return (bytes / 1073741824).toFixed(1) + " GB";
+    const [unit, value, digits] = bytes < 1024 ? ["byte", bytes, 0]
+      : bytes < 1048576 ? ["kilobyte", bytes / 1024, 0]
+        : bytes < 1073741824 ? ["megabyte", bytes / 1048576, 1]
+          : ["gigabyte", bytes / 1073741824, 1];
+    try {
+      return new Intl.NumberFormat(document.documentElement.lang, { style: "unit", unit, maximumFractionDigits: digits }).format(value);
+    } catch (error) {
+      return value.toFixed(digits) + " " + { byte: "B", kilobyte: "kB", megabyte: "MB", gigabyte: "GB" }[unit];
+    }
   }
 
   function options(select, name) {
