@@ -73,6 +73,14 @@ def pending(page) -> int:
     return int(page.evaluate("document.getElementById('field-app').dataset.pending"))
 
 
+def kept(page) -> int:
+    """How many items the outbox lists, whatever their state."""
+    return page.evaluate(
+        "HirfaOutbox.Outbox.open(document.getElementById('field-app').dataset.agent)"
+        ".then(box => box.items()).then(items => items.length)"
+    )
+
+
 def capture(page, artisan, activity, photos):
     page.click("#tab-registration")
     page.fill("#f-cnie", artisan["cnie"])
@@ -242,4 +250,70 @@ def test_the_outbox_reads_from_the_right_at_360_px_in_arabic(register, browser, 
         page.screenshot(path=os.environ["FIELD_SCREENSHOTS"], full_page=True)
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     assert page.locator("#field-items li[data-state=waiting]").count() == 1
+    context.close()
+
+
+ADD_CHECK_IN = """([days]) => HirfaOutbox.Outbox
+  .open(document.getElementById('field-app').dataset.agent)
+  .then(async (box) => {
+    const item = await box.add('check_in', {event: 1, phone: '0612000009', name: 'Itto'}, []);
+    item.capturedAt = new Date(Date.now() - days * 86400000).toISOString();
+    await box.put(item);
+    box.close();
+  })"""
+
+
+def test_items_waiting_too_long_are_erased_and_those_close_to_it_warned(register, browser):
+    agent_of("09", username="fieldagent")
+    context = browser.new_context(viewport={"width": 360, "height": 780}, locale="en-US")
+    context.add_cookies([{"name": "hirfa_language", "value": "en", "url": register.url}])
+    page = context.new_page()
+    log_in(page, register.url, "fieldagent")
+    open_app(page, register.url)
+    wait_until(page, "navigator.serviceWorker.controller !== null")
+    context.set_offline(True)
+    page.evaluate(ADD_CHECK_IN, [8])  # older than FIELD_OFFLINE_DAYS (7)
+    page.evaluate(ADD_CHECK_IN, [6])  # within the last FIELD_OFFLINE_WARN_DAYS (2)
+    page.evaluate(ADD_CHECK_IN, [1])
+    page.reload()
+    wait_until(page, "document.getElementById('field-app').dataset.ready === '1'")
+    notice = page.locator("#field-notice").text_content()
+    assert "1 items waited longer than allowed and were erased" in notice
+    assert "1 items will be erased in less than 2 days" in notice
+    assert pending(page) == 2
+    context.close()
+
+
+def test_a_shared_phone_shows_nothing_of_the_agent_who_logged_out(register, browser):
+    agent_of("09", username="fieldagent")
+    agent_of("09", username="nextagent")
+    context = browser.new_context(viewport={"width": 360, "height": 780}, locale="en-US")
+    context.add_cookies([{"name": "hirfa_language", "value": "en", "url": register.url}])
+    page = context.new_page()
+    log_in(page, register.url, "fieldagent")
+    open_app(page, register.url)
+    wait_until(page, "navigator.serviceWorker.controller !== null")
+    first = page.evaluate("document.getElementById('field-app').dataset.agent")
+    page.evaluate(ADD_CHECK_IN, [0])
+
+    # The session ends (idle timeout) while offline: logging in again, the outbox is there.
+    context.clear_cookies()
+    context.add_cookies([{"name": "hirfa_language", "value": "en", "url": register.url}])
+    page.reload()
+    wait_until(page, "document.getElementById('field-app').dataset.ready === '1'")
+    assert sync(page) == "login"
+    assert pending(page) == 1
+    log_in(page, register.url, "fieldagent")
+    open_app(page, register.url)
+    assert kept(page) == 1  # sent by itself now: whatever its answer, it is still listed
+
+    # Logging out from the menu erases that agent's outbox before another agent opens the app.
+    page.locator(".session form button[type=submit]").click()
+    page.wait_for_load_state()
+    log_in(page, register.url, "nextagent")
+    open_app(page, register.url)
+    assert page.evaluate("document.getElementById('field-app').dataset.agent") != first
+    assert kept(page) == 0
+    names = page.evaluate("indexedDB.databases().then(list => list.map(db => db.name))")
+    assert f"hirfa-field-{first}" not in names
     context.close()
