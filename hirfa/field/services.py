@@ -264,6 +264,7 @@ def _apply_registration(agent, item: FieldItem) -> tuple[int, dict]:
     refs = body.get("attachments") or []
     if not isinstance(refs, list) or len(refs) > MAX_ATTACHMENTS:
         raise DomainError(_("Too many photos for one registration."), code="too_many")
+    refs = list({str(ref.get("id")): ref for ref in refs}.values())  # each photo once
     staged = selectors.staged_attachments(agent, [str(ref.get("id")) for ref in refs])
     missing = [ref for ref in refs if str(ref.get("id")) not in staged]
     if missing:

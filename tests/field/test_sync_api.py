@@ -183,3 +183,10 @@ def test_a_body_of_the_wrong_shape_is_refused_with_422_and_not_kept(agent_client
     item["body"]["person"] = "not a person"
     assert post_item(agent_client, item).status_code == 422
     assert not FieldItem.objects.exists()
+
+
+def test_a_photo_named_twice_by_an_item_is_attached_once(agent_client, agent):
+    photo_id, _ = put_photo(agent_client, kind="cnie")
+    item = registration_item(agent, photos=[(photo_id, "cnie"), (photo_id, "cnie")])
+    assert post_item(agent_client, item).status_code == 201
+    assert Document.objects.count() == 1
