@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "hirfa.backups",
     "hirfa.outreach",
     "hirfa.campaigns",
+    "hirfa.field",
     "hirfa.stats",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -122,6 +123,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "hirfa.core.middleware.DomainErrorMiddleware",
     "hirfa.audit.access.PersonalDataAccessMiddleware",
+    "hirfa.field.middleware.WipeOnLogoutMiddleware",
 ]
 
 ROOT_URLCONF = "hirfa.urls"
@@ -397,6 +399,14 @@ REGISTRATION_VALIDITY_DAYS = env_int("REGISTRATION_VALIDITY_DAYS", 5 * 365, mini
 RENEWAL_REMINDER_DAYS = env_int("RENEWAL_REMINDER_DAYS", 60, minimum=0)
 DOCUMENT_MAX_BYTES = env_int("DOCUMENT_MAX_BYTES", 5 * 1024 * 1024, minimum=1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = DOCUMENT_MAX_BYTES + 1024 * 1024
+# The agents' field app (docs/field-app.md, decision 60): what a phone captured offline is
+# erased after this many days unsynced (warned this many days before), and a phone clock
+# further than this from the server's is told to the agent.
+FIELD_OFFLINE_DAYS = env_int("FIELD_OFFLINE_DAYS", 7, minimum=1)
+FIELD_OFFLINE_WARN_DAYS = env_int("FIELD_OFFLINE_WARN_DAYS", 2, minimum=0)
+FIELD_CLOCK_TOLERANCE_SECONDS = env_int("FIELD_CLOCK_TOLERANCE_SECONDS", 600, minimum=1)
+# Tests only: a server run as a subprocess exits right after an item's commit (decision 60).
+FIELD_EXIT_AFTER_APPLY = env_bool("FIELD_EXIT_AFTER_APPLY", False)
 # Law 09-08 (docs/privacy.md, docs/decisions/0036): personal data of a person whose
 # registrations are all struck off is anonymised this many days after the striking-off.
 # UNCONFIRMED: the period the CNDP declaration will state; 10 years by default.

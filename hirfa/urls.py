@@ -25,6 +25,7 @@ urlpatterns = [
     path("duplicates/", include("hirfa.duplicates.urls")),
     path("", include("hirfa.outreach.urls")),
     path("", include("hirfa.campaigns.urls")),
+    path("field/", include("hirfa.field.urls")),
     path("", include("hirfa.stats.urls")),
     path("notifications/", include("hirfa.notifications.urls")),
     # The trail's readers (auditors) are not Django staff: the admin's audit section would send

@@ -19,7 +19,7 @@ LAYERS = (
     ("accounts",),
     ("register",),
     ("search", "duplicates", "cards", "coverage", "wallet"),
-    ("cnss", "imports", "verification", "privacy", "outreach", "campaigns", "registry"),
+    ("cnss", "imports", "verification", "privacy", "outreach", "campaigns", "registry", "field"),
     ("site", "backups", "stats"),
     ("api", "urls", "settings", "wsgi", "manage"),
 )

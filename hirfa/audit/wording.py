@@ -94,6 +94,11 @@ PHRASES = {
     "event_service.given": _("recorded a service given at an event"),
     "question.logged": _("logged a question asked at an event"),
     "question.published": _("published an answer to a question"),
+    # The field app (decision 60).
+    "field_item.applied": _("sent an item captured in the field"),
+    "field_item.attention": _("sent an item from the field that needs attention"),
+    "field_item.refused": _("sent an item from the field that was refused"),
+    "field_item.settled": _("settled an item from the field"),
     # The trail itself.
     "audit.verification_requested": _("asked for a check of the audit trail"),
     # Accounts.

@@ -42,6 +42,7 @@ def navigation(request):
         items.append((reverse("site:trail"), _("Audit trail")))
     if has_capability(user, Capability.FILE_ASSISTED):
         items.append((reverse("register_staff:desk"), _("Assisted filing")))
+        items.append((reverse("field:app"), _("Field app")))
     if may_import(user):
         items.append((reverse("imports:imports"), _("Imports")))
     if has_capability(user, Capability.REVIEW):

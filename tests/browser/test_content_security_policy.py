@@ -121,3 +121,20 @@ def test_the_admin_site_works_under_the_policy(register, watched):
         "/admin/audit/auditentry/",
     ]:
         visit(page, messages, register.url + path)
+
+
+def test_the_field_app_and_its_service_worker_work_under_the_policy(register, watched):
+    page, messages = watched
+    agent_of("09", username="agent.field")
+    officer_of("09.581", username="officer.field")
+    log_in(page, register.url, "agent.field")
+    visit(page, messages, register.url + "/field/")
+    wait_until(page, "navigator.serviceWorker.controller !== null", timeout=15000)
+    page.reload()
+    page.wait_for_load_state("networkidle")
+    assert page.evaluate("document.getElementById('field-app').dataset.ready") == "1"
+    assert page.evaluate("window.__violations") == []
+    assert messages == []
+    log_out(page)
+    log_in(page, register.url, "officer.field")
+    visit(page, messages, register.url + "/field/attention/")
