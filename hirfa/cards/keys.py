@@ -18,6 +18,7 @@ import json
 import os
 import threading
 from dataclasses import dataclass
+from functools import cached_property
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -46,7 +47,7 @@ class SigningKey:
     valid_from: datetime
     valid_until: datetime
 
-    @property
+    @cached_property  # derived once per key (every online verification asks for it)
     def public_key(self) -> Ed25519PublicKey:
         return self.private_key.public_key()
 
