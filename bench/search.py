@@ -226,7 +226,8 @@ def measure(user, label: str, texts: list[tuple], floor: Floor) -> dict:
             f"    {kind:<24} p50 {statistics.median(wall[kind]):6.1f}  p95 {kind_p95:6.1f} ms"
             f"   floor p50 {statistics.median(floors[kind]):6.2f}  p95 {kind_floor:6.2f} ms"
             f"   ratio {kind_p95 / max(kind_floor, 0.01):5.1f}×"
-            f"   CPU p95 {percentile(cpu[kind], 0.95):6.1f} / {percentile(floors_cpu[kind], 0.95):5.2f}"
+            f"   CPU p95 {percentile(cpu[kind], 0.95):6.1f}"
+            f" / {percentile(floors_cpu[kind], 0.95):5.2f}"
             f"   {statistics.mean(statements[kind]):.1f} statements"
         )
     slowest = max(dict.fromkeys(KINDS), key=lambda kind: percentile(wall[kind], 0.95))

@@ -97,7 +97,9 @@ def b45decode(text: str) -> bytes:
         raise ValueError("truncated Base45")
     out = bytearray()
     whole = len(values) - len(values) % 3
-    for low, middle, high in zip(values[0:whole:3], values[1:whole:3], values[2:whole:3]):
+    for low, middle, high in zip(
+        values[0:whole:3], values[1:whole:3], values[2:whole:3], strict=True
+    ):
         n = low + middle * 45 + high * 2025
         if n > 0xFFFF:
             raise ValueError("Base45 group out of range")
