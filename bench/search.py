@@ -304,7 +304,10 @@ def main() -> None:
             print(
                 f"growth {small:,} → {large:,} ({large / small:.0f}× the rows), {scope}: "
                 f"p95 {before[scope]['p95']:.1f} → {after[scope]['p95']:.1f} ms = {growth:.2f}× "
-                f"(target < 1.5×); floor p95 {before[scope]['floor p95']:.2f} → "
+                f"(target < 1.5×); CPU p95 {before[scope]['CPU p95']:.1f} → "
+                f"{after[scope]['CPU p95']:.1f} ms = "
+                f"{after[scope]['CPU p95'] / before[scope]['CPU p95']:.2f}×; "
+                f"floor p95 {before[scope]['floor p95']:.2f} → "
                 f"{after[scope]['floor p95']:.2f} ms; by kind: {kinds}"
             )
     found = {
