@@ -15,7 +15,8 @@ changed in a real artisan's name), registration numbers whole and as typed (pref
 phones and CNIEs. Each query's floor is measured in the same process, interleaved: the one
 statement the database needs to answer it at its best — the full-text index (FTS5 `MATCH`,
 `to_tsquery` on the GIN index) for the typed names as keys: one page of it nationally, every
-match intersected with the province in a scope (no index holds both), one page of rows; an index lookup for a number, phone or CNIE. Printed: p50/p95 of hirfa and of the
+match intersected with the province in a scope (no index holds both), one page of rows;
+an index lookup for a number, phone or CNIE. Printed: p50/p95 of hirfa and of the
 floor, the ratio of the p95s (target ≤ 3×), by kind with the statements per query, and the
 growth between sizes (target < 1.5× for a 15× larger register: 200 k → 3 M).
 
