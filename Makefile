@@ -53,34 +53,99 @@ check-browser:
 	  $(if $(filter 0,$(shell id -u)),,sudo) apt-get update -qq && \
 	  $(if $(filter 0,$(shell id -u)),,sudo) apt-get install -y -qq chromium >/dev/null; }
 
-## make bench: benchmarks (prints figures; never fails on speed). PostgreSQL via BENCH_PG_URL.
-## BENCH_FUNNEL=3000000 runs the outreach funnel's benchmark on the issue's 3 M register (default 100,000).
+## make bench: every benchmark at modest sizes, about 20 minutes on a 2-core machine (prints
+## figures beside their floor, measured in the same process, and the ratio; never fails on
+## speed). make bench-full: the national sizes (a 3 M register; an hour or more).
+## One benchmark alone: make bench-search (bench-approvals, bench-imports, bench-cards, …).
+## PostgreSQL figures via BENCH_PG_URL, when a server answers on 127.0.0.1.
 BENCH_PG_URL ?= postgres://postgres@127.0.0.1:5432/hirfa_bench
 BENCH_APPROVALS ?= 10000
-BENCH_IMPORTS ?= 1000000
-BENCH_SEARCH_ARTISANS ?= 3000000
-BENCH_SEARCH_PG_ARTISANS ?= 1000000
-# SPDCI registry search (bench/spdci.py): BENCH_SPDCI_ARTISANS=3000000 for the national register (default 200,000).
-# Statistics (bench/stats.py): the register's size; BENCH_STATS_ARTISANS=3000000 for the national scale.
+BENCH_IMPORTS ?= 200000
+# Search: two register sizes, so that the growth of each figure between them is printed.
+BENCH_SEARCH_ARTISANS ?= 20000,200000
+BENCH_SEARCH_PG_ARTISANS ?= 20000,200000
+BENCH_CARDS ?= 1000
+BENCH_PUBLIC_SECONDS ?= 2
+BENCH_AUDIT ?= 200000
+BENCH_CNSS ?= 200000
+BENCH_CAMPAIGNS ?= 200000
+# The outreach funnel (bench/funnel.py): the register's size.
+BENCH_FUNNEL ?= 100000
+BENCH_DUPLICATES ?= 4000
+# Statistics (bench/stats.py): the register's size.
 BENCH_STATS_ARTISANS ?= 20000
-bench: $(VENV)/.installed
-	rm -rf var/bench && HIRFA_VAR_DIR=var/bench $(BIN)/python bench/register_approvals.py $(BENCH_APPROVALS)
-	rm -rf var/bench-imports && HIRFA_VAR_DIR=var/bench-imports $(BIN)/python bench/imports.py $(BENCH_IMPORTS) && if pg_isready -q -h 127.0.0.1; then psql -q -h 127.0.0.1 -U postgres -c "DROP DATABASE IF EXISTS hirfa_bench_imports" && psql -q -h 127.0.0.1 -U postgres -c "CREATE DATABASE hirfa_bench_imports" && HIRFA_VAR_DIR=var/bench-imports DATABASE_URL=postgres://postgres@127.0.0.1:5432/hirfa_bench_imports $(BIN)/python bench/imports.py $(BENCH_IMPORTS); fi
+# The SPDCI registry search (bench/spdci.py): the register's size.
+BENCH_SPDCI_ARTISANS ?= 200000
+# The national sizes of make bench-full.
+FULL_SIZES := BENCH_APPROVALS=10000 BENCH_IMPORTS=1000000 \
+  BENCH_SEARCH_ARTISANS=200000,3000000 BENCH_SEARCH_PG_ARTISANS=200000,1000000 \
+  BENCH_CNSS=500000 BENCH_FUNNEL=3000000 BENCH_STATS_ARTISANS=3000000 \
+  BENCH_SPDCI_ARTISANS=3000000
+BENCHES := bench-approvals bench-imports bench-search bench-cards bench-public bench-audit \
+  bench-cnss bench-campaigns bench-funnel bench-duplicates bench-stats bench-spdci
+.PHONY: bench-full $(BENCHES)
+
+# $(call on-postgresql,NAME,COMMAND): COMMAND on a fresh database hirfa_bench_NAME (and a fresh
+# var/bench-NAME) when PostgreSQL answers; a line saying so when it does not.
+define on-postgresql
 	@if pg_isready -q -h 127.0.0.1; then \
-	  psql -q -h 127.0.0.1 -U postgres -c "DROP DATABASE IF EXISTS hirfa_bench" && \
-	  psql -q -h 127.0.0.1 -U postgres -c "CREATE DATABASE hirfa_bench" && \
-	  HIRFA_VAR_DIR=var/bench DATABASE_URL=$(BENCH_PG_URL) $(BIN)/python bench/register_approvals.py $(BENCH_APPROVALS); \
-	else echo "PostgreSQL is not running: PostgreSQL figures skipped"; fi
-	rm -rf var/bench-search && HIRFA_VAR_DIR=var/bench-search $(BIN)/python bench/search.py $(BENCH_SEARCH_ARTISANS) && if pg_isready -q -h 127.0.0.1; then psql -q -h 127.0.0.1 -U postgres -c "DROP DATABASE IF EXISTS hirfa_bench_search" && psql -q -h 127.0.0.1 -U postgres -c "CREATE DATABASE hirfa_bench_search" && HIRFA_VAR_DIR=var/bench-search DATABASE_URL=$(BENCH_PG_URL)_search $(BIN)/python bench/search.py $(BENCH_SEARCH_PG_ARTISANS); fi
-	command -v wrk >/dev/null || { $(if $(filter 0,$(shell id -u)),,sudo) apt-get update -qq && $(if $(filter 0,$(shell id -u)),,sudo) apt-get install -y -qq wrk >/dev/null; }; rm -rf var/bench-cards && HIRFA_VAR_DIR=var/bench-cards $(BIN)/python bench/cards.py $(or $(BENCH_CARDS),1000)
-	rm -rf var/bench-public && HIRFA_VAR_DIR=var/bench-public $(BIN)/python bench/public_pages.py $(or $(BENCH_PUBLIC_SECONDS),2)
-	rm -rf var/bench-audit && HIRFA_VAR_DIR=var/bench-audit $(BIN)/python bench/audit_trail.py $(or $(BENCH_AUDIT),200000) && if pg_isready -q -h 127.0.0.1; then psql -q -h 127.0.0.1 -U postgres -c "DROP DATABASE IF EXISTS hirfa_bench_audit" && psql -q -h 127.0.0.1 -U postgres -c "CREATE DATABASE hirfa_bench_audit" && rm -rf var/bench-audit && HIRFA_VAR_DIR=var/bench-audit DATABASE_URL=$(BENCH_PG_URL)_audit $(BIN)/python bench/audit_trail.py $(or $(BENCH_AUDIT),200000); fi
-	rm -rf var/bench-cnss && HIRFA_VAR_DIR=var/bench-cnss $(BIN)/python bench/cnss.py $(or $(BENCH_CNSS),500000) && if pg_isready -q -h 127.0.0.1; then psql -q -h 127.0.0.1 -U postgres -c "DROP DATABASE IF EXISTS hirfa_bench_cnss" && psql -q -h 127.0.0.1 -U postgres -c "CREATE DATABASE hirfa_bench_cnss" && rm -rf var/bench-cnss && HIRFA_VAR_DIR=var/bench-cnss DATABASE_URL=$(BENCH_PG_URL)_cnss $(BIN)/python bench/cnss.py $(or $(BENCH_CNSS),500000); fi
-	rm -rf var/bench-campaigns && HIRFA_VAR_DIR=var/bench-campaigns $(BIN)/python bench/campaigns.py $(or $(BENCH_CAMPAIGNS),200000) && if pg_isready -q -h 127.0.0.1; then psql -q -h 127.0.0.1 -U postgres -c "DROP DATABASE IF EXISTS hirfa_bench_campaigns" && psql -q -h 127.0.0.1 -U postgres -c "CREATE DATABASE hirfa_bench_campaigns" && rm -rf var/bench-campaigns && HIRFA_VAR_DIR=var/bench-campaigns DATABASE_URL=$(BENCH_PG_URL)_campaigns $(BIN)/python bench/campaigns.py $(or $(BENCH_CAMPAIGNS),200000); fi
-	rm -rf var/bench-funnel && HIRFA_VAR_DIR=var/bench-funnel $(BIN)/python bench/funnel.py $(or $(BENCH_FUNNEL),100000) && if pg_isready -q -h 127.0.0.1; then psql -q -h 127.0.0.1 -U postgres -c "DROP DATABASE IF EXISTS hirfa_bench_funnel" && psql -q -h 127.0.0.1 -U postgres -c "CREATE DATABASE hirfa_bench_funnel" && HIRFA_VAR_DIR=var/bench-funnel DATABASE_URL=$(BENCH_PG_URL)_funnel $(BIN)/python bench/funnel.py $(or $(BENCH_FUNNEL),100000); fi
-	rm -rf var/bench-duplicates && HIRFA_VAR_DIR=var/bench-duplicates $(BIN)/python bench/duplicates.py $(or $(BENCH_DUPLICATES),4000) && if pg_isready -q -h 127.0.0.1; then psql -q -h 127.0.0.1 -U postgres -c "DROP DATABASE IF EXISTS hirfa_bench_duplicates" && psql -q -h 127.0.0.1 -U postgres -c "CREATE DATABASE hirfa_bench_duplicates" && rm -rf var/bench-duplicates && HIRFA_VAR_DIR=var/bench-duplicates DATABASE_URL=$(BENCH_PG_URL)_duplicates $(BIN)/python bench/duplicates.py $(or $(BENCH_DUPLICATES),4000); fi
-	rm -rf var/bench-stats && HIRFA_VAR_DIR=var/bench-stats $(BIN)/python bench/stats.py $(BENCH_STATS_ARTISANS) && if pg_isready -q -h 127.0.0.1; then psql -q -h 127.0.0.1 -U postgres -c "DROP DATABASE IF EXISTS hirfa_bench_stats" && psql -q -h 127.0.0.1 -U postgres -c "CREATE DATABASE hirfa_bench_stats" && rm -rf var/bench-stats && HIRFA_VAR_DIR=var/bench-stats DATABASE_URL=$(BENCH_PG_URL)_stats $(BIN)/python bench/stats.py $(BENCH_STATS_ARTISANS); fi
-	rm -rf var/bench-spdci && HIRFA_VAR_DIR=var/bench-spdci $(BIN)/python bench/spdci.py $(or $(BENCH_SPDCI_ARTISANS),200000) && if pg_isready -q -h 127.0.0.1; then psql -q -h 127.0.0.1 -U postgres -c "DROP DATABASE IF EXISTS hirfa_bench_spdci" && psql -q -h 127.0.0.1 -U postgres -c "CREATE DATABASE hirfa_bench_spdci" && rm -rf var/bench-spdci && HIRFA_VAR_DIR=var/bench-spdci DATABASE_URL=$(BENCH_PG_URL)_spdci $(BIN)/python bench/spdci.py $(or $(BENCH_SPDCI_ARTISANS),200000); fi
+	  psql -q -h 127.0.0.1 -U postgres -c "DROP DATABASE IF EXISTS hirfa_bench_$(1)" && \
+	  psql -q -h 127.0.0.1 -U postgres -c "CREATE DATABASE hirfa_bench_$(1)" && \
+	  rm -rf var/bench-$(1) && \
+	  HIRFA_VAR_DIR=var/bench-$(1) DATABASE_URL=$(BENCH_PG_URL)_$(1) $(2); \
+	else echo "PostgreSQL is not running: PostgreSQL figures of $(1) skipped"; fi
+endef
+
+bench: $(BENCHES)
+
+bench-full:
+	$(MAKE) bench $(FULL_SIZES)
+
+bench-approvals: $(VENV)/.installed
+	rm -rf var/bench-approvals && HIRFA_VAR_DIR=var/bench-approvals $(BIN)/python bench/register_approvals.py $(BENCH_APPROVALS)
+	$(call on-postgresql,approvals,$(BIN)/python bench/register_approvals.py $(BENCH_APPROVALS))
+
+bench-imports: $(VENV)/.installed
+	rm -rf var/bench-imports && HIRFA_VAR_DIR=var/bench-imports $(BIN)/python bench/imports.py $(BENCH_IMPORTS)
+	$(call on-postgresql,imports,$(BIN)/python bench/imports.py $(BENCH_IMPORTS))
+
+bench-search: $(VENV)/.installed
+	rm -rf var/bench-search && HIRFA_VAR_DIR=var/bench-search nice -n 10 $(BIN)/python bench/search.py $(BENCH_SEARCH_ARTISANS)
+	$(call on-postgresql,search,nice -n 10 $(BIN)/python bench/search.py $(BENCH_SEARCH_PG_ARTISANS))
+
+bench-cards: $(VENV)/.installed
+	command -v wrk >/dev/null || { $(if $(filter 0,$(shell id -u)),,sudo) apt-get update -qq && $(if $(filter 0,$(shell id -u)),,sudo) apt-get install -y -qq wrk >/dev/null; }; rm -rf var/bench-cards && HIRFA_VAR_DIR=var/bench-cards $(BIN)/python bench/cards.py $(BENCH_CARDS)
+
+bench-public: $(VENV)/.installed
+	rm -rf var/bench-public && HIRFA_VAR_DIR=var/bench-public $(BIN)/python bench/public_pages.py $(BENCH_PUBLIC_SECONDS)
+
+bench-audit: $(VENV)/.installed
+	rm -rf var/bench-audit && HIRFA_VAR_DIR=var/bench-audit $(BIN)/python bench/audit_trail.py $(BENCH_AUDIT)
+	$(call on-postgresql,audit,$(BIN)/python bench/audit_trail.py $(BENCH_AUDIT))
+
+bench-cnss: $(VENV)/.installed
+	rm -rf var/bench-cnss && HIRFA_VAR_DIR=var/bench-cnss $(BIN)/python bench/cnss.py $(BENCH_CNSS)
+	$(call on-postgresql,cnss,$(BIN)/python bench/cnss.py $(BENCH_CNSS))
+
+bench-campaigns: $(VENV)/.installed
+	rm -rf var/bench-campaigns && HIRFA_VAR_DIR=var/bench-campaigns $(BIN)/python bench/campaigns.py $(BENCH_CAMPAIGNS)
+	$(call on-postgresql,campaigns,$(BIN)/python bench/campaigns.py $(BENCH_CAMPAIGNS))
+
+bench-funnel: $(VENV)/.installed
+	rm -rf var/bench-funnel && HIRFA_VAR_DIR=var/bench-funnel $(BIN)/python bench/funnel.py $(BENCH_FUNNEL)
+	$(call on-postgresql,funnel,$(BIN)/python bench/funnel.py $(BENCH_FUNNEL))
+
+bench-duplicates: $(VENV)/.installed
+	rm -rf var/bench-duplicates && HIRFA_VAR_DIR=var/bench-duplicates $(BIN)/python bench/duplicates.py $(BENCH_DUPLICATES)
+	$(call on-postgresql,duplicates,$(BIN)/python bench/duplicates.py $(BENCH_DUPLICATES))
+
+bench-stats: $(VENV)/.installed
+	rm -rf var/bench-stats && HIRFA_VAR_DIR=var/bench-stats $(BIN)/python bench/stats.py $(BENCH_STATS_ARTISANS)
+	$(call on-postgresql,stats,$(BIN)/python bench/stats.py $(BENCH_STATS_ARTISANS))
+
+bench-spdci: $(VENV)/.installed
+	rm -rf var/bench-spdci && HIRFA_VAR_DIR=var/bench-spdci $(BIN)/python bench/spdci.py $(BENCH_SPDCI_ARTISANS)
+	$(call on-postgresql,spdci,$(BIN)/python bench/spdci.py $(BENCH_SPDCI_ARTISANS))
 
 ## make messages: extract translatable strings into the .po files, then compile them
 messages: $(VENV)/.installed

@@ -3,8 +3,19 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from hirfa.api import api
+from hirfa.cards.api import verify_direct
+
+api_urls = api.urls
+
+
+def _operation(route: str):
+    """The API's own view of `route` (a path inside /api/v1/)."""
+    return next(p.callback for p in api_urls[0] if str(p.pattern) == route)
+
 
 urlpatterns = [
+    # Every online check of a card: first, before any other route is tried (ADR 0075).
+    path("api/v1/cards/verify", verify_direct(api, _operation("cards/verify"))),
     path("", include("hirfa.site.urls")),
     path("", include("hirfa.core.urls")),
     path("accounts/", include("hirfa.accounts.urls")),
@@ -32,7 +43,7 @@ urlpatterns = [
     # them to the admin's login; its address leads to their own page (decision 54).
     path("admin/audit/", RedirectView.as_view(pattern_name="site:trail", permanent=False)),
     path("admin/", admin.site.urls),
-    path("api/v1/", api.urls),
+    path("api/v1/", api_urls),
     path("api/docs", RedirectView.as_view(url="/api/v1/docs", permanent=False)),
 ]
 

@@ -5,9 +5,11 @@ verdict as the browser verifier and `hirfa verify_card`). Staff: a registration'
 reissue, the print queue, printing and hand-over — the same services as the screens.
 """
 
+import json
 from datetime import UTC, date, datetime
 
 from django.http import HttpResponse
+from django.views.decorators.csrf import csrf_exempt
 from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import Field
@@ -155,7 +157,13 @@ def card_status(request, number: str, version: int):
     summary="Verify a card's QR text (public)",
 )
 def verify(request, payload: VerifyIn):
-    result = verify_text(payload.qr)
+    # A well-formed body is answered by `verify_direct` below, ahead of the API's routing.
+    return verify_answer(payload.qr)
+
+
+def verify_answer(text: str) -> dict:
+    """The body of `POST /api/v1/cards/verify` for the QR text `text`."""
+    result = verify_text(text)
     card = attestation = None
     if isinstance(result.signed, qr.SignedAttestation):
         attestation = _attestation_out(result.signed)
@@ -295,3 +303,29 @@ def handed_over(request, card_id: int, payload: HandOverIn):
         acknowledged=payload.acknowledged,
     )
     return card
+
+
+def verify_direct(api, operation):
+    """`POST /api/v1/cards/verify`, matched before the API's routing (like `card_status`).
+
+    Every online check of a card comes here: resolving the API's eighty routes and
+    django-ninja's request parsing cost as much as the check itself (ADR 0075). A body
+    that is exactly `{"qr": "<text>"}` within the length limit is answered here, with the
+    operation's own body and `api`'s renderer; anything else goes to `operation` (the
+    API's view of the same route), which gives its validation errors in the API's shape."""
+
+    @csrf_exempt
+    def view(request):
+        if request.method == "POST" and request.content_type == "application/json":
+            try:
+                data = json.loads(request.body)
+            except ValueError:
+                data = None
+            text = data.get("qr") if isinstance(data, dict) and len(data) == 1 else None
+            if isinstance(text, str) and len(text) <= qr.MAX_CAMERA_TEXT and "\x00" not in text:
+                # `verify_answer` gives the fields of VerifyOut, in the types the renderer
+                # writes as the operation would (a test compares both answers).
+                return api.create_response(request, verify_answer(text), status=200)
+        return operation(request)
+
+    return view

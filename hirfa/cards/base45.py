@@ -27,16 +27,17 @@ def b45decode(text: str) -> bytes:
     if len(values) % 3 == 1:
         raise ValueError("truncated Base45")
     out = bytearray()
-    for i in range(0, len(values), 3):
-        group = values[i : i + 3]
-        if len(group) == 3:
-            n = group[0] + group[1] * 45 + group[2] * 2025
-            if n > 0xFFFF:
-                raise ValueError("Base45 group out of range")
-            out += bytes(divmod(n, 256))
-        else:
-            n = group[0] + group[1] * 45
-            if n > 0xFF:
-                raise ValueError("Base45 group out of range")
-            out.append(n)
+    whole = len(values) - len(values) % 3
+    for low, middle, high in zip(
+        values[0:whole:3], values[1:whole:3], values[2:whole:3], strict=True
+    ):
+        n = low + middle * 45 + high * 2025
+        if n > 0xFFFF:
+            raise ValueError("Base45 group out of range")
+        out += n.to_bytes(2, "big")
+    if whole < len(values):
+        n = values[whole] + values[whole + 1] * 45
+        if n > 0xFF:
+            raise ValueError("Base45 group out of range")
+        out.append(n)
     return bytes(out)

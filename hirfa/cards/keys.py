@@ -19,6 +19,7 @@ import os
 import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cached_property
 from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
@@ -46,7 +47,7 @@ class SigningKey:
     valid_from: datetime
     valid_until: datetime
 
-    @property
+    @cached_property  # derived once per key (every online verification asks for it)
     def public_key(self) -> Ed25519PublicKey:
         return self.private_key.public_key()
 

@@ -42,24 +42,31 @@ def verify_text(text: str) -> Result:
         return Result(qr.Verdict.NOT_GENUINE, None, explain(error.kind))
     if isinstance(signed, qr.SignedAttestation):
         verdict = qr.verdict(signed, revocation_reason=None, now=int(timezone.now().timestamp()))
-        reasons = {
-            qr.Verdict.VALID: _(
-                "The attestation is genuine and valid. Check online whether the registration "
-                "is still active."
-            ),
-            qr.Verdict.EXPIRED: _("The attestation is genuine but its validity has ended."),
-        }
-        return Result(verdict, signed, reasons[verdict])
+        return Result(verdict, signed, _attestation_reason(verdict))
     status = selectors.live_status(signed.card.number, signed.card.version)
     verdict = qr.verdict(
         signed,
         revocation_reason=LIVE_REASONS.get(status),
         now=int(timezone.now().timestamp()),
     )
-    reasons = {
-        qr.Verdict.VALID: _("The card is genuine and valid."),
-        qr.Verdict.EXPIRED: _("The card is genuine but its validity has ended."),
-        qr.Verdict.REVOKED: _("The card was revoked: it has been replaced or withdrawn."),
-        qr.Verdict.SUSPENDED: _("The registration of the holder is suspended."),
-    }
-    return Result(verdict, signed, reasons[verdict])
+    return Result(verdict, signed, _card_reason(verdict))
+
+
+# Only the verdict's own sentence is translated (every online check comes here).
+def _attestation_reason(verdict: qr.Verdict) -> str:
+    if verdict == qr.Verdict.VALID:
+        return _(
+            "The attestation is genuine and valid. Check online whether the registration "
+            "is still active."
+        )
+    return _("The attestation is genuine but its validity has ended.")
+
+
+def _card_reason(verdict: qr.Verdict) -> str:
+    if verdict == qr.Verdict.VALID:
+        return _("The card is genuine and valid.")
+    if verdict == qr.Verdict.EXPIRED:
+        return _("The card is genuine but its validity has ended.")
+    if verdict == qr.Verdict.REVOKED:
+        return _("The card was revoked: it has been replaced or withdrawn.")
+    return _("The registration of the holder is suspended.")

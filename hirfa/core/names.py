@@ -17,6 +17,7 @@ only, knowing no app: it lives in core so that the register need not import the 
 See docs/search.md.
 """
 
+import functools
 import re
 import unicodedata
 
@@ -87,7 +88,12 @@ def _fold_once(text: str) -> str:
 
 def fold_latin(text: str) -> str:
     """Lower case, without accents, words separated by single spaces (Arabic kept)."""
-    text = _clean(text)
+    return _fold(_clean(text))
+
+
+# Names repeat: a search re-ranks hundreds of candidates bearing a few hundred names.
+@functools.lru_cache(maxsize=16_384)
+def _fold(text: str) -> str:
     # Decomposing can make new capitals, separators or Arabic letter forms (ᴬ, ¼, ﻷ):
     # folded again until nothing changes (twice or three times at most in practice).
     for _ in range(5):

@@ -304,6 +304,9 @@ class Registration(CraftRecord):
             models.Index(fields=["province", "status"]),
             # Search intersects matching registrants with a province without reading rows.
             models.Index(fields=["province", "person"], name="registration_province_person"),
+            # A number being typed, in a province's scope: one page of the index, whatever
+            # the province's size (ADR 0074).
+            models.Index(fields=["province", "number"], name="registration_province_number"),
         ]
 
     def __str__(self) -> str:

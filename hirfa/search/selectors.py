@@ -204,16 +204,21 @@ def _candidates(sources, groups, mode, *, broad: bool = True) -> tuple[list, boo
         if len(ids) > FEW and not broad:
             continue
         if len(ids) > FEW:
-            # Many registrants match: let the database intersect them with the scope.
             truncated = True
-            ids = index.subquery(table, groups, mode, index.many)
         if not ids:
             continue
         for number, source in enumerate(sources):
+            matching = ids
+            if len(ids) > FEW and source.query.where:
+                # Many registrants match and the scope or a filter keeps some: let the
+                # database intersect them with it.
+                matching = index.subquery(table, groups, mode, index.many)
+            # (Without a condition — the national scope, no filter — every registrant
+            # has its row: the first FEW matches fill the window, nothing to intersect.)
             found = list(
-                source.filter(**{f"{column}__in": ids}).values_list("pk", *_NAME_COLUMNS[column])[
-                    :WINDOW
-                ]
+                source.filter(**{f"{column}__in": matching}).values_list(
+                    "pk", *_NAME_COLUMNS[column]
+                )[:WINDOW]
             )
             truncated = truncated or len(found) == WINDOW
             rows.extend((number, *row) for row in found)
@@ -235,6 +240,7 @@ def _name_hits(sources: list[QuerySet], query: str) -> tuple[list, bool]:
         return [], False
     folded = fold_latin(query)
     ranked, seen, truncated = [], set(), False
+    scores: dict[tuple, tuple | None] = {}
     tiers: list[tuple] = [(EXACT, groups)]
     if all(len(key) >= 2 for key in groups[-1]):
         # A one-letter prefix would match half the register.
@@ -256,9 +262,14 @@ def _name_hits(sources: list[QuerySet], query: str) -> tuple[list, bool]:
         for number, pk, *names in rows:
             if (number, pk) in seen:
                 continue
-            if fuzzy and _closeness(folded, names) < FUZZY_THRESHOLD:
+            # Candidates share names (two hundred Mohamed Alaoui): each is scored once.
+            key = (fuzzy, *names)
+            if key not in scores:
+                close = not fuzzy or _closeness(folded, names) >= FUZZY_THRESHOLD
+                scores[key] = _score(folded, names) if close else None
+            if scores[key] is None:
                 continue
-            scored.append((_score(folded, names), (number, pk)))
+            scored.append((scores[key], (number, pk)))
         scored.sort(key=lambda pair: pair[0], reverse=True)
         for _value, key in scored:
             seen.add(key)

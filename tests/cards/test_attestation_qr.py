@@ -135,3 +135,16 @@ def test_the_attestation_prints_the_check_address_from_public_url(settings):
     text = pypdfium2.PdfDocument(pdf)[0].get_textpage().get_text_range()
     code = services.verification_code(registration)
     assert f"https://rna.example.ma/verify/attestation/{registration.number}/{code}/" in text
+
+
+def test_the_api_answers_an_attestation_as_its_operation_would(client):
+    from django.test import RequestFactory
+
+    from hirfa.urls import _operation
+
+    body = {"qr": signed()}
+    direct = client.post("/api/v1/cards/verify", body, content_type="application/json")
+    request = RequestFactory().post("/api/v1/cards/verify", body, content_type="application/json")
+    through_the_api = _operation("cards/verify")(request)
+    assert direct.status_code == through_the_api.status_code == 200
+    assert json.loads(direct.content) == json.loads(through_the_api.content)

@@ -149,3 +149,19 @@ def test_verify_card_command_fails_on_a_forged_card(run_jobs):
     forged = card.qr_text[:-4] + ("0000" if not card.qr_text.endswith("0000") else "1111")
     with pytest.raises(CommandError):
         call_command("verify_card", forged)
+
+
+@pytest.mark.parametrize("kind", ["card", "not a card", "extra field"])
+def test_the_verify_endpoint_answers_as_the_api_operation_would(client, run_jobs, kind):
+    from django.test import RequestFactory
+
+    from hirfa.urls import _operation
+
+    text = issued_card(run_jobs).qr_text if kind != "not a card" else "HC1:6BF"
+    body = {"qr": text} | ({"note": "x"} if kind == "extra field" else {})
+    direct = client.post("/api/v1/cards/verify", body, content_type="application/json")
+    request = RequestFactory().post("/api/v1/cards/verify", body, content_type="application/json")
+    through_the_api = _operation("cards/verify")(request)
+    assert direct.status_code == through_the_api.status_code == 200
+    assert direct["Content-Type"] == through_the_api["Content-Type"]
+    assert direct.json() == json.loads(through_the_api.content)
