@@ -38,7 +38,7 @@ from hirfa.accounts.services import save_staff_member  # noqa: E402
 from hirfa.crafts.models import Activity  # noqa: E402
 from hirfa.imports import services as imports  # noqa: E402
 from hirfa.register import services  # noqa: E402
-from hirfa.register.models import Dossier, Person  # noqa: E402
+from hirfa.register.models import Dossier, Person, Registration  # noqa: E402
 from hirfa.search.generator import generate  # noqa: E402
 from hirfa.stats import ledger, receivers  # noqa: E402
 from hirfa.territory.models import Commune, Province, Region  # noqa: E402
@@ -197,7 +197,9 @@ def main() -> None:
     call_command("load_crafts", stdout=io.StringIO())
     started = time.perf_counter()
     vendor = connection.vendor
-    generate(size)
+    have = Registration.objects.count()
+    if have < size:  # a register kept from an earlier run (HIRFA_VAR_DIR) is reused
+        generate(size - have)
     print(f"[{vendor}] synthetic register of {size:,}: {time.perf_counter() - started:.1f} s")
     started = time.perf_counter()
     counted = ledger.rebuild()
