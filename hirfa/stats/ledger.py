@@ -182,7 +182,9 @@ def fold(*, limit: int | None = None, wait: bool = True) -> int:
             freshness = _locked_freshness(wait=wait)
             if freshness is None:
                 return folded
-            notes = list(Pending.objects.order_by("id").values_list("id", "source", "object_ids")[:size])
+            notes = list(
+                Pending.objects.order_by("id").values_list("id", "source", "object_ids")[:size]
+            )
             if not notes:
                 return folded
             by_source: dict[str, dict[int, None]] = {}
