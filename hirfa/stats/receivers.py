@@ -7,7 +7,6 @@ into the counts soon after (docs/decisions/0068). No lower app imports this one
 
 import time
 
-
 from django.conf import settings
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
