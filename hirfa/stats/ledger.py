@@ -192,6 +192,7 @@ def fold(*, limit: int | None = None, wait: bool = True) -> int:
                 by_source.setdefault(source_name, {}).update(
                     dict.fromkeys(int(pk) for pk in text.split(","))
                 )
+            _with_dependent(by_source)
             for source_name, ids in by_source.items():
                 _refresh(source_name, list(ids))
             # By id, not by range: a note of a transaction not yet committed when they
@@ -205,6 +206,23 @@ def fold(*, limit: int | None = None, wait: bool = True) -> int:
         if len(notes) < size:
             return folded
     return folded
+
+
+# Sources whose keys read a registration's fields (its province, its person's sex): a
+# registration counted again counts them again (a merge moves it to another person).
+DEPENDENT = ("enrolment", "dependant")
+
+
+def _with_dependent(by_source: dict[str, dict[int, None]]) -> None:
+    registrations = list(by_source.get("registration", ()))
+    for name in DEPENDENT:
+        rows = SOURCES[name].model._base_manager
+        found = by_source.setdefault(name, {})
+        for start in range(0, len(registrations), CHUNK):
+            chunk = registrations[start : start + CHUNK]
+            found.update(
+                dict.fromkeys(rows.filter(registration_id__in=chunk).values_list("id", flat=True))
+            )
 
 
 def catch_up() -> None:

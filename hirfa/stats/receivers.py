@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
 from hirfa.core.signals import rows_written
+from hirfa.crafts.models import Activity
 from hirfa.register.models import Person, Registration
 from hirfa.stats import jobs, ledger
 from hirfa.stats.measures import SOURCE_OF_MODEL, SOURCES
@@ -61,7 +62,16 @@ def _person_saved(sender, instance, raw=False, created=False, update_fields=None
     _note("registration", list(ids))
 
 
+# Counted by the branch of their activity: an activity moved to another branch.
+BY_ACTIVITY = {"registration": "principal_activity_id__in", "dossier": "principal_activity_id__in"}
+
+
 def _rows_written(sender, where=None, created=False, **kwargs):
+    if sender is Activity and where is not None:
+        moved = list(Activity.objects.filter(**where).values_list("id", flat=True))
+        for name, lookup in BY_ACTIVITY.items():
+            _note(name, ledger.ids_where(name, {lookup: moved}))
+        return
     name = SOURCE_OF_MODEL.get(sender)
     if name is None:
         return

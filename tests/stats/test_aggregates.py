@@ -275,3 +275,38 @@ def test_a_change_queues_one_fold_job_after_it_commits(django_capture_on_commit_
         services.approve(officer=officer_of("09.581"), dossier=submitted_dossier(agent_of("09")))
     queued = DBTaskResult.objects.filter(task_path__endswith="fold_counts")
     assert queued.count() == 1
+
+
+def test_a_merge_counts_the_registrations_it_moved_again(agent, officer):
+    from hirfa.duplicates import services as duplicates
+    from hirfa.duplicates.models import Candidate
+    from tests.factories import approved_dossier
+
+    approved_dossier(agent=agent, officer=officer)
+    second = approved_dossier(agent=agent, officer=officer, cnie="ZZ998877", phone="0699887766")
+    ledger.fold()
+    duplicates.confirm(
+        reviewer=officer_of("09.581", username="reviewer"), candidate_id=Candidate.objects.get().pk
+    )
+    noted = Pending.objects.filter(source="registration").values_list("object_ids", flat=True)
+    assert any(str(second.registration_id) in ids.split(",") for ids in noted)
+    kept = snapshot()
+    ledger.rebuild()
+    assert snapshot() == kept
+
+
+def test_an_activity_moved_to_another_branch_moves_its_registrations_counts():
+    from hirfa.core.signals import rows_written
+    from hirfa.crafts.models import Activity, Branch
+
+    registration = services.approve(
+        officer=officer_of("09.581"), dossier=submitted_dossier(agent_of("09"))
+    ).registration
+    activity = registration.principal_activity
+    other = Branch.objects.exclude(pk=activity.branch_id).first()
+    Activity.objects.filter(pk=activity.pk).update(branch=other)
+    rows_written.send(sender=Activity, where={"id__in": [activity.pk]})  # as crafts sends it
+    assert registrations_count(branch_id=other.pk) == 1
+    kept = snapshot()
+    ledger.rebuild()
+    assert snapshot() == kept
