@@ -60,7 +60,9 @@ BENCH_APPROVALS ?= 10000
 BENCH_IMPORTS ?= 1000000
 BENCH_SEARCH_ARTISANS ?= 3000000
 BENCH_SEARCH_PG_ARTISANS ?= 1000000
-# Statistics (bench/stats.py): the register's size; BENCH_STATS_ARTISANS=3000000 for the national scale.
+# Statistics (bench/stats.py): the register's size (20,000: a few minutes). The national scale, on
+# a register kept in var/bench-stats-3m (generated once, about an hour; reused by later runs):
+#   HIRFA_VAR_DIR=var/bench-stats-3m nice -n 10 .venv/bin/python bench/stats.py 3000000
 BENCH_STATS_ARTISANS ?= 20000
 bench: $(VENV)/.installed
 	rm -rf var/bench && HIRFA_VAR_DIR=var/bench $(BIN)/python bench/register_approvals.py $(BENCH_APPROVALS)
