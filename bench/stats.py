@@ -46,7 +46,7 @@ from hirfa.territory.models import Commune, Province, Region  # noqa: E402
 
 REQUESTS = int(os.environ.get("BENCH_STATS_REQUESTS", "20"))
 APPROVALS = int(os.environ.get("BENCH_STATS_APPROVALS", "400"))
-IMPORT_ROWS = int(os.environ.get("BENCH_STATS_IMPORT_ROWS", "5000"))
+IMPORT_ROWS = int(os.environ.get("BENCH_STATS_IMPORT_ROWS", "10000"))
 PAGES = (
     "/statistics/",
     "/statistics/?by=branch",
@@ -157,7 +157,7 @@ def import_ratio() -> None:
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     from imports import write_list  # bench/imports.py
 
-    blocks = 6
+    blocks = 10
     per_block = max(IMPORT_ROWS // (2 * blocks), 1)
     spent = {True: [0.0, 0], False: [0.0, 0]}
     with tempfile.TemporaryDirectory() as folder:
@@ -166,7 +166,7 @@ def import_ratio() -> None:
         rows = list(csv.reader(source.open(encoding="utf-8")))
         for block in range(-1, 2 * blocks):  # block -1 warms up, untimed
             counting = block % 2 == 0
-            letter = ("X" if counting else "Y") + "ABCDEFG"[block // 2 + 1]
+            letter = ("X" if counting else "Y") + "ABCDEFGHIJKL"[block // 2 + 1]
             path = Path(folder) / f"list-{letter}.csv"
             copy = [rows[0]] + [
                 [letter + row[0][2:], *row[1:-1], f"{letter}-{row[-1]}"] for row in rows[1:]
