@@ -161,13 +161,14 @@ def import_ratio() -> None:
     per_block = max(IMPORT_ROWS // (2 * blocks), 1)
     spent = {True: [0.0, 0], False: [0.0, 0]}
     with tempfile.TemporaryDirectory() as folder:
-        source = Path(folder) / "list.csv"
-        write_list(source, per_block)
-        rows = list(csv.reader(source.open(encoding="utf-8")))
         for block in range(-1, 2 * blocks):  # block -1 warms up, untimed
             counting = block % 2 == 0
             letter = ("X" if counting else "Y") + "ABCDEFGHIJKL"[block // 2 + 1]
+            # Other people each block (a seed each): a block never re-imports the names
+            # of the one before, which the duplicates check would find.
             path = Path(folder) / f"list-{letter}.csv"
+            write_list(path, per_block, seed=100 + block)
+            rows = list(csv.reader(path.open(encoding="utf-8")))
             copy = [rows[0]] + [
                 [letter + row[0][2:], *row[1:-1], f"{letter}-{row[-1]}"] for row in rows[1:]
             ]
