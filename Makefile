@@ -72,7 +72,8 @@ BENCH_CAMPAIGNS ?= 200000
 # The outreach funnel (bench/funnel.py): the register's size.
 BENCH_FUNNEL ?= 100000
 BENCH_DUPLICATES ?= 4000
-# Statistics (bench/stats.py): the register's size.
+# Statistics (bench/stats.py): the register's size (20,000: a few minutes; make bench-full: 3,000,000,
+# about an hour on a quiet machine; bench/stats.py reuses a register it finds in its var/).
 BENCH_STATS_ARTISANS ?= 20000
 # The SPDCI registry search (bench/spdci.py): the register's size.
 BENCH_SPDCI_ARTISANS ?= 200000

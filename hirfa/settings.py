@@ -384,6 +384,9 @@ TASKS = {
 # How many times a job is attempted before it is left failed for administrators.
 JOB_MAX_ATTEMPTS = env_int("JOB_MAX_ATTEMPTS", 5, minimum=1)
 JOB_RETRY_BASE_SECONDS = env_int("JOB_RETRY_BASE_SECONDS", 30, minimum=0)
+# The statistics' counts fold the changes noted in the last this many seconds together, in
+# a job queued at most this often per process (docs/decisions/0068).
+STATISTICS_FOLD_SECONDS = env_int("STATISTICS_FOLD_SECONDS", 10, minimum=0)
 # A worker writes a heartbeat this often; a job whose worker has been silent for the
 # lease (or whose process is gone, on the same host) is put back to be run again.
 JOB_WORKER_HEARTBEAT_SECONDS = env_int("JOB_WORKER_HEARTBEAT_SECONDS", 15, minimum=1)

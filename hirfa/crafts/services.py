@@ -12,6 +12,7 @@ from pathlib import Path
 from django.db import transaction
 from django.db.models import QuerySet
 
+from hirfa.core.signals import rows_written
 from hirfa.crafts.models import Activity, Branch, Category, NomenclatureRelease
 from hirfa.crafts.reading import (  # noqa: F401 (re-exported for callers)
     COUNTS,
@@ -92,7 +93,7 @@ def _apply(model, diff: _LevelDiff, parent_field: str | None, parent_ids: dict) 
         ],
         batch_size=500,
     )
-    changed = []
+    changed, moved = [], []
     for current, entry in diff.changed:
         current.name_ar, current.name_fr, current.name_zgh = (
             entry.name_ar,
@@ -102,6 +103,8 @@ def _apply(model, diff: _LevelDiff, parent_field: str | None, parent_ids: dict) 
         current.position = entry.position
         current.is_active = True
         for name, value in parent(entry).items():
+            if getattr(current, name) != value:
+                moved.append(current.pk)
             setattr(current, name, value)
         changed.append(current)
     for current in diff.retired:
@@ -112,6 +115,8 @@ def _apply(model, diff: _LevelDiff, parent_field: str | None, parent_ids: dict) 
         fields.append(parent_field)
     if changed:
         model.objects.bulk_update(changed, fields, batch_size=500)
+    if moved:  # what is counted by its parent (statistics) follows it
+        rows_written.send(sender=model, where={"id__in": moved})
     return dict(model.objects.values_list("code", "id"))
 
 

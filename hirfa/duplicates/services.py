@@ -9,6 +9,7 @@ from hirfa.accounts.roles import Capability, has_capability
 from hirfa.audit.services import record
 from hirfa.core.errors import Conflict, DomainError, Forbidden, NotFound
 from hirfa.core.names import name_keys
+from hirfa.core.signals import rows_written
 from hirfa.duplicates.models import Candidate, Merge
 from hirfa.duplicates.scoring import THRESHOLD, cnie_variants, compare
 from hirfa.duplicates.selectors import profiles, registered_with_cnie
@@ -205,9 +206,11 @@ def _repoint(merged: Person, survivor: Person) -> dict:
                         .update(**{source: survivor})
                     )
                 else:
-                    count = model._base_manager.filter(**{relation.field.name: merged}).update(
-                        **{relation.field.name: survivor}
-                    )
+                    rows = model._base_manager.filter(**{relation.field.name: merged})
+                    ids = list(rows.values_list("pk", flat=True))
+                    count = rows.update(**{relation.field.name: survivor})
+                    if ids:  # what is kept from these rows (statistics) follows them
+                        rows_written.send(sender=model, where={"pk__in": ids})
         except IntegrityError:
             raise DomainError(
                 _("These files cannot be merged automatically (%(what)s): settle it first.")

@@ -1,8 +1,26 @@
-"""The background rebuild of the counts, queued when a bulk write left them stale."""
+"""The counts' background work: folding the changes noted since the last fold (queued
+soon after a change), and the rebuild queued when a bulk write left them stale."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.utils import timezone
 
 from hirfa.core.jobs import job
 from hirfa.stats import ledger
 from hirfa.stats.report import last_month, write_monthly_report
+
+
+@job
+def fold_counts() -> dict:
+    """Every change noted so far, counted (docs/decisions/0068): idempotent."""
+    return {"folded": ledger.fold()}
+
+
+def queue_fold() -> None:
+    """A fold a few seconds from now: the changes of those seconds are folded together."""
+    run_after = timezone.now() + timedelta(seconds=settings.STATISTICS_FOLD_SECONDS)
+    fold_counts.using(run_after=run_after).enqueue()
 
 
 @job

@@ -1,8 +1,10 @@
-"""Keeping the counts: move an object from the keys it was counted under to its new ones,
-or rebuild every count from the register (docs/decisions/0047).
+"""Keeping the counts: note the objects a change touched, fold them into the counts (move
+each from the keys it was counted under to its new ones), or rebuild every count from the
+register (docs/decisions/0047, 0068).
 
-Called inside the transaction of the change (receivers), so a count commits or rolls back
-with it.
+`note` runs inside the transaction of the change (receivers): one insert, so the note
+commits or rolls back with it. `fold` runs later, in a job or before a page reads the
+counts (`catch_up`), and is idempotent: an object folded twice is counted once.
 """
 
 from __future__ import annotations
@@ -13,13 +15,18 @@ from collections.abc import Iterable
 from datetime import date
 
 from django.db import connection, transaction
+from django.db.models import Subquery
 from django.utils import timezone
 
 from hirfa.register.bulk import insert_rows
 from hirfa.stats.measures import SOURCES
-from hirfa.stats.models import KEY_FIELDS, Contribution, Count, Freshness
+from hirfa.stats.models import KEY_FIELDS, Contribution, Count, Freshness, Pending
 
 CHUNK = 2000
+# Notes a page read folds before reading; beyond, it shows the counts "as of" the oldest
+# note and leaves the rest to the job.
+CATCH_UP = 500
+FOLD_BATCH = 2000  # notes a fold transaction takes (the job loops)
 UPSERT_ROWS = 1000  # 13 parameters a row: under SQLite's limit of 32,766
 
 
@@ -87,29 +94,50 @@ def _normal(keys) -> list[tuple]:
     return sorted(tuple(key) for key in keys)
 
 
-def refresh(source_name: str, ids: Iterable[int], *, new: bool = False) -> None:
-    """Count the objects `ids` of a source as they are now (deleted ones: not at all);
-    `new`: they were just created, so never counted yet."""
-    # Joins the change's transaction (or makes one for a save in autocommit).
+def note(source_name: str, ids: Iterable[int]) -> None:
+    """Remember, in the change's transaction, that these objects are to be counted again:
+    one insert, no read (the fold does the work)."""
+    text = ",".join(str(pk) for pk in dict.fromkeys(ids))
+    if not text:
+        return
+    at = connection.ops.adapt_datetimefield_value(timezone.now())
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {connection.ops.quote_name(Pending._meta.db_table)} "
+            "(source, object_ids, at) VALUES (%s, %s, %s)",
+            [source_name, text, at],
+        )
+
+
+def ids_where(source_name: str, where: dict) -> list[int]:
+    """The ids of the rows a bulk write names (read now: a later write may move them)."""
+    if set(where) == {"id__in"}:
+        return list(where["id__in"])
+    rows = SOURCES[source_name].model._base_manager.filter(**where)
+    return list(rows.values_list("id", flat=True))
+
+
+def refresh(source_name: str, ids: Iterable[int]) -> None:
+    """Count the objects `ids` of a source as they are now (deleted ones: not at all), at
+    once (the fold; tests)."""
+    # Joins the caller's transaction (or makes one in autocommit).
     with transaction.atomic(savepoint=False):
-        _refresh(source_name, list(dict.fromkeys(ids)), new)
+        _refresh(source_name, list(dict.fromkeys(ids)))
 
 
-def _refresh(source_name: str, ids: list[int], new: bool) -> None:
+def _refresh(source_name: str, ids: list[int]) -> None:
     source = SOURCES[source_name]
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
         rows = {row["id"]: row for row in source.rows().filter(id__in=chunk)}
-        known = {}
-        if not new:
-            known = {
-                c.object_id: c
-                for c in Contribution.objects.select_for_update().filter(
-                    source=source_name, object_id__in=chunk
-                )
-            }
+        known = {
+            c.object_id: c
+            for c in Contribution.objects.select_for_update().filter(
+                source=source_name, object_id__in=chunk
+            )
+        }
         delta: Counter = Counter()
-        new_rows, gone = [], []
+        new_rows, gone, changed = [], [], []
         for pk in chunk:
             new = _normal(source.keys(rows[pk])) if pk in rows else []
             held = known.get(pk)
@@ -122,22 +150,91 @@ def _refresh(source_name: str, ids: list[int], new: bool) -> None:
                 new_rows.append(Contribution(source=source_name, object_id=pk, keys=new))
             elif new:
                 held.keys = new
-                held.save(update_fields=["keys"])
+                changed.append(held)
             else:
                 gone.append(held.pk)
         _insert(new_rows)
+        if changed:
+            Contribution.objects.bulk_update(changed, ["keys"], batch_size=500)
         if gone:
             Contribution.objects.filter(pk__in=gone).delete()
         _apply(delta)
 
 
-def refresh_where(source_name: str, where: dict, *, new: bool = False) -> None:
-    if set(where) == {"id__in"}:
-        ids = where["id__in"]
-    else:
-        rows = SOURCES[source_name].model._base_manager.filter(**where)
-        ids = list(rows.values_list("id", flat=True))
-    refresh(source_name, ids, new=new)
+def _locked_freshness(*, wait: bool = True) -> Freshness | None:
+    """The one Freshness row, locked: folds and rebuilds run one at a time (PostgreSQL;
+    SQLite writes one transaction at a time anyway). None when another holds it and
+    `wait` is False."""
+    _freshness()
+    rows = Freshness.objects.order_by("pk")
+    if connection.features.has_select_for_update_skip_locked and not wait:
+        return rows.select_for_update(skip_locked=True).first()
+    return rows.select_for_update().first()
+
+
+def fold(*, limit: int | None = None, wait: bool = True) -> int:
+    """Count the objects noted since the last fold (the oldest `limit` notes, or all, in
+    transactions of FOLD_BATCH notes); returns how many notes were folded."""
+    folded = 0
+    while limit is None or folded < limit:
+        size = FOLD_BATCH if limit is None else min(FOLD_BATCH, limit - folded)
+        with transaction.atomic():
+            freshness = _locked_freshness(wait=wait)
+            if freshness is None:
+                return folded
+            notes = list(
+                Pending.objects.order_by("id").values_list("id", "source", "object_ids")[:size]
+            )
+            if not notes:
+                return folded
+            by_source: dict[str, dict[int, None]] = {}
+            for _pk, source_name, text in notes:
+                by_source.setdefault(source_name, {}).update(
+                    dict.fromkeys(int(pk) for pk in text.split(","))
+                )
+            _with_dependent(by_source)
+            for source_name, ids in by_source.items():
+                _refresh(source_name, list(ids))
+            # By id, not by range: a note of a transaction not yet committed when they
+            # were read stays for the next fold.
+            done = [pk for pk, _s, _t in notes]
+            for start in range(0, len(done), CHUNK):
+                Pending.objects.filter(pk__in=done[start : start + CHUNK]).delete()
+            freshness.changed_at = timezone.now()
+            freshness.save(update_fields=["changed_at"])
+        folded += len(notes)
+        if len(notes) < size:
+            return folded
+    return folded
+
+
+# Sources whose keys read a registration's fields (its province, its person's sex): a
+# registration counted again counts them again (a merge moves it to another person).
+DEPENDENT = ("enrolment", "dependant")
+
+
+def _with_dependent(by_source: dict[str, dict[int, None]]) -> None:
+    registrations = list(by_source.get("registration", ()))
+    for name in DEPENDENT:
+        rows = SOURCES[name].model._base_manager
+        found = by_source.setdefault(name, {})
+        for start in range(0, len(registrations), CHUNK):
+            chunk = registrations[start : start + CHUNK]
+            found.update(
+                dict.fromkeys(rows.filter(registration_id__in=chunk).values_list("id", flat=True))
+            )
+
+
+def catch_up() -> None:
+    """Before a page reads the counts: fold the few changes noted since the last fold
+    (a page never waits for a long fold, nor for another fold)."""
+    fold(limit=CATCH_UP, wait=False)
+
+
+def catch_up_if_noted() -> None:
+    """`catch_up` after one read that finds something to fold."""
+    if Pending.objects.exists():
+        catch_up()
 
 
 def _freshness() -> Freshness:
@@ -157,13 +254,24 @@ def mark_stale() -> bool:
 
 
 def freshness() -> Freshness:
-    return Freshness.objects.order_by("pk").first() or Freshness()
+    """The Freshness row, with `oldest_note`: when the oldest change not yet folded was
+    noted (None: every change is counted). One query."""
+    oldest = Pending.objects.order_by("id").values("at")[:1]
+    found = Freshness.objects.annotate(oldest_note=Subquery(oldest)).order_by("pk").first()
+    if found is None:
+        found = Freshness()
+        found.oldest_note = Pending.objects.order_by("id").values_list("at", flat=True).first()
+    return found
 
 
 @transaction.atomic
 def rebuild() -> dict[str, int]:
     """Every count recomputed from the register; returns how many objects per source."""
     started = timezone.now()
+    _locked_freshness()
+    # Notes seen now are counted by the rebuild (it reads every object after this);
+    # notes committed later stay for the next fold, which finds them already counted.
+    Pending.objects.all().delete()
     Count.objects.all().delete()
     Contribution.objects.all().delete()
     totals: Counter = Counter()

@@ -3,7 +3,8 @@
 `Count` holds one figure per measure and key; `Contribution` remembers, for each counted
 object, the keys it was last counted under, so that a change moves it from its old keys to
 its new ones exactly (no rescan); `Freshness` says when the figures were last true and
-whether a bulk write left them to be rebuilt.
+whether a bulk write left them to be rebuilt; `Pending` lists the objects changed since the
+counts were last folded (docs/decisions/0068).
 """
 
 from django.db import models
@@ -82,3 +83,20 @@ class Freshness(models.Model):
 
     def __str__(self) -> str:
         return f"rebuilt {self.rebuilt_at}"
+
+
+class Pending(models.Model):
+    """Objects changed and not yet counted: written (one cheap insert) in the transaction of
+    the change, folded into the counts by a job or by the next page read (0068)."""
+
+    id = models.BigAutoField(primary_key=True)
+    source = models.CharField(max_length=12)
+    object_ids = models.TextField()  # comma-separated ids
+    at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("change to count")
+        verbose_name_plural = _("changes to count")
+
+    def __str__(self) -> str:
+        return f"{self.source} {self.object_ids[:40]}"

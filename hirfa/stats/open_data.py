@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from hirfa.core.errors import DomainError
 from hirfa.crafts.models import Activity, Branch
 from hirfa.register.models import Category, Sex
-from hirfa.stats import disclosure, measures
+from hirfa.stats import disclosure, ledger, measures
 from hirfa.stats.filters import shift
 from hirfa.stats.models import Count
 from hirfa.territory.models import Commune, Province, Region
@@ -189,7 +189,12 @@ CACHE_SECONDS = 300
 
 def _cached(name: str, compute):
     digest = hashlib.sha256(f"{get_language()}|{name}".encode()).hexdigest()[:32]
-    return cache.get_or_set(f"open-data:{digest}", compute, CACHE_SECONDS)
+
+    def counted():
+        ledger.catch_up_if_noted()  # the changes noted since the last fold, first (0068)
+        return compute()
+
+    return cache.get_or_set(f"open-data:{digest}", counted, CACHE_SECONDS)
 
 
 def table(query: Query) -> Published:

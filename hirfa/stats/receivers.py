@@ -1,12 +1,18 @@
-"""The counts follow every change, inside its transaction: post_save and post_delete of the
-counted models (and of persons, whose sex and age are counted with their registration), and
+"""The counts follow every change: post_save and post_delete of the counted models (and of
+persons, whose sex and age are counted with their registration), and
 `core.signals.rows_written` for the bulk writers (imports, the CNSS exchange, the synthetic
-register). No lower app imports this one (docs/architecture.md)."""
+register), note the objects touched inside the change's transaction; a job folds the notes
+into the counts soon after (docs/decisions/0068). No lower app imports this one
+(docs/architecture.md)."""
 
+import time
+
+from django.conf import settings
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
 from hirfa.core.signals import rows_written
+from hirfa.crafts.models import Activity
 from hirfa.register.models import Person, Registration
 from hirfa.stats import jobs, ledger
 from hirfa.stats.measures import SOURCE_OF_MODEL, SOURCES
@@ -23,11 +29,24 @@ def _saved(sender, instance, raw=False, update_fields=None, created=False, **kwa
     names = {name.removesuffix("_id") for name in update_fields or ()}
     if update_fields and not names & _counted_fields(sender):
         return  # nothing counted changed (a reminder date, a QR text)
-    ledger.refresh(SOURCE_OF_MODEL[sender], [instance.pk], new=created)
+    _note(SOURCE_OF_MODEL[sender], [instance.pk])
 
 
 def _deleted(sender, instance, **kwargs):
-    ledger.refresh(SOURCE_OF_MODEL[sender], [instance.pk])
+    _note(SOURCE_OF_MODEL[sender], [instance.pk])
+
+
+_fold_queued_at = [float("-inf")]
+
+
+def _note(source_name: str, ids) -> None:
+    ledger.note(source_name, ids)
+    # A fold job soon after the change commits; at most one queued per process every
+    # STATISTICS_FOLD_SECONDS (each fold takes every note, whoever wrote it).
+    now = time.monotonic()
+    if now - _fold_queued_at[0] >= settings.STATISTICS_FOLD_SECONDS:
+        _fold_queued_at[0] = now
+        transaction.on_commit(jobs.queue_fold)
 
 
 # What of a person is counted with their registration.
@@ -40,10 +59,19 @@ def _person_saved(sender, instance, raw=False, created=False, update_fields=None
     if update_fields and not PERSON_FIELDS & set(update_fields):
         return
     ids = Registration.objects.filter(person_id=instance.pk).values_list("id", flat=True)
-    ledger.refresh("registration", list(ids))
+    _note("registration", list(ids))
+
+
+# Counted by the branch of their activity: an activity moved to another branch.
+BY_ACTIVITY = {"registration": "principal_activity_id__in", "dossier": "principal_activity_id__in"}
 
 
 def _rows_written(sender, where=None, created=False, **kwargs):
+    if sender is Activity and where is not None:
+        moved = list(Activity.objects.filter(**where).values_list("id", flat=True))
+        for name, lookup in BY_ACTIVITY.items():
+            _note(name, ledger.ids_where(name, {lookup: moved}))
+        return
     name = SOURCE_OF_MODEL.get(sender)
     if name is None:
         return
@@ -52,7 +80,7 @@ def _rows_written(sender, where=None, created=False, **kwargs):
             # After the bulk write commits: the job sees its rows.
             transaction.on_commit(jobs.rebuild_counts.enqueue)
     else:
-        ledger.refresh_where(name, where, new=created)
+        _note(name, ledger.ids_where(name, where))
 
 
 def connect() -> None:

@@ -147,11 +147,12 @@ def test_the_catalogue_is_dcat_in_json_ld(client):
 @pytest.mark.parametrize(
     "path, queries",
     [
-        ("/api/v1/open-data/registrations?rows=province&columns=branch", 3),
-        ("/api/v1/open-data/coverage?level=province", 3),
-        ("/api/v1/open-data/tables/registrations-region-sex", 2),
-        ("/open-data/", 6),
-        ("/open-data/registrations-province-month.csv", 2),
+        # Each figure read again (not cached) first looks for changes to fold (0068).
+        ("/api/v1/open-data/registrations?rows=province&columns=branch", 4),
+        ("/api/v1/open-data/coverage?level=province", 4),
+        ("/api/v1/open-data/tables/registrations-region-sex", 3),
+        ("/open-data/", 9),
+        ("/open-data/registrations-province-month.csv", 3),
     ],
 )
 def test_each_open_data_read_takes_a_fixed_number_of_queries(
