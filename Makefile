@@ -73,7 +73,7 @@ BENCH_CAMPAIGNS ?= 200000
 BENCH_FUNNEL ?= 100000
 BENCH_DUPLICATES ?= 4000
 # Statistics (bench/stats.py): the register's size (20,000: a few minutes; make bench-full: 3,000,000,
-# about an hour on a quiet machine; bench/stats.py reuses a register it finds in its var/).
+# about an hour on a quiet machine).
 BENCH_STATS_ARTISANS ?= 20000
 # The SPDCI registry search (bench/spdci.py): the register's size.
 BENCH_SPDCI_ARTISANS ?= 200000
