@@ -100,6 +100,12 @@ class Card(models.Model):
         indexes = [
             models.Index(fields=["province", "print_state", "status"]),
             models.Index(fields=["status", "expires_at"]),
+            # Cards printed and waiting to be collected: a campaign's segment starts there.
+            models.Index(
+                fields=["registration"],
+                condition=Q(print_state="printed", status="current"),
+                name="card_waiting",
+            ),
         ]
 
     def __str__(self) -> str:
