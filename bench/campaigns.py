@@ -197,20 +197,30 @@ def phase(name: str) -> None:
     print(f"{time.perf_counter() - started:.3f} {figure}")
 
 
+def peak_memory_mb() -> float:
+    """This process's peak resident memory (VmHWM): the child's own, whereas the rusage a
+    parent reads after fork and exec starts from the parent's own peak."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
 def measured(name: str) -> tuple[str, float]:
     """Run a phase in its own process: its output, its peak memory in MB."""
-    process = subprocess.Popen(
+    process = subprocess.run(
         [sys.executable, __file__, "--phase", name],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
         cwd=ROOT,
+        check=False,
     )
-    output = process.stdout.read()
-    _pid, status, usage = os.wait4(process.pid, 0)
-    if os.waitstatus_to_exitcode(status) != 0:
-        sys.exit(f"{name} failed:\n{output[-3000:]}")
-    return output, usage.ru_maxrss / 1024
+    if process.returncode != 0:
+        sys.exit(f"{name} failed:\n{process.stdout[-3000:]}")
+    lines = process.stdout.strip().splitlines()
+    memory = float(lines[-1].split()[1])
+    return "\n".join(lines[:-1]), memory
 
 
 def timed(name: str) -> tuple[float, int, float]:
@@ -264,5 +274,6 @@ def main() -> None:
 if __name__ == "__main__":
     if len(sys.argv) > 2 and sys.argv[1] == "--phase":
         phase(sys.argv[2])
+        print(f"MEMORY {peak_memory_mb():.1f}")
     else:
         main()

@@ -12,7 +12,8 @@ campaign's channel.
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from hirfa.accounts.selectors import Scope, restrict_to_scope
@@ -201,15 +202,14 @@ def _registrations(criteria: Criteria, scope: Scope) -> QuerySet:
         registrations = registrations.filter(status=criteria.status)
     else:
         registrations = registrations.exclude(status=Registration.Status.STRUCK_OFF)
-    if criteria.amo == AmoState.NOT_ENROLLED:
-        enrolled = Enrolment.objects.filter(registration=OuterRef("pk")).exclude(
-            state=AmoState.NOT_ENROLLED
-        )
-        registrations = registrations.filter(~Exists(enrolled))
-    elif criteria.amo:
-        registrations = registrations.filter(
-            pk__in=Enrolment.objects.filter(state=criteria.amo).values("registration_id")
-        )
+    if criteria.amo:
+        # The registration's own enrolment, read by its key for each registration: as a
+        # (NOT) EXISTS, PostgreSQL hashed every enrolment of the country for one province.
+        # Never enrolled counts as not enrolled.
+        state = Subquery(Enrolment.objects.filter(registration=OuterRef("pk")).values("state")[:1])
+        registrations = registrations.annotate(
+            amo_state=Coalesce(state, Value(AmoState.NOT_ENROLLED))
+        ).filter(amo_state=criteria.amo)
     if criteria.card_not_collected:
         # Driven from the cards waiting at a chamber: few, in their own partial index.
         waiting = Card.objects.filter(

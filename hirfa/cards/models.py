@@ -101,11 +101,9 @@ class Card(models.Model):
             models.Index(fields=["province", "print_state", "status"]),
             models.Index(fields=["status", "expires_at"]),
             # Cards printed and waiting to be collected: a campaign's segment starts there.
-            models.Index(
-                fields=["registration"],
-                condition=Q(print_state="printed", status="current"),
-                name="card_waiting",
-            ),
+            # Not partial: SQLite uses a partial index only for literal values, and Django
+            # passes them as parameters (ADR 0070).
+            models.Index(fields=["print_state", "status", "registration"], name="card_waiting"),
         ]
 
     def __str__(self) -> str:
