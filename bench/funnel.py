@@ -51,7 +51,7 @@ from hirfa.register.numbers import damm_check_digit  # noqa: E402
 from hirfa.territory.models import Commune, Organisation  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(__file__))
-from cnss import _insert  # noqa: E402
+from rows import insert as _insert  # noqa: E402
 from rows import lay_register  # noqa: E402
 
 PER_EVENT = 400
