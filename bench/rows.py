@@ -251,11 +251,12 @@ def lay_register(total: int, *, progress=print) -> None:
             "FROM register_registration r WHERE r.status = 'active' AND r.id %% 5 < 4 "
             "AND NOT EXISTS (SELECT 1 FROM cards_card c WHERE c.registration_id = r.id)",
         )
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("VACUUM ANALYZE")
-        else:
-            cursor.execute("ANALYZE")
+    if any(written.values()) or copied or missing > 0:
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute("VACUUM ANALYZE")
+            else:
+                cursor.execute("ANALYZE")
     progress(
         "  beside them: "
         + ", ".join(f"{count} {name}" for name, count in written.items())
