@@ -171,6 +171,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Tests use a file, not memory, so that several processes can share the test
     # database (concurrency tests); the process id keeps parallel runs apart.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}
+# PostgreSQL's JIT compilation, off unless asked for: compiling the funnel's and the
+# campaigns' aggregates cost more than running them (ADR 0070).
+DATABASE_JIT = env_bool("DATABASE_JIT", False)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

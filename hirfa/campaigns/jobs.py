@@ -83,19 +83,77 @@ def _finish(campaign: Campaign) -> None:
 
 
 def _flush(rows: list[Notification]) -> None:
-    """Record what became of `rows` (plain UPDATEs: bulk_update spends longer building SQL
-    than sending the messages)."""
+    """Record what became of `rows`: one UPDATE for the messages of the same outcome (a
+    batch sent at once: all of them), plain UPDATEs by id for the others (bulk_update spends
+    longer building SQL than sending the messages)."""
     if not rows:
         return
     table = connection.ops.quote_name(Notification._meta.db_table)
-    values = [(n.status, n.sent_at, n.error, n.attempts, n.gateway_id, n.pk) for n in rows]
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.executemany(
-            f"UPDATE {table} SET status = %s, sent_at = %s, error = %s, attempts = %s, "
-            "gateway_id = %s WHERE id = %s",
-            values,
+    columns = "status = %s, sent_at = %s, error = %s, attempts = %s, gateway_id = %s"
+    outcomes: dict[tuple, list[int]] = {}
+    for n in rows:
+        outcomes.setdefault((n.status, n.sent_at, n.error, n.attempts, n.gateway_id), []).append(
+            n.pk
         )
+    singles = [(*outcome, ids[0]) for outcome, ids in outcomes.items() if len(ids) == 1]
+    with transaction.atomic(), connection.cursor() as cursor:
+        for outcome, ids in outcomes.items():
+            if len(ids) > 1:
+                marks = ", ".join(["%s"] * len(ids))
+                cursor.execute(
+                    f"UPDATE {table} SET {columns} WHERE id IN ({marks})", [*outcome, *ids]
+                )
+        if singles:
+            cursor.executemany(f"UPDATE {table} SET {columns} WHERE id = %s", singles)
     rows.clear()
+
+
+def _sent(notification: Notification, gateway_id, at) -> None:
+    notification.status = Status.SENT
+    notification.sent_at = at
+    notification.error = ""
+    notification.gateway_id = gateway_id or ""
+
+
+def _send_one(backend, notification: Notification, done: list, campaign_id: int) -> None:
+    """Send one message; raises (after recording it failed) when the batch must be retried."""
+    notification.attempts += 1
+    done.append(notification)
+    try:
+        gateway_id = backend.deliver(notification)
+    except backends.PermanentDeliveryError as error:
+        notification.status = Status.REFUSED
+        notification.error = str(error)[:2000]
+        return
+    except Exception as error:
+        notification.status = Status.FAILED
+        notification.error = f"{type(error).__name__}: {error}"[:2000]
+        logger.warning("Campaign %s: sending failed, batch to retry", campaign_id)
+        raise
+    _sent(notification, gateway_id, timezone.now())
+
+
+def _send_all(deliver_many, chunk: list[Notification], done: list, campaign_id: int) -> None:
+    """Send `chunk` at once through a backend's `deliver_many` (decision 70)."""
+    for notification in chunk:
+        notification.attempts += 1
+    done.extend(chunk)
+    try:
+        gateway_ids = deliver_many(chunk)
+    except backends.PermanentDeliveryError as error:
+        for notification in chunk:
+            notification.status = Status.REFUSED
+            notification.error = str(error)[:2000]
+        return
+    except Exception as error:
+        for notification in chunk:
+            notification.status = Status.FAILED
+            notification.error = f"{type(error).__name__}: {error}"[:2000]
+        logger.warning("Campaign %s: sending failed, batch to retry", campaign_id)
+        raise
+    at = timezone.now()
+    for notification, gateway_id in zip(chunk, gateway_ids, strict=True):
+        _sent(notification, gateway_id, at)
 
 
 def _stopped(campaign_id: int) -> bool:
@@ -125,12 +183,19 @@ def send_batch(campaign_id: int, first_id: int, last_id: int) -> str:
             campaign_recipient__id__gte=first_id,
             campaign_recipient__id__lte=last_id,
             status__in=(Status.QUEUED, Status.FAILED),
-        ).order_by("pk")
+        )
+        .only(
+            *("id", "channel", "address", "subject", "body", "language", "event"),
+            *("status", "attempts", "sent_at", "error", "gateway_id"),
+        )
+        .order_by("pk")
     )
+    # Unpaced, a backend that sends many messages at once gets them a chunk at a time.
+    deliver_many = None if pacer.interval else getattr(backend, "deliver_many", None)
     done: list[Notification] = []
     try:
-        for index, notification in enumerate(pending):
-            if index and index % FLUSH_EVERY == 0:
+        for start in range(0, len(pending), FLUSH_EVERY):
+            if start:
                 _flush(done)
                 if _stopped(campaign_id):
                     return "cancelled"
@@ -140,26 +205,13 @@ def send_batch(campaign_id: int, first_id: int, last_id: int) -> str:
                         run_after=policy.next_sending_time(moment, campaign.channel)
                     ).enqueue(campaign_id, first_id, last_id)
                     return "waiting"
-            pacer.wait()
-            notification.attempts += 1
-            try:
-                gateway_id = backend.deliver(notification)
-            except backends.PermanentDeliveryError as error:
-                notification.status = Status.REFUSED
-                notification.error = str(error)[:2000]
-                done.append(notification)
+            chunk = pending[start : start + FLUSH_EVERY]
+            if deliver_many is not None:
+                _send_all(deliver_many, chunk, done, campaign_id)
                 continue
-            except Exception as error:
-                notification.status = Status.FAILED
-                notification.error = f"{type(error).__name__}: {error}"[:2000]
-                done.append(notification)
-                logger.warning("Campaign %s: sending failed, batch to retry", campaign_id)
-                raise
-            notification.status = Status.SENT
-            notification.sent_at = timezone.now()
-            notification.error = ""
-            notification.gateway_id = gateway_id or ""
-            done.append(notification)
+            for notification in chunk:
+                pacer.wait()
+                _send_one(backend, notification, done, campaign_id)
     finally:
         _flush(done)
     _finish(campaign)

@@ -12,7 +12,8 @@ campaign's channel.
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from hirfa.accounts.selectors import Scope, restrict_to_scope
@@ -153,19 +154,28 @@ def _within(place, scope: Scope) -> bool:
     return bool(scope.region_id) and place.region_id == scope.region_id
 
 
+def _id_of(model, code: str) -> Subquery:
+    """The id of the row of `model` with `code`, as a scalar subquery: the planner then
+    reads the records by that id through their index, instead of guessing from a join on
+    the code (PostgreSQL walked a craft's registrations across the country)."""
+    return Subquery(model.objects.filter(code=code).values("pk")[:1])
+
+
 def _records(model, criteria: Criteria, scope: Scope) -> QuerySet:
-    """Rows of `model` (registrations or dossiers) of the person, place and craft given."""
-    rows = restrict_to_scope(model.objects.filter(person=OuterRef("pk")), scope)
+    """Rows of `model` (registrations or dossiers) of the place and craft given, filtered by
+    their own indexed columns (province first): the segment is driven from them, never
+    from a scan of the persons (decision 70)."""
+    rows = restrict_to_scope(model.objects.filter(person__isnull=False), scope)
     if criteria.commune:
-        rows = rows.filter(workplace_commune__code=criteria.commune)
+        rows = rows.filter(workplace_commune_id=_id_of(Commune, criteria.commune))
     if criteria.province:
-        rows = rows.filter(province__code=criteria.province)
+        rows = rows.filter(province_id=_id_of(Province, criteria.province))
     if criteria.region:
-        rows = rows.filter(province__region__code=criteria.region)
+        rows = rows.filter(province__region_id=_id_of(Region, criteria.region))
     if criteria.activity:
-        rows = rows.filter(principal_activity__code=criteria.activity)
+        rows = rows.filter(principal_activity_id=_id_of(Activity, criteria.activity))
     if criteria.branch:
-        rows = rows.filter(principal_activity__branch__code=criteria.branch)
+        rows = rows.filter(principal_activity__branch_id=_id_of(Branch, criteria.branch))
     if criteria.category:
         rows = rows.filter(category=criteria.category)
     return rows
@@ -186,37 +196,44 @@ def opted_out(channel: str) -> Q:
     )
 
 
+def _registrations(criteria: Criteria, scope: Scope) -> QuerySet:
+    registrations = _records(Registration, criteria, scope)
+    if criteria.status:
+        registrations = registrations.filter(status=criteria.status)
+    else:
+        registrations = registrations.exclude(status=Registration.Status.STRUCK_OFF)
+    if criteria.amo:
+        # The registration's own enrolment, read by its key for each registration: as a
+        # (NOT) EXISTS, PostgreSQL hashed every enrolment of the country for one province.
+        # Never enrolled counts as not enrolled.
+        state = Subquery(Enrolment.objects.filter(registration=OuterRef("pk")).values("state")[:1])
+        registrations = registrations.annotate(
+            amo_state=Coalesce(state, Value(AmoState.NOT_ENROLLED))
+        ).filter(amo_state=criteria.amo)
+    if criteria.card_not_collected:
+        # Driven from the cards waiting at a chamber: few, in their own partial index.
+        waiting = Card.objects.filter(
+            status=Card.Status.CURRENT, print_state=Card.PrintState.PRINTED
+        )
+        registrations = registrations.filter(pk__in=waiting.values("registration_id"))
+    return registrations
+
+
 def persons(criteria: Criteria, scope: Scope, *, channel: str, now: datetime) -> QuerySet:
-    """The persons of the segment who may receive a campaign message on `channel`."""
-    people = Person.objects.all()
+    """The persons of the segment who may receive a campaign message on `channel`.
+
+    The persons are those whose ids the matching registrations (or stalled applications)
+    give: the database reads those rows by their province, then each person by its key.
+    """
     if criteria.stalled_days is not None:
-        stalled = _records(Dossier, criteria, scope).filter(
+        records = _records(Dossier, criteria, scope).filter(
             kind=Dossier.Kind.REGISTRATION,
             state=Dossier.State.DRAFT,
             created_at__lte=now - timedelta(days=criteria.stalled_days),
         )
-        people = people.filter(Exists(stalled))
     else:
-        registrations = _records(Registration, criteria, scope)
-        if criteria.status:
-            registrations = registrations.filter(status=criteria.status)
-        else:
-            registrations = registrations.exclude(status=Registration.Status.STRUCK_OFF)
-        if criteria.amo == AmoState.NOT_ENROLLED:
-            enrolled = Enrolment.objects.filter(registration=OuterRef("pk")).exclude(
-                state=AmoState.NOT_ENROLLED
-            )
-            registrations = registrations.filter(~Exists(enrolled))
-        elif criteria.amo:
-            registrations = registrations.filter(enrolment__state=criteria.amo)
-        if criteria.card_not_collected:
-            waiting = Card.objects.filter(
-                registration=OuterRef("pk"),
-                status=Card.Status.CURRENT,
-                print_state=Card.PrintState.PRINTED,
-            )
-            registrations = registrations.filter(Exists(waiting))
-        people = people.filter(Exists(registrations))
+        records = _registrations(criteria, scope)
+    people = Person.objects.filter(pk__in=records.values("person_id"))
     if criteria.event is not None:
         came = Attendee.objects.filter(
             person=OuterRef("pk"), event_id=criteria.event, checked_in_at__isnull=False

@@ -100,6 +100,10 @@ class Card(models.Model):
         indexes = [
             models.Index(fields=["province", "print_state", "status"]),
             models.Index(fields=["status", "expires_at"]),
+            # Cards printed and waiting to be collected: a campaign's segment starts there.
+            # Not partial: SQLite uses a partial index only for literal values, and Django
+            # passes them as parameters (ADR 0070).
+            models.Index(fields=["print_state", "status", "registration"], name="card_waiting"),
         ]
 
     def __str__(self) -> str:

@@ -2,13 +2,20 @@
 
 - ``Median(expression)``: the median of the non-null values of a group, in the database
   (PostgreSQL's ``percentile_cont(0.5)``; on SQLite an aggregate registered on each new
-  connection by ``register_sqlite_functions``).
+  connection by ``prepare_connection``).
 - ``DaysBetween(start, end)``: whole calendar days from one date or timestamp to another
   (UTC dates), null when either is.
+
+On each new connection (``connection_created``), ``prepare_connection`` gives SQLite the
+median aggregate and turns PostgreSQL's JIT compilation off unless ``DATABASE_JIT`` is set:
+the aggregates over correlated subqueries of the funnel and the campaigns' segments pass
+``jit_above_cost`` on a large register, and compiling them took longer than running them
+(decision 70).
 """
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Aggregate, Func
 
@@ -31,10 +38,14 @@ class _SQLiteMedian:
         return (values[middle - 1] + values[middle]) / 2
 
 
-def register_sqlite_functions(sender, connection, **kwargs) -> None:
-    """`connection_created` receiver: gives SQLite the median aggregate."""
+def prepare_connection(sender, connection, **kwargs) -> None:
+    """`connection_created` receiver: SQLite's median aggregate; PostgreSQL without JIT."""
     if connection.vendor == "sqlite":
         connection.connection.create_aggregate("hirfa_median", 1, _SQLiteMedian)
+    elif connection.vendor == "postgresql" and not settings.DATABASE_JIT:
+        # On the driver's connection: once per connection, never counted as a query.
+        with connection.connection.cursor() as cursor:
+            cursor.execute("SET jit = off")
 
 
 class Median(Aggregate):

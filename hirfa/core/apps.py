@@ -9,6 +9,6 @@ class CoreConfig(AppConfig):
     verbose_name = _("Platform")
 
     def ready(self):
-        from hirfa.core.aggregates import register_sqlite_functions
+        from hirfa.core.aggregates import prepare_connection
 
-        connection_created.connect(register_sqlite_functions, dispatch_uid="hirfa-sqlite-median")
+        connection_created.connect(prepare_connection, dispatch_uid="hirfa-prepare-connection")

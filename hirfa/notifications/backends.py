@@ -32,6 +32,11 @@ class Backend(Protocol):
         """Send the message, or raise; return the gateway's message id if any."""
 
 
+# A backend may also offer `deliver_many(notifications) -> [gateway id or None, …]`: all the
+# messages (of one channel) sent at once, or an exception for all of them. The campaigns'
+# batches use it when they are not paced (decision 70).
+
+
 class ConsoleBackend:
     """Print each message to standard output: a header line, then the body."""
 
@@ -50,13 +55,11 @@ class ConsoleBackend:
 class FileBackend:
     """Append one JSON line per message to <VAR_DIR>/outbox/<channel>.jsonl."""
 
-    def deliver(self, notification: Notification) -> None:
-        directory = settings.VAR_DIR / "outbox"
-        directory.mkdir(parents=True, exist_ok=True)
-        line = json.dumps(
+    def _line(self, notification: Notification, at: str) -> str:
+        return json.dumps(
             {
                 "id": notification.pk,
-                "at": timezone.now().isoformat(),
+                "at": at,
                 "channel": notification.channel,
                 "to": notification.address,
                 "event": notification.event,
@@ -66,9 +69,27 @@ class FileBackend:
             },
             ensure_ascii=False,
         )
-        # One write per line in append mode, so concurrent workers do not interleave.
-        with open(directory / f"{notification.channel}.jsonl", "a", encoding="utf-8") as file:
-            file.write(line + "\n")
+
+    def _append(self, channel: str, text: str) -> None:
+        directory = settings.VAR_DIR / "outbox"
+        directory.mkdir(parents=True, exist_ok=True)
+        # One write in append mode, so concurrent workers do not interleave lines.
+        with open(directory / f"{channel}.jsonl", "a", encoding="utf-8") as file:
+            file.write(text)
+
+    def deliver(self, notification: Notification) -> None:
+        self._append(
+            notification.channel, self._line(notification, timezone.now().isoformat()) + "\n"
+        )
+
+    def deliver_many(self, notifications: list[Notification]) -> list[None]:
+        """Several messages of one channel in one write (a campaign's batch); raises for all
+        of them, or returns their gateway ids (none here)."""
+        if notifications:
+            at = timezone.now().isoformat()
+            text = "".join(self._line(n, at) + "\n" for n in notifications)
+            self._append(notifications[0].channel, text)
+        return [None] * len(notifications)
 
 
 class EmailBackend:

@@ -394,6 +394,13 @@ class Dossier(CraftRecord):
         indexes = [
             models.Index(fields=["province", "state", "submitted_at"]),
             models.Index(fields=["state", "submitted_at"]),
+            # Who accepted to be contacted: a campaign asks it of each person of its segment,
+            # answered from this index alone (ADR 0070).
+            models.Index(
+                fields=["person"],
+                condition=Q(consent_at__isnull=False),
+                name="dossier_consented_person",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -1,6 +1,7 @@
 """Campaigns: a draft checked (placeholders, SMS length), launched to its segment in each
 recipient's language, cancelled; every change through a service, audited."""
 
+import json
 from datetime import timedelta
 
 import pytest
@@ -119,6 +120,37 @@ def test_the_messages_are_sent_by_the_batch_jobs_and_the_campaign_ends_sent(
     sent = Notification.objects.filter(campaign_recipient__campaign=campaign)
     assert set(sent.values_list("status", flat=True)) == {Status.SENT}
     assert AuditEntry.objects.filter(action="campaign.sent").count() == 1
+
+
+def test_through_the_file_backend_a_batch_is_written_at_once_and_recorded_sent(
+    launched, tiznit_artisans, run_jobs, settings, tmp_path, monkeypatch
+):
+    monkeypatch.setenv("SMS_BACKEND", "file")
+    settings.VAR_DIR = tmp_path
+    campaign = launched()
+    run_jobs()
+    lines = (tmp_path / "outbox" / "sms.jsonl").read_text(encoding="utf-8").splitlines()
+    sent = Notification.objects.filter(campaign_recipient__campaign=campaign)
+    assert sorted(json.loads(line)["id"] for line in lines) == sorted(
+        sent.values_list("pk", flat=True)
+    )
+    assert set(sent.values_list("status", "attempts", "error")) == {(Status.SENT, 1, "")}
+    assert sent.filter(sent_at__isnull=True).count() == 0
+
+
+def test_a_file_that_cannot_be_written_fails_the_whole_batch_to_retry(
+    launched, tiznit_artisans, run_jobs, settings, tmp_path, monkeypatch
+):
+    (tmp_path / "outbox").write_text("a file where the folder should be")
+    monkeypatch.setenv("SMS_BACKEND", "file")
+    settings.VAR_DIR = tmp_path
+    campaign = launched()
+    run_jobs()
+    failed = Notification.objects.filter(campaign_recipient__campaign=campaign)
+    # Each attempt of the job tried the whole batch, and recorded it failed.
+    assert len(set(failed.values_list("status", "attempts"))) == 1
+    assert failed.first().status == Status.FAILED
+    assert all("FileExistsError" in error for error in failed.values_list("error", flat=True))
 
 
 def test_a_cancelled_campaign_sends_nothing_more(launched, souss_agent, tiznit_artisans, run_jobs):

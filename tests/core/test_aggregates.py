@@ -2,6 +2,7 @@ import statistics
 from datetime import UTC, date, datetime
 
 import pytest
+from django.db import connection
 from django.db.models import DateField, DateTimeField, Value
 
 from hirfa.core.aggregates import DaysBetween, Median
@@ -38,3 +39,10 @@ def test_days_between_counts_calendar_days_from_dates_and_timestamps():
         .first()
     )
     assert row == {"dates": 4, "mixed": 2}
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's JIT")
+def test_postgresql_connections_do_not_jit_compile_unless_asked():
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"

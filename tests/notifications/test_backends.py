@@ -68,6 +68,18 @@ def test_the_file_backend_appends_a_json_line_under_var_dir(settings, tmp_path):
     assert (first["id"], first["to"], first["body"]) == (7, "+212612345678", "مرحبا")
 
 
+def test_the_file_backend_writes_many_messages_at_once_one_line_each(settings, tmp_path):
+    settings.VAR_DIR = tmp_path
+    first, second = message(), message(body="second")
+    second.pk = 8
+    assert FileBackend().deliver_many([first, second]) == [None, None]
+    lines = (tmp_path / "outbox" / "sms.jsonl").read_text(encoding="utf-8").splitlines()
+    assert [(json.loads(line)["id"], json.loads(line)["body"]) for line in lines] == [
+        (7, "مرحبا"),
+        (8, "second"),
+    ]
+
+
 def test_the_file_backend_writes_emails_to_their_own_file(settings, tmp_path):
     settings.VAR_DIR = tmp_path
     FileBackend().deliver(message(channel="email", address="fatima@example.ma"))
