@@ -7,7 +7,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('crafts', '0001_initial'),
-        ('register', '0009_document_names_in_tifinagh'),
+        ('register', '0010_dossier_consented_person'),
         ('territory', '0003_where_to_find_organisations'),
     ]
 
