@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from hirfa.accounts.models import ApiToken, LoginFailure, PhoneVerification, User
-from hirfa.accounts.roles import Role
+from hirfa.accounts.roles import Role, is_staff_member, opens_admin_site
 from hirfa.audit.services import record
 from hirfa.core.errors import DomainError
 from hirfa.core.validators import normalise_phone, refuse_bidi_controls, validate_not_formula
@@ -189,7 +189,7 @@ def save_staff_member(
     user.organisation = organisation
     user.scope_region = scope_region
     user.scope_province = scope_province
-    user.is_staff = user.is_superuser = role == Role.ADMIN
+    user.is_staff = user.is_superuser = opens_admin_site(role)
     if created:
         # Hashing is deliberately slow (argon2): only new accounts get a password here.
         if password_hash is not None:
@@ -267,7 +267,7 @@ def _pending_signup(phone: str) -> User | None:
             fields={"phone": [_("An account already uses this phone number. Log in.")]},
             status=409,
         )
-    if user.role != Role.ARTISAN or _has_confirmed_phone(phone):
+    if is_staff_member(user) or _has_confirmed_phone(phone):
         raise DomainError(
             _("This account is closed. Ask your chamber of crafts."),
             code="account_closed",
