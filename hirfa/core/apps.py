@@ -9,6 +9,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("Platform")
 
     def ready(self):
+        from hirfa.core import checks  # noqa: F401 (registers the deployment checks)
         from hirfa.core.aggregates import register_sqlite_functions
 
         connection_created.connect(register_sqlite_functions, dispatch_uid="hirfa-sqlite-median")

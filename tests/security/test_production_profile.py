@@ -106,6 +106,28 @@ def test_without_secure_cookies_the_names_stay_plain(tmp_path):
     assert values == "sessionid csrftoken"
 
 
+def test_a_database_across_the_network_without_verified_tls_fails_the_deployment_check(
+    tmp_path,
+):
+    env = production_env(tmp_path, DATABASE_URL="postgres://hirfa:secret@db.example.ma/hirfa")
+    result = hirfa(env, "check", "--deploy", "--fail-level", "WARNING")
+    assert result.returncode == 1
+    assert "hirfa.W001" in result.stdout + result.stderr
+
+
+def test_a_database_reached_with_sslmode_verify_full_passes_the_deployment_check(tmp_path):
+    url = "postgres://hirfa:secret@db.example.ma/hirfa?sslmode=verify-full"
+    result = hirfa(production_env(tmp_path, DATABASE_URL=url), "check", "--deploy")
+    assert "hirfa.W001" not in result.stdout + result.stderr
+    assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+def test_a_database_on_the_same_machine_needs_no_tls(tmp_path):
+    url = "postgres://hirfa:secret@127.0.0.1/hirfa"
+    result = hirfa(production_env(tmp_path, DATABASE_URL=url), "check", "--deploy")
+    assert "hirfa.W001" not in result.stdout + result.stderr
+
+
 def test_each_https_setting_can_still_be_set_from_the_environment(tmp_path):
     env = production_env(
         tmp_path,
