@@ -97,11 +97,8 @@ def test_the_right_password_opens_the_action_again_for_the_window(admin, setting
 
 def test_a_wrong_password_is_refused_and_counted_like_a_failed_login(admin, settings):
     client = long_ago(signed_in(admin), settings)
-    response = client.post(
-        CONFIRM,
-        {"password": "not the password", "next": PASSWORD_CHANGE},
-        HTTP_ACCEPT_LANGUAGE="en",
-    )
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = client.post(CONFIRM, {"password": "not the password", "next": PASSWORD_CHANGE})
     assert response.status_code == 200
     assert "This password is not right." in response.content.decode()
     assert LoginFailure.objects.filter(username=admin.username).count() == 1

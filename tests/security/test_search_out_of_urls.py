@@ -65,7 +65,8 @@ def test_an_expired_search_id_asks_to_type_the_search_again(client, officer, set
     for kept in session[SESSION_SEARCHES].values():
         kept["at"] = int(time.time()) - settings.SEARCH_KEPT_SECONDS - 1
     session.save()
-    page = client.get(address, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(address).content.decode()
     assert "This search is no longer kept: type it again." in page
     assert "Mohamed ALAOUI" not in page
 
