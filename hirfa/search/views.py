@@ -4,28 +4,21 @@ Results come as the user types (htmx swaps the results block); without JavaScrip
 form submits as usual. Everything read goes through `hirfa.search.selectors.search`,
 which keeps to the user's territorial scope.
 
-What is typed never goes into an address, where access logs, the browser's history and
-Referer headers would keep a name (ASVS 8.3.1, docs/decisions/0077): the form is posted,
-and the search is kept in the session under a random id, the only thing the address of
-the results shows (`/search/?s=…`, for the pages, going back, reloading) until
-SEARCH_KEPT_SECONDS have passed. An address with `q` (a link or bookmark made before)
-is still answered.
+What is typed never goes into an address (`hirfa/core/kept_searches.py`): the form is
+posted, and the results are at `/search/?s=<id of the search kept in the session>`. An
+address with `q` (a link or bookmark made before) is still answered.
 """
 
-import secrets
-import time
-
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from hirfa.accounts.roles import Capability, has_capability
 from hirfa.accounts.selectors import provinces_for, regions_for
+from hirfa.core import kept_searches
 from hirfa.crafts.models import Activity
 from hirfa.register.filters import clean_filters, ignored, status_choices
 from hirfa.register.models import Category, Registration
@@ -61,38 +54,6 @@ def hit_link(user, hit) -> str:
     return ""
 
 
-# The searches of a session: id → {"at": seconds, "asked": {"q": …, filters…}}.
-SESSION_SEARCHES = "searches"
-# The most searches a session keeps (the latest).
-KEPT_SEARCHES = 20
-
-
-def _remember(request, asked) -> str:
-    """Keep what was asked in the session under a new random id."""
-    now = int(time.time())
-    kept = {
-        key: value
-        for key, value in request.session.get(SESSION_SEARCHES, {}).items()
-        if now - value["at"] <= settings.SEARCH_KEPT_SECONDS
-    }
-    search_id = secrets.token_urlsafe(9)
-    kept[search_id] = {
-        "at": now,
-        "asked": {name: str(asked.get(name) or "")[:100] for name in ("q", *SEARCH_FILTERS)},
-    }
-    latest = sorted(kept.items(), key=lambda item: item[1]["at"])[-KEPT_SEARCHES:]
-    request.session[SESSION_SEARCHES] = dict(latest)
-    return search_id
-
-
-def _recalled(request, search_id: str) -> dict | None:
-    """What the search `search_id` asked, while the session keeps it."""
-    kept = request.session.get(SESSION_SEARCHES, {}).get(search_id)
-    if kept is None or time.time() - kept["at"] > settings.SEARCH_KEPT_SECONDS:
-        return None
-    return kept["asked"]
-
-
 def results_address(search_id: str) -> str:
     return f"{reverse('search:search')}?s={search_id}"
 
@@ -103,23 +64,13 @@ def search_page(request):
     user = request.user
     if not has_capability(user, Capability.VIEW_WORKSPACE):
         raise PermissionDenied
-    search_id, expired = None, False
-    if request.method == "POST":
-        asked, search_id = request.POST, _remember(request, request.POST)
-        if request.headers.get("HX-Request") != "true":
-            return redirect(results_address(search_id))
-    elif "s" in request.GET:
-        search_id = str(request.GET["s"])[:20]
-        asked = _recalled(request, search_id)
-        expired = asked is None
-        asked = asked or {}
-    else:
-        asked = request.GET
+    asked, search_id, expired = kept_searches.asked(request, ("q", *SEARCH_FILTERS))
+    if request.method == "POST" and request.headers.get("HX-Request") != "true":
+        return redirect(results_address(search_id))
     query = str(asked.get("q") or "").strip()[:100]
     filters, warnings = filters_from(asked, user)
     if expired:
-        search_id = None
-        warnings.append(_("This search is no longer kept: type it again."))
+        warnings.append(kept_searches.EXPIRED)
     results = search(user, query, filters, page=_int(request.GET.get("page")))
     for hit in results.hits:
         hit.link = hit_link(user, hit)

@@ -1,12 +1,13 @@
-"""Names searched stay out of addresses (ASVS 8.3.1, docs/decisions/0077): the search
-form is posted, and the results' address carries only a random id of the search kept in
-the session, so access logs, the browser's history and Referer headers never hold a name."""
+"""Names and CNIEs searched stay out of addresses (ASVS 8.3.1, docs/decisions/0077): the
+search forms (the staff search, the list of registrations) are posted, and the results'
+address carries only a random id of the search kept in the session, so access logs, the
+browser's history and Referer headers never hold them."""
 
 import time
 
 import pytest
 
-from hirfa.search.views import SESSION_SEARCHES
+from hirfa.core.kept_searches import SESSION_KEY as SESSION_SEARCHES
 from tests.factories import officer_of
 from tests.search.helpers import registered
 
@@ -102,3 +103,29 @@ def test_the_api_takes_a_search_in_the_body_too(client, officer):
     )
     assert response.status_code == 200
     assert response.json()["results"][0]["name_latin"] == "Mohamed ALAOUI"
+
+
+def test_the_list_of_registrations_takes_a_cnie_in_the_body_and_shows_only_an_id(client, officer):
+    registration = registered("محمد", "العلوي", "Mohamed", "Alaoui")
+    cnie = registration.person.cnie
+    page = client.get("/registrations/").content.decode()
+    assert '<form method="post" action="/registrations/"' in page
+    response = client.post("/registrations/", {"q": cnie})
+    assert response.status_code == 302
+    address = response["Location"]
+    assert address.startswith("/registrations/?s=") and cnie not in address
+    page = client.get(address).content.decode()
+    assert f"/registrations/{registration.number}/" in page
+    assert f'value="{cnie}"' in page
+
+
+def test_an_expired_id_of_the_list_of_registrations_asks_to_type_it_again(
+    client, officer, settings
+):
+    address = client.post("/registrations/", {"q": "JK123456"})["Location"]
+    session = client.session
+    for kept in session[SESSION_SEARCHES].values():
+        kept["at"] = int(time.time()) - settings.SEARCH_KEPT_SECONDS - 1
+    session.save()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert "This search is no longer kept: type it again." in client.get(address).content.decode()
