@@ -30,21 +30,24 @@ from hirfa.core.qrcodes import dark_runs, qr_matrix
 SESSION_NEW_CODES = "second_factor_new_codes"
 
 
-class CodeForm(PlainLabels, forms.Form):
-    code = forms.CharField(
-        label=gettext_lazy("Code"),
-        max_length=20,
-        widget=forms.TextInput(
-            attrs={
-                "inputmode": "numeric",
-                "autocomplete": "one-time-code",
-                "dir": "ltr",
-                "autofocus": True,
-                "spellcheck": "false",
-                "autocapitalize": "off",
-            }
-        ),
+def _code_field(label, *, required=True, autofocus=True) -> forms.CharField:
+    """A box for the app's code or a recovery code."""
+    attrs = {
+        "inputmode": "numeric",
+        "autocomplete": "one-time-code",
+        "dir": "ltr",
+        "spellcheck": "false",
+        "autocapitalize": "off",
+    }
+    if autofocus:
+        attrs["autofocus"] = True
+    return forms.CharField(
+        label=label, max_length=20, required=required, widget=forms.TextInput(attrs=attrs)
     )
+
+
+class CodeForm(PlainLabels, forms.Form):
+    code = _code_field(gettext_lazy("Code"))
 
 
 class ReauthenticationForm(PlainLabels, forms.Form):
@@ -53,19 +56,10 @@ class ReauthenticationForm(PlainLabels, forms.Form):
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password", "autofocus": True}),
     )
-    code = forms.CharField(
-        label=gettext_lazy("Code of your authenticator app, or a recovery code"),
-        max_length=20,
+    code = _code_field(
+        gettext_lazy("Code of your authenticator app, or a recovery code"),
         required=False,
-        widget=forms.TextInput(
-            attrs={
-                "inputmode": "numeric",
-                "autocomplete": "one-time-code",
-                "dir": "ltr",
-                "spellcheck": "false",
-                "autocapitalize": "off",
-            }
-        ),
+        autofocus=False,
     )
 
     def __init__(self, *args, with_code: bool, **kwargs):
