@@ -263,6 +263,12 @@ CSRF_COOKIE_SECURE = SECURE_COOKIES
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
+if SECURE_COOKIES:
+    # The `__Host-` prefix (ASVS 3.4.4): a browser keeps such a cookie only when it is
+    # Secure, set for the path / and for this host alone (no Domain), so neither another
+    # subdomain nor a plain-HTTP page can set or shadow it (docs/decisions/0077).
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600, minimum=60)
 # Signed out after this long without a request (staff; everyone else), and this long
 # after signing in whatever the activity (docs/decisions/0033).
@@ -271,6 +277,16 @@ SESSION_IDLE_SECONDS = env_int("SESSION_IDLE_SECONDS", 2 * 3600, minimum=60)
 SESSION_MAX_SECONDS = env_int("SESSION_MAX_SECONDS", 12 * 3600, minimum=60)
 # API tokens stop working this many days after they were created.
 API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 90, minimum=1)
+# Sensitive actions (a password, API tokens, staff accounts, turning the second factor
+# off) ask for the password, and the code when the account has a second factor, unless
+# the session showed them within this many seconds (docs/decisions/0077).
+REAUTHENTICATION_SECONDS = env_int("REAUTHENTICATION_SECONDS", 10 * 60, minimum=60)
+# API requests one token, or one signed-in session, may make in a minute; more are
+# answered 429 with Retry-After until the next minute. 0: no budget (docs/decisions/0077).
+API_REQUESTS_PER_MINUTE = env_int("API_REQUESTS_PER_MINUTE", 120, minimum=0)
+# A name search is sent in the request's body and kept in the session under a random id,
+# the only thing the address shows, for this many seconds (docs/decisions/0077).
+SEARCH_KEPT_SECONDS = env_int("SEARCH_KEPT_SECONDS", 3600, minimum=60)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"

@@ -102,6 +102,14 @@ def no_second_factor_required(settings):
 
 
 @pytest.fixture(autouse=True)
+def no_api_request_budget(settings):
+    # Counting each API request costs queries that the query-count tests do not expect;
+    # the budget has its own tests (tests/security/test_api_budget.py), and the API fuzzing
+    # runs with it on.
+    settings.API_REQUESTS_PER_MINUTE = 0
+
+
+@pytest.fixture(autouse=True)
 def plain_static_files(settings):
     # The manifest storage needs `collectstatic`; tests serve files from the apps.
     settings.STORAGES = {

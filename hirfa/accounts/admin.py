@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_static import admin as _static_admin  # noqa: F401 (registers)
 from django_otp.plugins.otp_static.models import StaticDevice
@@ -8,6 +9,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from hirfa.accounts import second_factor
 from hirfa.accounts.models import ApiToken, User
+from hirfa.accounts.reauthentication import reauthentication_required
 from hirfa.accounts.roles import Capability, has_capability
 from hirfa.accounts.services import create_api_token, revoke_api_token
 from hirfa.audit.admin import AuditEntryAdmin
@@ -20,8 +22,32 @@ for _device_model in (TOTPDevice, StaticDevice):
         admin.site.unregister(_device_model)
 
 
+# Managing accounts and tokens asks for the password (and code) again unless shown lately
+# (docs/decisions/0077): their pages, and the actions posted from their lists.
+_reauthenticated = method_decorator(reauthentication_required)
+_reauthenticated_actions = method_decorator(reauthentication_required(methods=("POST",)))
+
+
+class _ReauthenticatedAdmin(admin.ModelAdmin):
+    @_reauthenticated
+    def add_view(self, request, form_url="", extra_context=None):
+        return super().add_view(request, form_url, extra_context)
+
+    @_reauthenticated
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    @_reauthenticated
+    def delete_view(self, request, object_id, extra_context=None):
+        return super().delete_view(request, object_id, extra_context)
+
+    @_reauthenticated_actions
+    def changelist_view(self, request, extra_context=None):
+        return super().changelist_view(request, extra_context)
+
+
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(_ReauthenticatedAdmin, BaseUserAdmin):
     list_display = [
         "username",
         "get_full_name",
@@ -49,6 +75,10 @@ class UserAdmin(BaseUserAdmin):
     ]
     actions = ["reset_second_factor"]
 
+    @_reauthenticated
+    def user_change_password(self, request, id, form_url=""):
+        return super().user_change_password(request, id, form_url)
+
     @admin.action(description=_("Reset the second factor of the selected accounts"))
     def reset_second_factor(self, request, queryset):
         for user in queryset:
@@ -59,7 +89,7 @@ class UserAdmin(BaseUserAdmin):
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(_ReauthenticatedAdmin):
     list_display = ["name", "prefix", "user", "created_at", "last_used_at", "revoked_at"]
     list_filter = ["revoked_at"]
     search_fields = ["name", "prefix", "user__username"]

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hirfa.accounts import services
 from hirfa.accounts.addresses import client_address
+from hirfa.core.forms import PlainLabels
 from hirfa.core.tasks import send_email
 from hirfa.core.validators import normalise_phone
 
@@ -85,14 +86,6 @@ class QueuedPasswordResetForm(PasswordResetForm):
         send_email.enqueue(to=[to_email], subject=subject, body=body)
 
 
-class _PlainLabels:
-    """Labels without the trailing colon, which reads badly above a field in Arabic."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("label_suffix", "")
-        super().__init__(*args, **kwargs)
-
-
 def _new_password(label) -> forms.CharField:
     return forms.CharField(
         label=label,
@@ -123,7 +116,7 @@ class _PasswordsMatch:
         return cleaned
 
 
-class SignupForm(_PasswordsMatch, _PlainLabels, forms.Form):
+class SignupForm(_PasswordsMatch, PlainLabels, forms.Form):
     """Opening an artisan account with a mobile phone. The service checks everything."""
 
     phone = forms.CharField(
@@ -150,7 +143,7 @@ class SignupForm(_PasswordsMatch, _PlainLabels, forms.Form):
     password2 = _password_again()
 
 
-class PhoneCodeForm(_PlainLabels, forms.Form):
+class PhoneCodeForm(PlainLabels, forms.Form):
     code = forms.CharField(
         label=_("The code we sent you by SMS"),
         max_length=20,
@@ -166,7 +159,7 @@ class PhoneCodeForm(_PlainLabels, forms.Form):
     )
 
 
-class RecoveryPhoneForm(_PlainLabels, forms.Form):
+class RecoveryPhoneForm(PlainLabels, forms.Form):
     """A forgotten password: the phone of the account (decision 0052)."""
 
     phone = forms.CharField(

@@ -109,6 +109,28 @@ class LoginFailure(models.Model):
         return f"{self.username} @ {self.at:%Y-%m-%d %H:%M}"
 
 
+class ApiUse(models.Model):
+    """How many API requests one caller (a token, or a signed-in session) made in one
+    minute: kept in the database so that the budget holds across server processes
+    (API_REQUESTS_PER_MINUTE, docs/decisions/0077). The caller is named by a digest, never
+    by its secret."""
+
+    caller = models.CharField(_("caller"), max_length=80)
+    minute = models.DateTimeField(_("minute"))
+    count = models.PositiveIntegerField(_("requests"), default=0)
+
+    class Meta:
+        verbose_name = _("use of the API")
+        verbose_name_plural = _("uses of the API")
+        constraints = [
+            models.UniqueConstraint(fields=["caller", "minute"], name="one_api_use_a_minute")
+        ]
+        indexes = [models.Index(fields=["minute"], name="api_use_minute")]
+
+    def __str__(self) -> str:
+        return f"{self.caller} {self.minute:%Y-%m-%d %H:%M}: {self.count}"
+
+
 class PhoneVerification(models.Model):
     """A one-time code sent by SMS to prove that a person holds a phone number.
 

@@ -7,7 +7,7 @@ that a test or a deployment may change it); every other staff member may enrol; 
 
 from django.conf import settings
 
-from hirfa.accounts.roles import STAFF_ROLES, Capability, has_capability
+from hirfa.accounts.roles import Capability, has_capability, has_role_in, is_staff_member
 
 
 def _active(user) -> bool:
@@ -18,14 +18,14 @@ def second_factor_required(user) -> bool:
     """The account's role must prove a second factor before any page."""
     return (
         _active(user)
-        and user.role in STAFF_ROLES
-        and user.role in settings.SECOND_FACTOR_REQUIRED_ROLES
+        and is_staff_member(user)
+        and has_role_in(user, settings.SECOND_FACTOR_REQUIRED_ROLES)
     )
 
 
 def may_use_second_factor(user) -> bool:
     """Staff may enrol an authenticator app; artisans may not."""
-    return _active(user) and user.role in STAFF_ROLES
+    return _active(user) and is_staff_member(user)
 
 
 def may_turn_off_second_factor(user) -> bool:
@@ -45,7 +45,7 @@ def may_recover_password_by_phone(user) -> bool:
 
 
 def has_staff_role(user) -> bool:
-    return user.role in STAFF_ROLES
+    return is_staff_member(user)
 
 
 def may_read_trail(user) -> bool:

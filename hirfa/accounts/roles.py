@@ -2,9 +2,10 @@
 
 A user has one role, and a role grants capabilities (`CAPABILITIES`). Code asks
 `has_capability` (or an app's `policy` module, which asks it); a query on users asks
-`roles_with`. Role names appear only here, in the user model (the field's choices, the rule
-that territorial roles have a territory), in the account services that create users and in
-the demo data that defines them: no other code compares role names.
+`roles_with`. Role names are compared only here (`has_role_in`, `is_staff_member`,
+`opens_admin_site`); they are otherwise named only by the user model (the field's choices,
+the rule that territorial roles have a territory), the account services that create users
+and the demo data that defines them.
 """
 
 from django.core.exceptions import PermissionDenied
@@ -60,6 +61,21 @@ STAFF_ROLES = frozenset(Role) - {Role.ARTISAN}
 
 # Roles whose accounts must be tied to a region or a province.
 TERRITORIAL_ROLES = frozenset({Role.AGENT, Role.OFFICER})
+
+
+def has_role_in(user, roles) -> bool:
+    """The user's role is one of `roles` (a set of this module, or a configured list)."""
+    return getattr(user, "role", None) in roles
+
+
+def is_staff_member(user) -> bool:
+    """The administration's staff: every role but the artisan's."""
+    return has_role_in(user, STAFF_ROLES)
+
+
+def opens_admin_site(role: str) -> bool:
+    """Only national administrators are given the admin site (`is_staff`)."""
+    return role == Role.ADMIN
 
 
 def roles_with(capability: str) -> list[str]:

@@ -12,10 +12,11 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from hirfa.accounts.models import ApiToken, LoginFailure, PhoneVerification, User
-from hirfa.accounts.roles import Role
+from hirfa.accounts.models import ApiToken, ApiUse, LoginFailure, PhoneVerification, User
+from hirfa.accounts.roles import Role, is_staff_member, opens_admin_site
 from hirfa.audit.services import record
-from hirfa.core.errors import DomainError
+from hirfa.core.budgets import count_use, seconds_to_next_minute
+from hirfa.core.errors import DomainError, TooManyRequests
 from hirfa.core.validators import normalise_phone, refuse_bidi_controls, validate_not_formula
 from hirfa.notifications.services import notify
 
@@ -63,6 +64,14 @@ def user_for_token(secret: str) -> User | None:
     if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
+
+
+def spend_api_request(caller: str) -> None:
+    """Count one API request of `caller` (a token's or a session's digest) this minute;
+    TooManyRequests past API_REQUESTS_PER_MINUTE, until the next minute (0: no budget)."""
+    limit = settings.API_REQUESTS_PER_MINUTE
+    if limit and count_use(ApiUse, caller=caller) > limit:
+        raise TooManyRequests(retry_after=seconds_to_next_minute())
 
 
 def _recent_failures(now):
@@ -189,7 +198,7 @@ def save_staff_member(
     user.organisation = organisation
     user.scope_region = scope_region
     user.scope_province = scope_province
-    user.is_staff = user.is_superuser = role == Role.ADMIN
+    user.is_staff = user.is_superuser = opens_admin_site(role)
     if created:
         # Hashing is deliberately slow (argon2): only new accounts get a password here.
         if password_hash is not None:
@@ -267,7 +276,7 @@ def _pending_signup(phone: str) -> User | None:
             fields={"phone": [_("An account already uses this phone number. Log in.")]},
             status=409,
         )
-    if user.role != Role.ARTISAN or _has_confirmed_phone(phone):
+    if is_staff_member(user) or _has_confirmed_phone(phone):
         raise DomainError(
             _("This account is closed. Ask your chamber of crafts."),
             code="account_closed",

@@ -61,4 +61,6 @@ urlpatterns = [
         name="second_factor_new_recovery_codes",
     ),
     path("2fa/turn-off/", views_otp.turn_off, name="second_factor_turn_off"),
+    # The password (and code) again before a sensitive action (docs/decisions/0077).
+    path("confirm/", views_otp.reauthenticate, name="reauthenticate"),
 ]

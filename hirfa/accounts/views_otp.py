@@ -1,4 +1,5 @@
-"""Pages of the second factor (docs/decisions/0038): verify, enrol, recovery codes."""
+"""Pages of the second factor (docs/decisions/0038): verify, enrol, recovery codes; and
+the page that asks the password (and code) again before a sensitive action (0077)."""
 
 from base64 import b32encode
 from urllib.parse import urlencode
@@ -19,7 +20,7 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice
 
-from hirfa.accounts import policy, second_factor
+from hirfa.accounts import policy, reauthentication, second_factor
 from hirfa.accounts.addresses import client_address
 from hirfa.core.errors import DomainError
 from hirfa.core.forms import PlainLabels, show_domain_error
@@ -29,21 +30,42 @@ from hirfa.core.qrcodes import dark_runs, qr_matrix
 SESSION_NEW_CODES = "second_factor_new_codes"
 
 
-class CodeForm(PlainLabels, forms.Form):
-    code = forms.CharField(
-        label=gettext_lazy("Code"),
-        max_length=20,
-        widget=forms.TextInput(
-            attrs={
-                "inputmode": "numeric",
-                "autocomplete": "one-time-code",
-                "dir": "ltr",
-                "autofocus": True,
-                "spellcheck": "false",
-                "autocapitalize": "off",
-            }
-        ),
+def _code_field(label, *, required=True, autofocus=True) -> forms.CharField:
+    """A box for the app's code or a recovery code."""
+    attrs = {
+        "inputmode": "numeric",
+        "autocomplete": "one-time-code",
+        "dir": "ltr",
+        "spellcheck": "false",
+        "autocapitalize": "off",
+    }
+    if autofocus:
+        attrs["autofocus"] = True
+    return forms.CharField(
+        label=label, max_length=20, required=required, widget=forms.TextInput(attrs=attrs)
     )
+
+
+class CodeForm(PlainLabels, forms.Form):
+    code = _code_field(gettext_lazy("Code"))
+
+
+class ReauthenticationForm(PlainLabels, forms.Form):
+    password = forms.CharField(
+        label=gettext_lazy("Your password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password", "autofocus": True}),
+    )
+    code = _code_field(
+        gettext_lazy("Code of your authenticator app, or a recovery code"),
+        required=False,
+        autofocus=False,
+    )
+
+    def __init__(self, *args, with_code: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not with_code:
+            del self.fields["code"]
 
 
 def _verified(user) -> bool:
@@ -102,6 +124,34 @@ def verify(request):
                 messages.warning(request, second_factor.recovery_code_notice(user))
             return redirect(next_url)
     return render(request, "accounts/otp/verify.html", {"form": form, "next": next_url})
+
+
+@never_cache
+@sensitive_post_parameters("password", "code")
+@login_required
+def reauthenticate(request):
+    """Before a sensitive action: the password again, and the code when there is one."""
+    user, next_url = request.user, _next(request)
+    if _must_verify_first(request):
+        return redirect(_with_next("accounts:second_factor_verify", next_url))
+    with_code = second_factor.has_second_factor(user)
+    form = ReauthenticationForm(
+        request.POST if request.method == "POST" else None, with_code=with_code
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            reauthentication.confirm(
+                user=user,
+                password=form.cleaned_data["password"],
+                code=form.cleaned_data.get("code") or "",
+                address=client_address(request),
+            )
+        except DomainError as error:
+            show_domain_error(request, form, error)
+        else:
+            reauthentication.note(request.session)
+            return redirect(next_url)
+    return render(request, "accounts/reauthenticate.html", {"form": form, "next": next_url})
 
 
 @never_cache
@@ -185,6 +235,7 @@ def new_recovery_codes(request):
 
 @require_POST
 @login_required
+@reauthentication.reauthentication_required(then="accounts:second_factor")
 def turn_off(request):
     if _must_verify_first(request):
         return redirect("accounts:second_factor_verify")

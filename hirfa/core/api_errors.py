@@ -86,7 +86,10 @@ def install_error_handlers(api) -> None:
     @api.exception_handler(DomainError)
     def domain_error(request, exc: DomainError):
         fields = {name: [str(m) for m in messages] for name, messages in exc.fields.items()}
-        return respond(request, exc.status, exc.code, exc.message, fields)
+        response = respond(request, exc.status, exc.code, exc.message, fields)
+        if getattr(exc, "retry_after", None):
+            response["Retry-After"] = str(exc.retry_after)
+        return response
 
     @api.exception_handler(ValidationError)
     def validation_error(request, exc: ValidationError):

@@ -42,3 +42,14 @@ class Forbidden(DomainError):
 class Conflict(DomainError):
     status = 409
     code = "conflict"
+
+
+class TooManyRequests(DomainError):
+    """A budget of uses is spent; `retry_after`: seconds until it is given again."""
+
+    status = 429
+    code = "too_many_requests"
+
+    def __init__(self, message=None, *, retry_after: int, **kwargs):
+        self.retry_after = retry_after
+        super().__init__(message or _("Too many requests. Please wait and try again."), **kwargs)

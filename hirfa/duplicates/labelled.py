@@ -20,7 +20,12 @@ used by tests/duplicates and by `make bench` (bench/duplicates.py).
 import random
 from datetime import date, timedelta
 
+from hirfa.core.names import name_keys
+from hirfa.crafts.models import Activity
+from hirfa.register.models import Person, Registration
+from hirfa.register.numbers import make_number
 from hirfa.search.names import FAMILY_NAMES, MALE_FIRST_NAMES
+from hirfa.territory.models import Commune, Province
 
 TRUE_KINDS = (
     "respelled_same_commune",
@@ -133,8 +138,6 @@ def labelled_set(size: int = 600, seed: int = 50_17):
 
 def places():
     """[(province, [communes])]: the set's provinces, each with its first communes."""
-    from hirfa.territory.models import Commune, Province
-
     provinces = Province.objects.order_by("code")
     chosen = []
     for province in provinces:
@@ -148,10 +151,6 @@ def places():
 
 def load(records):
     """The records as Person rows, each with an active registration; returns their ids."""
-    from hirfa.core.names import name_keys
-    from hirfa.crafts.models import Activity
-    from hirfa.register.models import Person, Registration
-    from hirfa.register.numbers import make_number
 
     territory = places()
     activities = list(Activity.objects.filter(is_active=True).order_by("code")[:ACTIVITIES])

@@ -366,13 +366,13 @@ def attach_document(request, dossier_id: int, kind: Form[str], file: File[Upload
     return Status(201, _document_out(document))
 
 
-def _dossier_action(name: str, summary: str, schema=None):
-    """An endpoint that moves a dossier and answers with its new state."""
+def _dossier_action(service, summary: str, schema=None):
+    """An endpoint that moves a dossier by `service` and answers with its new state."""
+    name = service.__name__
 
     def run(request, dossier_id: int, payload=None):
         dossier = selectors.dossier_for(request.auth, dossier_id)
-        service = getattr(services, name)
-        actor_argument = "officer" if name in REVIEW_ACTIONS else "actor"
+        actor_argument = "officer" if service in REVIEW_ACTIONS else "actor"
         extra = payload.dict() if payload is not None else {}
         service(**{actor_argument: request.auth, "dossier": dossier, **extra})
         return _fresh(request, dossier_id)
@@ -392,14 +392,19 @@ def _dossier_action(name: str, summary: str, schema=None):
     router.post(path, response={200: DossierOut, **ERRORS}, summary=summary)(idempotent(endpoint))
 
 
-REVIEW_ACTIONS = {"start_review", "request_changes", "approve", "reject"}
+REVIEW_ACTIONS = {
+    services.start_review,
+    services.request_changes,
+    services.approve,
+    services.reject,
+}
 
-_dossier_action("submit", "Send the dossier for review")
-_dossier_action("withdraw", "Withdraw the dossier", ReasonIn)
-_dossier_action("start_review", "Start reviewing (officer)")
-_dossier_action("request_changes", "Ask the artisan for changes (officer)", ChangesIn)
-_dossier_action("approve", "Approve and number (officer)", NoteIn)
-_dossier_action("reject", "Reject (officer)", RejectIn)
+_dossier_action(services.submit, "Send the dossier for review")
+_dossier_action(services.withdraw, "Withdraw the dossier", ReasonIn)
+_dossier_action(services.start_review, "Start reviewing (officer)")
+_dossier_action(services.request_changes, "Ask the artisan for changes (officer)", ChangesIn)
+_dossier_action(services.approve, "Approve and number (officer)", NoteIn)
+_dossier_action(services.reject, "Reject (officer)", RejectIn)
 
 
 # --- Review queue -----------------------------------------------------------------------
@@ -442,14 +447,12 @@ def get_registration(request, number: str):
     return _registration_out(selectors.registration_for(request.auth, number[:20]))
 
 
-def _registration_action(name: str, summary: str, schema):
+def _registration_action(service, summary: str, schema):
+    name = service.__name__
+
     def endpoint(request, number: str, payload: schema):
         registration = selectors.registration_for(request.auth, number[:20])
-        data = payload.dict()
-        if name == "suspend":
-            services.suspend(officer=request.auth, registration=registration, **data)
-        else:
-            getattr(services, name)(officer=request.auth, registration=registration, **data)
+        service(officer=request.auth, registration=registration, **payload.dict())
         return _registration_out(selectors.registration_for(request.auth, number[:20]))
 
     endpoint.__name__ = f"registration_{name}"
@@ -459,9 +462,9 @@ def _registration_action(name: str, summary: str, schema):
     )
 
 
-_registration_action("suspend", "Suspend a registration (officer)", SuspendIn)
-_registration_action("reinstate", "Reinstate a suspended registration (officer)", ReasonIn)
-_registration_action("strike_off", "Strike off a registration — final (officer)", ReasonIn)
+_registration_action(services.suspend, "Suspend a registration (officer)", SuspendIn)
+_registration_action(services.reinstate, "Reinstate a suspended registration (officer)", ReasonIn)
+_registration_action(services.strike_off, "Strike off a registration — final (officer)", ReasonIn)
 
 
 @router.post(

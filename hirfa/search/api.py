@@ -71,7 +71,22 @@ def _hit(hit) -> dict:
 
 @router.get("/", response={200: SearchOut, **ERRORS}, summary="Search the register")
 def search_register(request, params: Query[SearchIn]):
-    """Registrations and pending applications in the caller's territory, best first."""
+    """Registrations and pending applications in the caller's territory, best first.
+
+    Prefer POST with the same fields in the body: a name in the address ends up in
+    access logs (docs/decisions/0077)."""
+    return _search(request, params)
+
+
+@router.post(
+    "/", response={200: SearchOut, **ERRORS}, summary="Search the register (name in the body)"
+)
+def search_register_by_post(request, params: SearchIn):
+    """The same search, asked in the body, where no access log keeps the name."""
+    return _search(request, params)
+
+
+def _search(request, params: SearchIn) -> dict:
     user = request.auth
     if not has_capability(user, Capability.VIEW_WORKSPACE):
         raise Forbidden()

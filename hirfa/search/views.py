@@ -3,17 +3,22 @@
 Results come as the user types (htmx swaps the results block); without JavaScript the
 form submits as usual. Everything read goes through `hirfa.search.selectors.search`,
 which keeps to the user's territorial scope.
+
+What is typed never goes into an address (`hirfa/core/kept_searches.py`): the form is
+posted, and the results are at `/search/?s=<id of the search kept in the session>`. An
+address with `q` (a link or bookmark made before) is still answered.
 """
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_http_methods
 
 from hirfa.accounts.roles import Capability, has_capability
 from hirfa.accounts.selectors import provinces_for, regions_for
+from hirfa.core import kept_searches
 from hirfa.crafts.models import Activity
 from hirfa.register.filters import clean_filters, ignored, status_choices
 from hirfa.register.models import Category, Registration
@@ -49,14 +54,23 @@ def hit_link(user, hit) -> str:
     return ""
 
 
+def results_address(search_id: str) -> str:
+    return f"{reverse('search:search')}?s={search_id}"
+
+
 @login_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def search_page(request):
     user = request.user
     if not has_capability(user, Capability.VIEW_WORKSPACE):
         raise PermissionDenied
-    query = str(request.GET.get("q") or "").strip()[:100]
-    filters, warnings = filters_from(request.GET, user)
+    asked, search_id, expired = kept_searches.asked(request, ("q", *SEARCH_FILTERS))
+    if request.method == "POST" and request.headers.get("HX-Request") != "true":
+        return redirect(results_address(search_id))
+    query = str(asked.get("q") or "").strip()[:100]
+    filters, warnings = filters_from(asked, user)
+    if expired:
+        warnings.append(kept_searches.EXPIRED)
     results = search(user, query, filters, page=_int(request.GET.get("page")))
     for hit in results.hits:
         hit.link = hit_link(user, hit)
@@ -64,6 +78,7 @@ def search_page(request):
         if hit.is_registration:
             hit.formatted_number = format_number(hit.number)
     context = {
+        "search_id": search_id,
         "query": query,
         "filters": filters,
         "warnings": warnings,
@@ -87,5 +102,8 @@ def search_page(request):
             statuses=status_choices(with_open_files=True),
         )
         response = render(request, "search/search.html", context)
+    if request.method == "POST":
+        # The address bar shows the id, never the words (htmx pushes it into the history).
+        response["HX-Push-Url"] = results_address(search_id)
     patch_vary_headers(response, ["HX-Request"])
     return response

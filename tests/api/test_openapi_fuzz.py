@@ -34,7 +34,9 @@ ROLES = ["officer", "agent", "artisan", Role.CNSS, Role.ADMIN, Role.AUDITOR]
 
 
 @pytest.fixture(params=ROLES)
-def token(request, db, keep_test_connection):
+def token(request, db, keep_test_connection, settings):
+    # The request budget of each token is on, as in production (docs/decisions/0077).
+    settings.API_REQUESTS_PER_MINUTE = 120
     officer = officer_of("09.581", username="fuzz.officer")
     agent = agent_of("09", username="fuzz.agent")
     dossier = submitted_dossier(agent)

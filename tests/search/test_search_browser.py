@@ -31,3 +31,18 @@ def test_an_officer_types_a_variant_and_sees_the_person_on_the_first_page(phone,
     # No horizontal scrolling on a 360 px phone.
     phone.go_back()
     assert phone.evaluate("document.documentElement.scrollWidth") <= 360
+
+
+def test_the_address_shows_a_search_id_never_the_typed_name(phone, register):
+    registered("عبد الحق", "أيت الحسين", "Abdelhaq", "Ait Lahcen")
+    log_in_page(phone, officer_of("09.581"), register.url)
+    phone.set_default_timeout(15_000)
+    phone.goto(register.url + "/search/")
+    phone.locator("#search-q").press_sequentially("Abdelhaq", delay=20)
+    phone.locator(".search-results .name-latin", has_text="Abdelhaq AIT LAHCEN").wait_for()
+    phone.wait_for_url("**/search/?s=*")
+    assert "Abdelhaq" not in phone.url
+    # Reloading the address shows the same search again.
+    phone.reload()
+    assert phone.locator("#search-q").input_value() == "Abdelhaq"
+    phone.locator(".search-results .name-latin", has_text="Abdelhaq AIT LAHCEN").wait_for()

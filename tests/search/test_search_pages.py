@@ -23,7 +23,7 @@ def test_the_search_page_lists_the_people_found_with_links_to_their_files(client
     assert response.status_code == 200
     assert reverse("register_staff:registration", args=[target.number]) in page
     assert page.count('class="search-name"') == 1
-    assert 'id="search-q"' in page and 'hx-get="/search/"' in page
+    assert 'id="search-q"' in page and 'hx-post="/search/"' in page
 
 
 def test_as_you_type_requests_get_only_the_results(client):

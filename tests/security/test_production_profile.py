@@ -83,6 +83,51 @@ def test_production_turns_on_https_redirect_hsts_and_secure_cookies(tmp_path):
     assert values == "True 31536000 True True True True"
 
 
+def test_production_names_the_session_and_csrf_cookies_with_the_host_prefix(tmp_path):
+    """`__Host-` cookies are kept by a browser only when Secure, for the path / and with
+    no Domain: a subdomain or a plain-HTTP page can then neither set nor shadow them."""
+    values = setting(
+        production_env(tmp_path),
+        "settings.SESSION_COOKIE_NAME, settings.CSRF_COOKIE_NAME, "
+        "settings.SESSION_COOKIE_SECURE, settings.CSRF_COOKIE_SECURE, "
+        "settings.SESSION_COOKIE_PATH, settings.CSRF_COOKIE_PATH, "
+        "settings.SESSION_COOKIE_DOMAIN, settings.CSRF_COOKIE_DOMAIN",
+    )
+    assert values == "__Host-sessionid __Host-csrftoken True True / / None None"
+
+
+def test_without_secure_cookies_the_names_stay_plain(tmp_path):
+    """A browser would drop a `__Host-` cookie sent without Secure: a deployment still on
+    plain HTTP keeps Django's names."""
+    values = setting(
+        production_env(tmp_path, SECURE_COOKIES="false"),
+        "settings.SESSION_COOKIE_NAME, settings.CSRF_COOKIE_NAME",
+    )
+    assert values == "sessionid csrftoken"
+
+
+def test_a_database_across_the_network_without_verified_tls_fails_the_deployment_check(
+    tmp_path,
+):
+    env = production_env(tmp_path, DATABASE_URL="postgres://hirfa:secret@db.example.ma/hirfa")
+    result = hirfa(env, "check", "--deploy", "--fail-level", "WARNING")
+    assert result.returncode == 1
+    assert "hirfa.W001" in result.stdout + result.stderr
+
+
+def test_a_database_reached_with_sslmode_verify_full_passes_the_deployment_check(tmp_path):
+    url = "postgres://hirfa:secret@db.example.ma/hirfa?sslmode=verify-full"
+    result = hirfa(production_env(tmp_path, DATABASE_URL=url), "check", "--deploy")
+    assert "hirfa.W001" not in result.stdout + result.stderr
+    assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+def test_a_database_on_the_same_machine_needs_no_tls(tmp_path):
+    url = "postgres://hirfa:secret@127.0.0.1/hirfa"
+    result = hirfa(production_env(tmp_path, DATABASE_URL=url), "check", "--deploy")
+    assert "hirfa.W001" not in result.stdout + result.stderr
+
+
 def test_each_https_setting_can_still_be_set_from_the_environment(tmp_path):
     env = production_env(
         tmp_path,

@@ -6,13 +6,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from hirfa.accounts.roles import Capability, require_capability
 from hirfa.accounts.selectors import history_for
-from hirfa.core import validators
+from hirfa.core import kept_searches, validators
 from hirfa.core.errors import Conflict, DomainError, Forbidden
 from hirfa.core.forms import show_domain_error
 from hirfa.register import policy, selectors, services
@@ -50,17 +51,24 @@ def _search_registrations(queryset, text: str):
 
 
 @login_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def registrations(request):
+    """The list; a number or a CNIE asked is posted and kept in the session, the address
+    shows only its id (`core/kept_searches.py`, ADR 0077)."""
     user = request.user
     require_capability(user, Capability.VIEW_WORKSPACE)
+    asked, search_id, expired = kept_searches.asked(request, ("q", "status"))
+    if request.method == "POST":
+        return redirect(f"{reverse('register_staff:registrations')}?s={search_id}")
     queryset = selectors.registrations_for(user).order_by("-registered_on", "-id")
-    filters, problems = clean_filters(user, request.GET, only=("status",))
+    filters, problems = clean_filters(user, asked, only=("status",))
     warnings = ignored(problems)
+    if expired:
+        warnings.append(kept_searches.EXPIRED)
     status = filters.status
     if status:
         queryset = queryset.filter(status=status)
-    query = str(request.GET.get("q") or "").strip()[:40]
+    query = str(asked.get("q") or "").strip()[:40]
     if query:
         found = _search_registrations(queryset, query)
         if found is None:
