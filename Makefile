@@ -57,18 +57,20 @@ check-browser:
 ## BENCH_FUNNEL=3000000 runs the outreach funnel's benchmark on the issue's 3 M register (default 100,000).
 BENCH_PG_URL ?= postgres://postgres@127.0.0.1:5432/hirfa_bench
 BENCH_APPROVALS ?= 10000
+# The register the approvals are made in (bench/register_approvals.py).
+BENCH_APPROVALS_REGISTER ?= 100000
 BENCH_IMPORTS ?= 1000000
 BENCH_SEARCH_ARTISANS ?= 3000000
 BENCH_SEARCH_PG_ARTISANS ?= 1000000
 # Statistics (bench/stats.py): the register's size; BENCH_STATS_ARTISANS=3000000 for the national scale.
 BENCH_STATS_ARTISANS ?= 20000
 bench: $(VENV)/.installed
-	rm -rf var/bench && HIRFA_VAR_DIR=var/bench $(BIN)/python bench/register_approvals.py $(BENCH_APPROVALS)
+	rm -rf var/bench && HIRFA_VAR_DIR=var/bench $(BIN)/python bench/register_approvals.py $(BENCH_APPROVALS) $(BENCH_APPROVALS_REGISTER)
 	rm -rf var/bench-imports && HIRFA_VAR_DIR=var/bench-imports $(BIN)/python bench/imports.py $(BENCH_IMPORTS) && if pg_isready -q -h 127.0.0.1; then psql -q -h 127.0.0.1 -U postgres -c "DROP DATABASE IF EXISTS hirfa_bench_imports" && psql -q -h 127.0.0.1 -U postgres -c "CREATE DATABASE hirfa_bench_imports" && HIRFA_VAR_DIR=var/bench-imports DATABASE_URL=postgres://postgres@127.0.0.1:5432/hirfa_bench_imports $(BIN)/python bench/imports.py $(BENCH_IMPORTS); fi
 	@if pg_isready -q -h 127.0.0.1; then \
 	  psql -q -h 127.0.0.1 -U postgres -c "DROP DATABASE IF EXISTS hirfa_bench" && \
 	  psql -q -h 127.0.0.1 -U postgres -c "CREATE DATABASE hirfa_bench" && \
-	  HIRFA_VAR_DIR=var/bench DATABASE_URL=$(BENCH_PG_URL) $(BIN)/python bench/register_approvals.py $(BENCH_APPROVALS); \
+	  HIRFA_VAR_DIR=var/bench DATABASE_URL=$(BENCH_PG_URL) $(BIN)/python bench/register_approvals.py $(BENCH_APPROVALS) $(BENCH_APPROVALS_REGISTER); \
 	else echo "PostgreSQL is not running: PostgreSQL figures skipped"; fi
 	rm -rf var/bench-search && HIRFA_VAR_DIR=var/bench-search $(BIN)/python bench/search.py $(BENCH_SEARCH_ARTISANS) && if pg_isready -q -h 127.0.0.1; then psql -q -h 127.0.0.1 -U postgres -c "DROP DATABASE IF EXISTS hirfa_bench_search" && psql -q -h 127.0.0.1 -U postgres -c "CREATE DATABASE hirfa_bench_search" && HIRFA_VAR_DIR=var/bench-search DATABASE_URL=$(BENCH_PG_URL)_search $(BIN)/python bench/search.py $(BENCH_SEARCH_PG_ARTISANS); fi
 	command -v wrk >/dev/null || { $(if $(filter 0,$(shell id -u)),,sudo) apt-get update -qq && $(if $(filter 0,$(shell id -u)),,sudo) apt-get install -y -qq wrk >/dev/null; }; rm -rf var/bench-cards && HIRFA_VAR_DIR=var/bench-cards $(BIN)/python bench/cards.py $(or $(BENCH_CARDS),1000)
