@@ -60,6 +60,8 @@ check-browser:
 ## PostgreSQL figures via BENCH_PG_URL, when a server answers on 127.0.0.1.
 BENCH_PG_URL ?= postgres://postgres@127.0.0.1:5432/hirfa_bench
 BENCH_APPROVALS ?= 10000
+# The register the approvals are made in (bench/register_approvals.py).
+BENCH_APPROVALS_REGISTER ?= 100000
 BENCH_IMPORTS ?= 200000
 # Search: two register sizes, so that the growth of each figure between them is printed.
 BENCH_SEARCH_ARTISANS ?= 20000,200000
@@ -103,8 +105,8 @@ bench-full:
 	$(MAKE) bench $(FULL_SIZES)
 
 bench-approvals: $(VENV)/.installed
-	rm -rf var/bench-approvals && HIRFA_VAR_DIR=var/bench-approvals $(BIN)/python bench/register_approvals.py $(BENCH_APPROVALS)
-	$(call on-postgresql,approvals,$(BIN)/python bench/register_approvals.py $(BENCH_APPROVALS))
+	rm -rf var/bench-approvals && HIRFA_VAR_DIR=var/bench-approvals $(BIN)/python bench/register_approvals.py $(BENCH_APPROVALS) $(BENCH_APPROVALS_REGISTER)
+	$(call on-postgresql,approvals,$(BIN)/python bench/register_approvals.py $(BENCH_APPROVALS) $(BENCH_APPROVALS_REGISTER))
 
 bench-imports: $(VENV)/.installed
 	rm -rf var/bench-imports && HIRFA_VAR_DIR=var/bench-imports $(BIN)/python bench/imports.py $(BENCH_IMPORTS)

@@ -11,19 +11,26 @@ process, so that its time and peak memory (maximum resident set size) are its ow
 3. `hirfa cnss_import FILE`         — the acknowledgement applied (measured);
 4. `hirfa cnss_import FILE` again   — idempotent: nothing changes (shown).
 
-Targets: < 60 s each on SQLite, peak memory < 300 MB.
+Targets: < 60 s each, peak memory < 300 MB, on SQLite and PostgreSQL. Each measured step
+prints its wall time, its CPU time (the process's own: a loaded machine inflates the wall
+time, not this) and the floor measured in the same process: for the export, reading the
+same artisans' rows through the driver, one JSON line each, SHA-256 and written to a file;
+for the import, reading the answer's lines, JSON-decoding and hashing them, and writing one
+row each through the driver (executemany / COPY). `--without-statistics` runs the commands
+without the statistics' upkeep, to show its part.
 
 On PostgreSQL the tables are ANALYZEd after the data load and before the import (not
 measured): the planner needs statistics, which autovacuum gathers in a live register (the
 CNSS answers days after a batch), but not within the seconds of a benchmark.
 """
 
+import hashlib
 import io
+import json
 import os
 import subprocess
 import sys
 import time
-from datetime import date, timedelta
 from pathlib import Path
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hirfa.settings")
@@ -36,13 +43,12 @@ from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
-from rows import insert  # noqa: E402 (bench/rows.py, beside this script)
+from rows import artisans  # noqa: E402 (bench/rows.py, beside this script)
 
 from hirfa.audit.models import AuditEntry  # noqa: E402
 from hirfa.cnss.models import Batch  # noqa: E402
 from hirfa.crafts.models import Activity  # noqa: E402
 from hirfa.register.models import Person, Registration  # noqa: E402
-from hirfa.register.numbers import damm_check_digit  # noqa: E402
 from hirfa.territory.models import Commune  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -55,60 +61,14 @@ def prepare(count: int) -> None:
     call_command("load_crafts", stdout=io.StringIO())
     commune = Commune.objects.select_related("province").filter(province__code="09.581").first()
     activity = Activity.objects.filter(is_active=True).first()
-    now = timezone.now()
-    today = timezone.localdate()
     with transaction.atomic():
-        first_person = (
-            Person.objects.order_by("-id").values_list("id", flat=True).first() or 0
-        ) + 1
-        insert(
-            Person,
-            (
-                {
-                    "cnie": f"BX{i:07d}",
-                    "first_name_ar": "فاطمة",
-                    "last_name_ar": "أيت لحسن",
-                    "first_name_latin": "Fatima",
-                    "last_name_latin": "Ait Lahcen",
-                    "first_name_zgh": "",
-                    "last_name_zgh": "",
-                    "sex": "F",
-                    "birth_date": date(1980, 1, 1) + timedelta(days=i % 9000),
-                    "birth_place": "Tiznit",
-                    "nationality": "MA",
-                    "address": "Derb Idzikri",
-                    "commune_id": commune.id,
-                    "phone": f"+2126{i:08d}",
-                    "email": "",
-                    "education": "primary",
-                    "photo": "",
-                    "created_at": now,
-                    "updated_at": now,
-                }
-                for i in range(count)
-            ),
-        )
-        insert(
-            Registration,
-            (
-                {
-                    "number": f"{200000000 + i}{damm_check_digit(str(200000000 + i))}",
-                    "category": "artisan_experience",
-                    "person_id": first_person + i,
-                    "principal_activity_id": activity.id,
-                    "workplace_kind": "workshop",
-                    "workplace_commune_id": commune.id,
-                    "workplace_address": "Atelier",
-                    "province_id": commune.province_id,
-                    "status": "active",
-                    "status_reason": "",
-                    "registered_on": today,
-                    "valid_until": today + timedelta(days=settings.REGISTRATION_VALIDITY_DAYS),
-                    "created_at": now,
-                    "updated_at": now,
-                }
-                for i in range(count)
-            ),
+        artisans(
+            count,
+            commune=commune,
+            activity=activity,
+            first_serial=200_000_000,
+            now=timezone.now(),
+            today=timezone.localdate(),
         )
 
 
@@ -118,8 +78,72 @@ def analyze() -> None:
             cursor.execute("ANALYZE")
 
 
+def export_floor(path: Path) -> float:
+    """Seconds to read the register's artisans through the driver, one JSON line each,
+    SHA-256 of the lines, written to `path`."""
+    started = time.perf_counter()
+    digest = hashlib.sha256()
+    person = connection.ops.quote_name(Person._meta.db_table)
+    registration = connection.ops.quote_name(Registration._meta.db_table)
+    with connection.cursor() as cursor, open(path, "wb") as out:
+        cursor.execute(
+            f"SELECT r.number, p.cnie, p.last_name_latin, p.first_name_latin, p.last_name_ar, "
+            f"p.first_name_ar, p.sex, p.birth_date, p.phone, r.category, r.registered_on "
+            f"FROM {registration} r JOIN {person} p ON p.id = r.person_id ORDER BY r.number"
+        )
+        while rows := cursor.fetchmany(5000):
+            for row in rows:
+                line = (
+                    json.dumps(
+                        {
+                            "type": "pre_registration",
+                            "number": row[0],
+                            "cnie": row[1],
+                            "last_name": row[2],
+                            "first_name": row[3],
+                            "last_name_ar": row[4],
+                            "first_name_ar": row[5],
+                            "sex": row[6],
+                            "birth_date": str(row[7]),
+                            "phone": row[8],
+                            "category": row[9],
+                            "registered_on": str(row[10]),
+                        },
+                        ensure_ascii=False,
+                        separators=(",", ":"),
+                    )
+                    + "\n"
+                ).encode()
+                digest.update(line)
+                out.write(line)
+    return time.perf_counter() - started
+
+
+def import_floor(path: Path) -> float:
+    """Seconds to read the answer's lines, JSON-decode and hash them, and write one row each
+    through the driver (into a scratch table, in the same transaction)."""
+    started = time.perf_counter()
+    digest = hashlib.sha256()
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("CREATE TABLE bench_floor (number VARCHAR(10), line TEXT)")
+        rows = []
+        with open(path, "rb") as lines:
+            for raw in lines:
+                digest.update(raw)
+                record = json.loads(raw)
+                rows.append((str(record.get("number", "")), record.get("type", "")))
+                if len(rows) >= 5000:
+                    cursor.executemany("INSERT INTO bench_floor VALUES (%s, %s)", rows)
+                    rows.clear()
+        if rows:
+            cursor.executemany("INSERT INTO bench_floor VALUES (%s, %s)", rows)
+        cursor.execute("DROP TABLE bench_floor")
+    return time.perf_counter() - started
+
+
 def measured(label: str, command: list[str], **kwargs) -> tuple[float, float, str]:
-    """Run a command in its own process: wall seconds, peak memory in MB, its output."""
+    """Run a command in its own process: wall seconds, peak memory in MB, its output; its
+    CPU seconds are left in `cpu[label]`."""
     started = time.perf_counter()
     process = subprocess.Popen(
         command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=ROOT, **kwargs
@@ -129,11 +153,26 @@ def measured(label: str, command: list[str], **kwargs) -> tuple[float, float, st
     elapsed = time.perf_counter() - started
     if os.waitstatus_to_exitcode(status) != 0:
         sys.exit(f"{label} failed:\n{output[-3000:]}")
+    cpu[label] = usage.ru_utime + usage.ru_stime
     return elapsed, usage.ru_maxrss / 1024, output
 
 
+cpu: dict[str, float] = {}
+
+
+def row(label: str, seconds: float, memory: float, floor: float, extra: str = "") -> str:
+    met = seconds < 60 and memory < 300
+    return (
+        f"  {label}{extra} in {seconds:.1f} s (CPU {cpu[label]:.1f} s), peak memory "
+        f"{memory:.0f} MB; floor {floor:.1f} s; ratio {seconds / floor:.1f}x; "
+        f"targets < 60 s, < 300 MB ({'met' if met else 'NOT MET'})"
+    )
+
+
 def main() -> None:
-    count = int(sys.argv[1]) if len(sys.argv) > 1 else 500_000
+    arguments = [argument for argument in sys.argv[1:] if not argument.startswith("--")]
+    count = int(arguments[0]) if arguments else 500_000
+    plain = "--without-statistics" in sys.argv
     started = time.perf_counter()
     prepare(count)
     analyze()
@@ -145,19 +184,25 @@ def main() -> None:
     outdir = var / "cnss-bench" / "out"
     answers = var / "cnss-bench" / "answers"
     hirfa = str(BIN / "hirfa")
+    if plain:
+        print("  (without the statistics' upkeep)")
+        hirfa_command = [str(BIN / "python"), str(ROOT / "bench" / "without_statistics.py")]
+    else:
+        hirfa_command = [hirfa]
     env = {
         **os.environ,
         "CNSS_SANDBOX": "true",
         "CNSS_SANDBOX_DIR": str(var / "cnss-bench" / "sandbox"),
     }
 
-    seconds, memory, _output = measured("export", [hirfa, "cnss_export", str(outdir)], env=env)
+    (var / "cnss-bench").mkdir(parents=True, exist_ok=True)
+    floor = export_floor(var / "cnss-bench" / "floor.jsonl")
+    seconds, memory, _output = measured(
+        "export", [*hirfa_command, "cnss_export", str(outdir)], env=env
+    )
     batch = next(outdir.glob("RNA-*.jsonl"))
     size = batch.stat().st_size / 1e6
-    print(
-        f"  export: {count} records in {seconds:.1f} s, peak memory {memory:.0f} MB, "
-        f"file {size:.0f} MB (targets < 60 s, < 300 MB)"
-    )
+    print(row("export", seconds, memory, floor, f": {count} records ({size:.0f} MB)"))
 
     sandbox = [
         str(BIN / "python"),
@@ -178,16 +223,21 @@ def main() -> None:
     print(f"  sandbox answer (the stand-in CNSS, not ours): {seconds:.1f} s, {memory:.0f} MB")
 
     analyze()
-    seconds, memory, _output = measured("import", [hirfa, "cnss_import", str(answer)], env=env)
-    batch = Batch.objects.get(batch_id=answer.stem)
-    print(
-        f"  import: {batch.record_count} lines ({batch.applied_count} applied, "
-        f"{batch.rejected_count} rejected) in {seconds:.1f} s, peak memory {memory:.0f} MB "
-        f"(targets < 60 s, < 300 MB)"
+    floor = import_floor(answer)
+    seconds, memory, _output = measured(
+        "import", [*hirfa_command, "cnss_import", str(answer)], env=env
     )
+    batch = Batch.objects.get(batch_id=answer.stem)
+    extra = (
+        f": {batch.record_count} lines ({batch.applied_count} applied, "
+        f"{batch.rejected_count} rejected)"
+    )
+    print(row("import", seconds, memory, floor, extra))
 
     entries = AuditEntry.objects.count()
-    seconds, memory, _output = measured("re-import", [hirfa, "cnss_import", str(answer)], env=env)
+    seconds, memory, _output = measured(
+        "re-import", [*hirfa_command, "cnss_import", str(answer)], env=env
+    )
     unchanged = AuditEntry.objects.count() == entries and Batch.objects.count() == 2
     print(
         f"  re-import of the same file: {seconds:.1f} s, {memory:.0f} MB -> "

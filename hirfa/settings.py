@@ -473,6 +473,9 @@ CARD_KEY_VALIDITY_DAYS = env_int("CARD_KEY_VALIDITY_DAYS", 730, minimum=1)
 CARD_REVOCATION_LIST_SECONDS = env_int("CARD_REVOCATION_LIST_SECONDS", 86400, minimum=60)
 # First cards are issued in batches, this many seconds after an approval (0: one job each).
 CARD_ISSUE_BATCH_SECONDS = env_int("CARD_ISSUE_BATCH_SECONDS", 2, minimum=0)
+# Notifications are delivered in batches, this many seconds after the change that recorded
+# them (0: one job each, at once; decision 72).
+NOTIFICATION_BATCH_SECONDS = env_int("NOTIFICATION_BATCH_SECONDS", 2, minimum=0)
 
 # The SPDCI registry API (docs/spdci.md): notices to subscribers are sent by one job per
 # batch of changes, this many seconds after the first (0: one job per change).

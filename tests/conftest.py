@@ -89,6 +89,16 @@ def card_batch_window_open():
 
 
 @pytest.fixture(autouse=True)
+def notifications_delivered_one_job_each(settings):
+    """Notifications are delivered one job each, at once (run_jobs does not wait for a
+    batch window); the batch's own tests set a window."""
+    from hirfa.notifications import services
+
+    settings.NOTIFICATION_BATCH_SECONDS = 0
+    services._batch["next"] = 0.0
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     # Argon2 is deliberately slow; tests about hashing itself set it back.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -54,11 +54,13 @@ def ensure_demo_accounts(password: str) -> list[tuple[str, str]]:
         if created and hashed is None:
             hashed = user.password
         if second_factor_required(user):
-            TOTPDevice.objects.update_or_create(
-                user=user,
-                name="demo",
-                defaults={"key": DEMO_TOTP_KEY.hex(), "confirmed": True},
-            )
+            key = DEMO_TOTP_KEY.hex()
+            device = TOTPDevice.objects.filter(user=user, name="demo").first()
+            if device is None:
+                TOTPDevice.objects.create(user=user, name="demo", key=key, confirmed=True)
+            elif (device.key, device.confirmed) != (key, True):
+                device.key, device.confirmed = key, True
+                device.save(update_fields=["key", "confirmed"])
         accounts.append((username, str(Role(role).label)))
     return accounts
 

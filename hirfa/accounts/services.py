@@ -185,12 +185,14 @@ def save_staff_member(
 
     The password is set only when the account is created (None: it cannot log in).
     `password_hash`, instead of `password`: the hash of a password already checked and hashed
-    (the demo accounts share one password: hashed once, not once per account).
+    (the demo accounts share one password: hashed once, not once per account). An account
+    already as asked is not written again (a second `load_demo` writes nothing).
     """
     user = User.objects.filter(username=username).first()
     created = user is None
     if created:
         user = User(username=username)
+    before = None if created else _staff_fields(user)
     user.role = role
     user.first_name = first_name
     user.last_name = last_name
@@ -208,9 +210,25 @@ def save_staff_member(
         else:
             _check_password(password, user)
             user.set_password(password)
+    if before is not None and _staff_fields(user) == before:
+        return user, created
     user.full_clean(exclude=["password"])
     user.save()
     return user, created
+
+
+def _staff_fields(user: User) -> tuple:
+    return (
+        user.role,
+        user.first_name,
+        user.last_name,
+        user.email,
+        user.organisation_id,
+        user.scope_region_id,
+        user.scope_province_id,
+        user.is_staff,
+        user.is_superuser,
+    )
 
 
 def remember_language(user: User, language: str) -> None:

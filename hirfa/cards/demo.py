@@ -1,12 +1,14 @@
 """Cards for the demo register: issued, some printed and handed over, some revoked.
 
-Idempotent: only registrations without any card get cards, so a second run adds none.
+Idempotent: only the demo register's registrations without any card get cards, so a second
+run adds none (the outreach demo's artisans, filed after this step, keep their own stages).
 Issued as the approval's job would (same cause), so the queued jobs then find them done.
 """
 
 import random
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from hirfa.accounts.models import User
@@ -29,6 +31,7 @@ def load_demo_cards() -> dict:
     rng = random.Random(85_54)  # ID-1: 85.6 × 54 mm
     registrations = (
         Registration.objects.filter(cards__isnull=True)
+        .filter(Q(person__cnie__startswith="DM") | Q(entity__isnull=False))
         .select_related("person", "entity", "principal_activity", "province__region")
         .order_by("number")
     )

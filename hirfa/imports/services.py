@@ -15,8 +15,6 @@ import hashlib
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
-from functools import lru_cache
 from pathlib import Path
 
 from django.conf import settings
@@ -28,7 +26,6 @@ from hirfa.accounts.selectors import restrict
 from hirfa.audit.services import record
 from hirfa.cards import services as cards
 from hirfa.core.errors import DomainError
-from hirfa.core.names import name_keys
 from hirfa.crafts.models import Activity
 from hirfa.imports import inbox
 from hirfa.imports.columns import (
@@ -43,16 +40,10 @@ from hirfa.imports.columns import (
 )
 from hirfa.imports.exports import safe_cell
 from hirfa.imports.models import ImportedRow, ImportIssue, ImportRun
-from hirfa.register.bulk import (
-    PERSON_COLUMNS,
-    PERSON_FIELDS,
-    REGISTRATION_COLUMNS,
-    insert_rows,
-    next_ids,
-)
-from hirfa.register.models import Person, Registration
-from hirfa.register.numbers import make_number
-from hirfa.register.services import clean_craft, clean_person, reserve_serials
+from hirfa.register.bulk import insert_rows
+from hirfa.register.models import Person
+from hirfa.register.services import clean_craft, clean_person
+from hirfa.register.services.bulk import register_many
 from hirfa.territory.models import Commune, Province
 
 CHUNK_SIZE = 2_000
@@ -67,19 +58,6 @@ def file_digest(path: Path) -> tuple[str, int]:
             digest.update(block)
             lines += block.count(b"\n")
     return digest.hexdigest(), lines
-
-
-@lru_cache(maxsize=65_536)
-def _keys_of(name: str) -> frozenset:
-    return frozenset(name_keys(name).split())
-
-
-def search_keys(*names: str) -> str:
-    """Person.search_keys, as Person.save() computes it; names repeat, so keyed by name."""
-    keys = set()
-    for name in names:
-        keys |= _keys_of(name)
-    return " ".join(sorted(keys))
 
 
 @dataclass
@@ -147,16 +125,6 @@ def _validate(chunk: _Chunk, number: int, row: list, header: list, positions, ta
     chunk.valid.append((number, person, craft, data["legacy_number"][:40]))
 
 
-def _person_values(person: dict) -> list:
-    values = [person[f] for f in PERSON_FIELDS]
-    values[PERSON_FIELDS.index("commune")] = person["commune"].pk
-    return values
-
-
-def _search_keys_of(person: dict) -> str:
-    return search_keys(*(person[f] for f in Person.NAME_FIELDS))
-
-
 def _registered_cnies(cnies: list[str]) -> set[str]:
     """Which of `cnies` are in the register (plain SQL: the ORM spends longer writing
     a two-thousand-value IN than the database answering it)."""
@@ -188,54 +156,19 @@ def _commit(run: ImportRun, chunk: _Chunk, header: list, positions) -> None:
             continue
         seen.add(cnie)
         new.append(item)
-    # As the ORM would store it (and once a chunk, not twice a row).
-    now = connection.ops.adapt_datetimefield_value(timezone.now())
-    today = timezone.localdate()
-    valid_until = today + timedelta(days=settings.REGISTRATION_VALIDITY_DAYS)
     with transaction.atomic():
         locked = ImportRun.objects.select_for_update().get(pk=run.pk)
         if locked.last_row != chunk.first_row - 1:
             raise FileProblem(_("Another process is importing this file."))
-        ids = next_ids(Person, len(new))
-        registration_ids = next_ids(Registration, len(new))
-        first_serial = reserve_serials(len(new)) if new else 0
-        persons, registrations, secondary, imported = [], [], [], []
-        for index, (row, person, craft, legacy) in enumerate(new):
-            pid, number = ids[index], make_number(first_serial + index)
-            persons.append((pid, *_person_values(person), "", _search_keys_of(person), now, now))
-            commune = craft["workplace_commune"]
-            registrations.append(
-                (
-                    registration_ids[index],
-                    number,
-                    craft["category"],
-                    pid,
-                    craft["principal_activity"].pk,
-                    craft["workplace_kind"],
-                    commune.pk,
-                    craft["workplace_address"],
-                    commune.province_id,
-                    Registration.Status.ACTIVE,
-                    "",
-                    today,
-                    valid_until,
-                    now,
-                    now,
-                )
-            )
-            secondary += [(registration_ids[index], a.pk) for a in craft["secondary_activities"]]
-            imported.append((run.pk, row, pid, legacy))
-        insert_rows(Person._meta.db_table, PERSON_COLUMNS, persons)
-        insert_rows(Registration._meta.db_table, ["id", *REGISTRATION_COLUMNS], registrations)
-        insert_rows(
-            Registration.secondary_activities.through._meta.db_table,
-            ["registration_id", "activity_id"],
-            secondary,
-        )
+        written = register_many([(item[1], item[2]) for item in new])
+        imported = [
+            (run.pk, item[0], person_id, item[3])
+            for item, (person_id, _rid, _number) in zip(new, written, strict=True)
+        ]
         insert_rows(
             ImportedRow._meta.db_table, ["run_id", "row", "person_id", "legacy_number"], imported
         )
-        numbers = [registrations[0][1], registrations[-1][1]] if registrations else []
+        numbers = [written[0][2], written[-1][2]] if written else []
         for issue in chunk.issues:
             issue.run = run
         ImportIssue.objects.bulk_create(chunk.issues, batch_size=500)

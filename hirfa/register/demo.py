@@ -1,8 +1,11 @@
 """A synthetic register for demonstrations: artisans in every state of the workflow.
 
-Everything goes through the services, as a real chamber would file it, so the demo
-also exercises the audit trail and notifications. Deterministic (seeded) and
-idempotent: demo people are recognised by their CNIE and never created twice.
+The registered artisans (more than half) are written in bulk by the import's writer
+(`services.bulk.register_many`, decision 73), as a legacy list is loaded; the files still
+open, refused or withdrawn, and the few registrations suspended or struck off, go through
+the services, as a real chamber would file them, so the demo also exercises the workflow,
+the audit trail and notifications. Deterministic (seeded) and idempotent: demo people are
+recognised by their CNIE, read once, and never created twice.
 """
 
 import io
@@ -16,10 +19,12 @@ from PIL import Image
 from hirfa.accounts.demo import DEMO_STAFF
 from hirfa.accounts.roles import Role
 from hirfa.accounts.services import save_staff_member
+from hirfa.audit.services import record
 from hirfa.crafts.models import Activity
 from hirfa.register import selectors, services
 from hirfa.register.models import Category, Dossier, LegalEntity, Person, Registration
 from hirfa.register.rules import RejectionReason
+from hirfa.register.services.bulk import register_many
 from hirfa.territory.models import Commune, Organisation, Region
 
 FIRST_NAMES = {
@@ -153,6 +158,8 @@ def load_demo_register(*, count: int = 300) -> dict:
     )
     image = _png()
     created = 0
+    existing = set(Person.objects.filter(cnie__startswith="DM").values_list("cnie", flat=True))
+    registered = []  # (person, craft, state) of the artisans written in bulk
     for index in range(count):
         cnie = f"DM{index:06d}"
         # Draw everything first, so a second run draws the same values for the others.
@@ -174,38 +181,44 @@ def load_demo_register(*, count: int = 300) -> dict:
         )
         birth = date(1950, 1, 1) + timedelta(days=rng.randrange(365 * 55))
         state = states[index % len(states)]
-        if Person.objects.filter(cnie=cnie).exists():
+        if cnie in existing:
             continue
         region_id = commune.province.region_id
+        person = {
+            "cnie": cnie,
+            "first_name_ar": first[0],
+            "last_name_ar": family[0],
+            "first_name_latin": first[1],
+            "last_name_latin": family[1],
+            "sex": sex,
+            "birth_date": birth.isoformat(),
+            "birth_place": commune.name_fr,
+            "address": f"{rng.randint(1, 200)} Derb {family[1]}",
+            "commune": commune.code,
+            "phone": f"06{index:08d}",
+            "education": rng.choice(["none", "primary", "secondary", "vocational"]),
+        }
+        craft = {
+            "category": category,
+            "principal_activity": activity.code,
+            "workplace_kind": rng.choice(["workshop", "home", "itinerant"]),
+            "workplace_commune": commune.code,
+            "workplace_address": f"Atelier {rng.randint(1, 99)}, {commune.name_fr}",
+        }
+        created += 1
+        if state in REGISTERED:
+            registered.append((person, craft, state, officers[region_id]))
+            continue
         with transaction.atomic():
             _file_demo(
                 agent=agents[region_id],
                 officer=officers[region_id],
                 state=state,
                 image=image,
-                person={
-                    "cnie": cnie,
-                    "first_name_ar": first[0],
-                    "last_name_ar": family[0],
-                    "first_name_latin": first[1],
-                    "last_name_latin": family[1],
-                    "sex": sex,
-                    "birth_date": birth.isoformat(),
-                    "birth_place": commune.name_fr,
-                    "address": f"{rng.randint(1, 200)} Derb {family[1]}",
-                    "commune": commune.code,
-                    "phone": f"06{index:08d}",
-                    "education": rng.choice(["none", "primary", "secondary", "vocational"]),
-                },
-                craft={
-                    "category": category,
-                    "principal_activity": activity.code,
-                    "workplace_kind": rng.choice(["workshop", "home", "itinerant"]),
-                    "workplace_commune": commune.code,
-                    "workplace_address": f"Atelier {rng.randint(1, 99)}, {commune.name_fr}",
-                },
+                person=person,
+                craft=craft,
             )
-        created += 1
+    _register_demo(registered, communes, activities)
     entities = _load_demo_entities(agents, officers, image)
     return {
         "created": created,
@@ -213,6 +226,50 @@ def load_demo_register(*, count: int = 300) -> dict:
         "entities_created": entities,
         "entities_total": LegalEntity.objects.filter(ice__startswith="9000").count(),
     }
+
+
+# The states of artisans written in bulk (registered), then moved on through the services.
+REGISTERED = {"approved", "suspended", "struck_off"}
+
+
+def _register_demo(registered: list, communes: list, activities: list) -> None:
+    """The registered demo artisans, by the import's writer in one transaction, audited
+    once; then those suspended or struck off, through the services."""
+    if not registered:
+        return
+    by_code = {commune.code: commune for commune in communes}
+    active = {activity.code: activity for activity in activities}
+    artisans = [
+        (
+            services.clean_person(person, communes=by_code),
+            services.clean_craft(craft, communes=by_code, activities=active),
+        )
+        for person, craft, _state, _officer in registered
+    ]
+    with transaction.atomic():
+        written = register_many(artisans)
+        record(
+            actor=None,
+            actor_label="system:demo",
+            action="demo.register_loaded",
+            data={"registered": len(written), "numbers": [written[0][2], written[-1][2]]},
+        )
+    for (_person, _craft, state, officer), (_pid, registration_id, _number) in zip(
+        registered, written, strict=True
+    ):
+        if state == "approved":
+            continue
+        registration = Registration.objects.get(pk=registration_id)
+        with transaction.atomic():
+            if state == "suspended":
+                services.suspend(
+                    officer=officer,
+                    registration=registration,
+                    reason="Contrôle en cours",
+                    until=None,
+                )
+            else:
+                services.strike_off(officer=officer, registration=registration, reason="Cessation")
 
 
 def _load_demo_entities(agents, officers, image) -> int:

@@ -53,8 +53,9 @@ def approve(*, officer, dossier: Dossier, note: str = "") -> Dossier:
     dossier = _locked_for_review(officer, dossier)
     _check_state(dossier, "approve")
     today = timezone.localdate()
+    entries = []  # written with the dossier's own: the chain's head read once (decision 72)
     if dossier.kind == Dossier.Kind.REGISTRATION:
-        registration = _register(dossier, officer, today)
+        registration = _register(dossier, officer, today, entries)
     elif dossier.kind == Dossier.Kind.MODIFICATION:
         registration = _apply_modification(dossier, officer)
     else:
@@ -74,10 +75,11 @@ def approve(*, officer, dossier: Dossier, note: str = "") -> Dossier:
         reason=dossier.decision_note,
         data={"number": registration.number},
         also=["registration", "decision_note"],
+        entries=entries,
     )
 
 
-def _register(dossier: Dossier, officer, today: date) -> Registration:
+def _register(dossier: Dossier, officer, today: date, entries: list) -> Registration:
     registration = Registration(
         number=allocate_number(),
         category=dossier.category,
@@ -98,12 +100,14 @@ def _register(dossier: Dossier, officer, today: date) -> Registration:
     except IntegrityError:
         raise Conflict(_("This person is already registered.")) from None
     _copy_secondary_activities(dossier, registration)
-    record(
-        actor=officer,
-        action="registration.created",
-        obj=registration,
-        province_code=registration.province.code,
-        data={"number": registration.number, "dossier": dossier.pk},
+    entries.append(
+        {
+            "action": "registration.created",
+            "object_type": Registration._meta.label_lower,
+            "object_id": registration.pk,
+            "province_code": registration.province.code,
+            "data": {"number": registration.number, "dossier": dossier.pk},
+        }
     )
     return registration
 

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from hirfa.audit.services import record
+from hirfa.audit.services import record_many
 from hirfa.core.errors import Conflict, DomainError, Forbidden
 from hirfa.notifications.formatting import Formatted
 from hirfa.notifications.services import notify
@@ -57,8 +57,12 @@ def _check_state(dossier: Dossier, action: str) -> None:
         )
 
 
-def _move(dossier: Dossier, action: str, actor, *, reason: str = "", data=None, also=()) -> Dossier:
-    """Apply a transition, saving `also` (other changed fields) in the same UPDATE."""
+def _move(
+    dossier: Dossier, action: str, actor, *, reason: str = "", data=None, also=(), entries=()
+) -> Dossier:
+    """Apply a transition, saving `also` (other changed fields) in the same UPDATE; the
+    audit `entries` of the same change (as `record_many` takes them) are written before
+    the transition's own, in the same statement."""
     _check_state(dossier, action)
     target = TRANSITIONS[action][1]
     previous = dossier.state
@@ -72,13 +76,19 @@ def _move(dossier: Dossier, action: str, actor, *, reason: str = "", data=None, 
         dossier.decided_at, dossier.decided_by = now, actor
         fields += ["decided_at", "decided_by"]
     dossier.save(update_fields=fields)
-    record(
+    record_many(
         actor=actor,
-        action=f"dossier.{action}",
-        obj=dossier,
-        province_code=dossier.province.code,
-        reason=reason,
-        data={"from": previous, "to": target, **(data or {})},
+        entries=[
+            *entries,
+            {
+                "action": f"dossier.{action}",
+                "object_type": Dossier._meta.label_lower,
+                "object_id": dossier.pk,
+                "province_code": dossier.province.code,
+                "reason": reason,
+                "data": {"from": previous, "to": target, **(data or {})},
+            },
+        ],
     )
     _notify_applicant(dossier, action, reason)
     signals.dossier_moved.send(
