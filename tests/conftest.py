@@ -85,7 +85,7 @@ def card_batch_window_open():
     starts with the window open, whatever an earlier test's approvals did."""
     from hirfa.cards import services
 
-    services._batch["next"] = 0.0
+    services.FIRST_CARDS.reopen()
 
 
 @pytest.fixture(autouse=True)
@@ -95,7 +95,7 @@ def notifications_delivered_one_job_each(settings):
     from hirfa.notifications import services
 
     settings.NOTIFICATION_BATCH_SECONDS = 0
-    services._batch["next"] = 0.0
+    services.BATCHES.reopen()
 
 
 @pytest.fixture(autouse=True)

@@ -11,10 +11,6 @@ Cards follow their registration (docs/decisions/0011):
 
 from __future__ import annotations
 
-import time
-from datetime import timedelta
-
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,6 +21,7 @@ from hirfa.cards.issuing import LIVE, issue, locked_registration, revoke
 from hirfa.cards.models import Card, CardPrint
 from hirfa.cards.policy import may_manage_cards
 from hirfa.core.errors import Conflict, DomainError, Forbidden
+from hirfa.core.jobs import Window
 from hirfa.register import selectors as register_selectors
 from hirfa.register.models import Dossier, Registration
 
@@ -74,7 +71,7 @@ def registration_approved(registration: Registration, dossier: Dossier) -> None:
     modification or a renewal, rarer, queues its own reissue inside the transaction.
     """
     if dossier.kind == Dossier.Kind.REGISTRATION:
-        if time.monotonic() >= _batch["next"]:
+        if FIRST_CARDS.is_open():
             transaction.on_commit(queue_first_cards)
         return
     jobs.issue_card.enqueue(
@@ -82,21 +79,13 @@ def registration_approved(registration: Registration, dossier: Dossier) -> None:
     )
 
 
-_batch = {"next": 0.0}
+FIRST_CARDS = Window("CARD_ISSUE_BATCH_SECONDS")
 
 
 def queue_first_cards() -> None:
     """Ask for the batch job that issues every missing first card (at most once a window
     per process). Called after commit: by approvals, and by imports."""
-    now = time.monotonic()
-    if now < _batch["next"]:
-        return
-    window = settings.CARD_ISSUE_BATCH_SECONDS
-    _batch["next"] = now + window
-    job = jobs.issue_first_cards
-    if window:
-        job = job.using(run_after=timezone.now() + timedelta(seconds=window))
-    job.enqueue()
+    FIRST_CARDS.request(jobs.issue_first_cards)
 
 
 def registration_status_changed(registration: Registration, actor, action: str, reason: str):

@@ -76,32 +76,29 @@ def jwks(request):
     return _public(response, max_age=JWKS_SECONDS, etag=etag)
 
 
-@require_GET
-def revocation_list(request):
+def _signed_list(request, current, content_type: str):
+    """A signed list for verifiers, with its ETag. Short-lived: a revocation should reach
+    online verifiers within minutes."""
     try:
-        signed = revocations.current()
+        signed = current()
     except keys.NoSigningKey:
         return HttpResponse(status=503)
     etag = _etag(signed.data)
-    # Short: a revocation should reach online verifiers within minutes.
     if request.headers.get("If-None-Match") == etag:
         return _public(HttpResponseNotModified(), max_age=300, etag=etag)
-    response = HttpResponse(signed.data, content_type="application/cose")
+    response = HttpResponse(signed.data, content_type=content_type)
     return _public(response, max_age=300, etag=etag)
+
+
+@require_GET
+def revocation_list(request):
+    return _signed_list(request, revocations.current, "application/cose")
 
 
 @require_GET
 def status_list(request):
     """The IETF Token Status List of Claim 169 cards (docs/card-qr.md §12)."""
-    try:
-        signed = revocations.current_status_list()
-    except keys.NoSigningKey:
-        return HttpResponse(status=503)
-    etag = _etag(signed.data)
-    if request.headers.get("If-None-Match") == etag:
-        return _public(HttpResponseNotModified(), max_age=300, etag=etag)
-    response = HttpResponse(signed.data, content_type=statuslist.TYPE)
-    return _public(response, max_age=300, etag=etag)
+    return _signed_list(request, revocations.current_status_list, statuslist.TYPE)
 
 
 def status_response(number: str, version: int) -> JsonResponse:

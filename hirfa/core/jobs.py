@@ -8,6 +8,7 @@ admin. Jobs must be idempotent: a retry may repeat work a failed attempt began.
 
 import functools
 import logging
+import time
 from datetime import timedelta
 
 from django.conf import settings
@@ -39,3 +40,33 @@ def job(func):
 
     wrapped = task(attempt)
     return wrapped
+
+
+class Window:
+    """A batch job asked for at most once per window per process, and run at the window's
+    end, so that it finds every change the window committed (one job row per change cost
+    approvals a third of their speed). The window's length is the setting `setting`; with
+    0, every request enqueues the job at once."""
+
+    def __init__(self, setting: str):
+        self.setting = setting
+        self.next = 0.0
+
+    def is_open(self) -> bool:
+        return time.monotonic() >= self.next
+
+    def reopen(self) -> None:
+        """Forget the last request (tests start each with the window open)."""
+        self.next = 0.0
+
+    def request(self, batch_job) -> bool:
+        """Enqueue `batch_job` unless this process asked within the window; says whether."""
+        now = time.monotonic()
+        if now < self.next:
+            return False
+        window = getattr(settings, self.setting)
+        self.next = now + window
+        if window:
+            batch_job = batch_job.using(run_after=timezone.now() + timedelta(seconds=window))
+        batch_job.enqueue()
+        return True

@@ -2,12 +2,10 @@
 service worker, the reference data it keeps offline, who is logged in (before a sync), and
 the items that need attention for officers and agents."""
 
-import hashlib
 import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.staticfiles import finders
 from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.middleware.csrf import get_token
@@ -20,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from hirfa.accounts.roles import Capability, require_capability
 from hirfa.core.errors import DomainError
+from hirfa.core.service_workers import assets
 from hirfa.field import policy, selectors, services
 from hirfa.field.texts import texts
 
@@ -99,29 +98,12 @@ def manifest(request):
     return response
 
 
-_versions: dict = {}
-
-
-def _version(urls: list[str]) -> str:
-    """Changes with any asset's URL or content; read once per process (as ADR 0014)."""
-    key = tuple(urls)
-    if key not in _versions:
-        digest = hashlib.sha256("\n".join(urls).encode())
-        for name in ASSETS:
-            path = finders.find(name)
-            if path:
-                with open(path, "rb") as file:
-                    digest.update(file.read())
-        _versions[key] = digest.hexdigest()[:16]
-    return _versions[key]
-
-
 @require_GET
 def service_worker(request):
-    urls = [static(name) for name in ASSETS]
+    urls, version = assets(ASSETS)
     context = {
         "assets_json": json.dumps(urls),
-        "version": _version(urls),
+        "version": version,
         "page": reverse("field:app"),
         "reference": reverse("field:reference"),
     }

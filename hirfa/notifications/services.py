@@ -1,16 +1,15 @@
 """Sending notifications: record them with the change, deliver them after commit."""
 
 import logging
-import time
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.functional import Promise
 
-from hirfa.core.jobs import job
+from hirfa.core.jobs import Window, job
 from hirfa.core.languages import is_supported
 from hirfa.notifications import backends
 from hirfa.notifications.models import Channel, DeliveryStatus, Notification, Status
@@ -89,8 +88,7 @@ def notify(
     return notifications
 
 
-# When this process may next ask for a batch (time.monotonic()).
-_batch = {"next": 0.0}
+BATCHES = Window("NOTIFICATION_BATCH_SECONDS")
 
 
 def _queue_delivery(ids: list[int]) -> None:
@@ -103,13 +101,7 @@ def _queue_delivery(ids: list[int]) -> None:
         for pk in ids:
             deliver_notification.enqueue(pk)
         return
-    now = time.monotonic()
-    if now < _batch["next"]:
-        return
-    _batch["next"] = now + window
-    deliver_queued_notifications.using(
-        run_after=timezone.now() + timedelta(seconds=window)
-    ).enqueue()
+    BATCHES.request(deliver_queued_notifications)
 
 
 @job

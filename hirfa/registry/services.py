@@ -10,7 +10,6 @@ until delivered, each under its own unchanging `message_id`.
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -19,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from hirfa.audit.services import record
+from hirfa.core.jobs import Window
 from hirfa.registry import envelope, jobs, messages, policy, selectors
 from hirfa.registry.models import Notice, ReceivedMessage
 
@@ -215,18 +215,10 @@ def queue_notices(*, registration, event_type: str, cause: str) -> int:
     return len(subscriptions)
 
 
-_batch = {"next": 0.0}
+NOTICES = Window("REGISTRY_NOTIFY_BATCH_SECONDS")
 
 
 def queue_delivery() -> None:
     """Ask for the delivery job, at most once per REGISTRY_NOTIFY_BATCH_SECONDS per process
     (it runs at the end of the window and sends every pending notice)."""
-    now = time.monotonic()
-    if now < _batch["next"]:
-        return
-    window = settings.REGISTRY_NOTIFY_BATCH_SECONDS
-    _batch["next"] = now + window
-    job = jobs.deliver_notices
-    if window:
-        job = job.using(run_after=timezone.now() + timedelta(seconds=window))
-    job.enqueue()
+    NOTICES.request(jobs.deliver_notices)

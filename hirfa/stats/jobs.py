@@ -1,14 +1,11 @@
 """The counts' background work: folding the changes noted since the last fold (queued
 soon after a change), and the rebuild queued when a bulk write left them stale."""
 
-from datetime import timedelta
-
-from django.conf import settings
-from django.utils import timezone
-
-from hirfa.core.jobs import job
+from hirfa.core.jobs import Window, job
 from hirfa.stats import ledger
 from hirfa.stats.report import last_month, write_monthly_report
+
+FOLDS = Window("STATISTICS_FOLD_SECONDS")
 
 
 @job
@@ -18,9 +15,9 @@ def fold_counts() -> dict:
 
 
 def queue_fold() -> None:
-    """A fold a few seconds from now: the changes of those seconds are folded together."""
-    run_after = timezone.now() + timedelta(seconds=settings.STATISTICS_FOLD_SECONDS)
-    fold_counts.using(run_after=run_after).enqueue()
+    """A fold a few seconds from now (at most one asked a window per process): the changes
+    of those seconds are folded together."""
+    FOLDS.request(fold_counts)
 
 
 @job

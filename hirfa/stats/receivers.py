@@ -5,9 +5,6 @@ register), note the objects touched inside the change's transaction; a job folds
 into the counts soon after (docs/decisions/0068). No lower app imports this one
 (docs/architecture.md)."""
 
-import time
-
-from django.conf import settings
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
@@ -36,16 +33,11 @@ def _deleted(sender, instance, **kwargs):
     _note(SOURCE_OF_MODEL[sender], [instance.pk])
 
 
-_fold_queued_at = [float("-inf")]
-
-
 def _note(source_name: str, ids) -> None:
     ledger.note(source_name, ids)
     # A fold job soon after the change commits; at most one queued per process every
     # STATISTICS_FOLD_SECONDS (each fold takes every note, whoever wrote it).
-    now = time.monotonic()
-    if now - _fold_queued_at[0] >= settings.STATISTICS_FOLD_SECONDS:
-        _fold_queued_at[0] = now
+    if jobs.FOLDS.is_open():
         transaction.on_commit(jobs.queue_fold)
 
 

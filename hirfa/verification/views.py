@@ -5,14 +5,11 @@ texts of every verdict in the visitor's language, the names behind the codes a c
 carries, and nothing about any card. See docs/decisions/0013 and 0014.
 """
 
-import hashlib
 import json
 
 import pypdfium2
-from django.contrib.staticfiles import finders
 from django.http import JsonResponse
 from django.shortcuts import render
-from django.templatetags.static import static
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
@@ -24,6 +21,7 @@ from hirfa.cards import reading
 from hirfa.cards.qr import is_signed_text, payload_text
 from hirfa.core.languages import is_supported, supported_codes
 from hirfa.core.pagecache import same_for_every_visitor
+from hirfa.core.service_workers import assets
 from hirfa.crafts.selectors import activity_names
 from hirfa.formats.months import MONTHS
 from hirfa.register.models import Category
@@ -198,30 +196,12 @@ def verify_page(request):
         return _page(request)
 
 
-_versions: dict = {}
-
-
-def _assets_version(urls: list[str]) -> str:
-    """Changes with any asset's URL or content (URLs are unhashed in development); read
-    once per process, so a restart publishes a new worker."""
-    key = tuple(urls)
-    if key not in _versions:
-        digest = hashlib.sha256("\n".join(urls).encode())
-        for name in ASSETS:
-            path = finders.find(name)
-            if path:
-                with open(path, "rb") as file:
-                    digest.update(file.read())
-        _versions[key] = digest.hexdigest()[:16]
-    return _versions[key]
-
-
 @require_GET
 def service_worker(request):
-    urls = [static(name) for name in ASSETS]
+    urls, version = assets(ASSETS)
     context = {
         "assets_json": json.dumps(urls),
-        "version": _assets_version(urls),
+        "version": version,
         "languages_json": json.dumps(supported_codes()),
         "language_header": LANGUAGE_HEADER,
     }

@@ -227,7 +227,7 @@ def test_approvals_in_one_window_share_one_batch_job(
     from tests.factories import submitted_dossier
 
     settings.CARD_ISSUE_BATCH_SECONDS = 60
-    services._batch["next"] = 0.0
+    services.FIRST_CARDS.reopen()
     for index in range(3):
         dossier = submitted_dossier(agent, cnie=f"JK77000{index}", phone=f"061234560{index}")
         with django_capture_on_commit_callbacks(execute=True):
@@ -235,7 +235,7 @@ def test_approvals_in_one_window_share_one_batch_job(
     queued = DBTaskResult.objects.filter(task_path__endswith="issue_first_cards")
     assert queued.count() == 1
     assert queued.get().run_after is not None
-    services._batch["next"] = 0.0
+    services.FIRST_CARDS.reopen()
     assert services.issue_first_cards() == 3
 
 

@@ -12,7 +12,7 @@ def registry_keys(settings, tmp_path):
     settings.CNSS_SIGNING_KEY = ""
     settings.CNSS_SIGNING_KEY_FILE = tmp_path / "keys" / "rna-signing.key"
     settings.REGISTRY_NOTIFY_BATCH_SECONDS = 0
-    services._batch["next"] = 0.0
+    services.NOTICES.reopen()
 
 
 @pytest.fixture

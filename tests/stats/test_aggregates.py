@@ -268,9 +268,9 @@ def test_the_fold_job_counts_every_change_noted():
 def test_a_change_queues_one_fold_job_after_it_commits(django_capture_on_commit_callbacks):
     from django_tasks_db.models import DBTaskResult
 
-    from hirfa.stats import receivers
+    from hirfa.stats import jobs
 
-    receivers._fold_queued_at[0] = float("-inf")
+    jobs.FOLDS.reopen()
     with django_capture_on_commit_callbacks(execute=True):
         services.approve(officer=officer_of("09.581"), dossier=submitted_dossier(agent_of("09")))
     queued = DBTaskResult.objects.filter(task_path__endswith="fold_counts")
