@@ -59,14 +59,25 @@ class Window:
         """Forget the last request (tests start each with the window open)."""
         self.next = 0.0
 
-    def request(self, batch_job) -> bool:
-        """Enqueue `batch_job` unless this process asked within the window; says whether."""
+    def claim(self) -> bool:
+        """Close the window if it is open, and say whether it was: the caller then asks
+        for the job (`enqueue`), at once or after its commit."""
         now = time.monotonic()
         if now < self.next:
             return False
+        self.next = now + getattr(settings, self.setting)
+        return True
+
+    def enqueue(self, batch_job) -> None:
+        """`batch_job`, to run at the end of the window."""
         window = getattr(settings, self.setting)
-        self.next = now + window
         if window:
             batch_job = batch_job.using(run_after=timezone.now() + timedelta(seconds=window))
         batch_job.enqueue()
+
+    def request(self, batch_job) -> bool:
+        """Enqueue `batch_job` unless this process asked within the window; says whether."""
+        if not self.claim():
+            return False
+        self.enqueue(batch_job)
         return True

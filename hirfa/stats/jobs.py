@@ -15,9 +15,9 @@ def fold_counts() -> dict:
 
 
 def queue_fold() -> None:
-    """A fold a few seconds from now (at most one asked a window per process): the changes
-    of those seconds are folded together."""
-    FOLDS.request(fold_counts)
+    """A fold a few seconds from now (the window was claimed when the change was noted):
+    the changes of those seconds are folded together."""
+    FOLDS.enqueue(fold_counts)
 
 
 @job

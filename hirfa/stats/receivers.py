@@ -37,7 +37,7 @@ def _note(source_name: str, ids) -> None:
     ledger.note(source_name, ids)
     # A fold job soon after the change commits; at most one queued per process every
     # STATISTICS_FOLD_SECONDS (each fold takes every note, whoever wrote it).
-    if jobs.FOLDS.is_open():
+    if jobs.FOLDS.claim():
         transaction.on_commit(jobs.queue_fold)
 
 
