@@ -62,3 +62,19 @@ def log_in_page(page, user, url: str) -> None:
     page.context.add_cookies(
         [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": url}]
     )
+
+
+def cnss_in_folder(settings, tmp_path):
+    """Every CNSS exchange folder and key in the test's own directory, the sandbox trusted
+    and answering through files; returns the exchange's base folder."""
+    base = tmp_path / "cnss"
+    settings.CNSS_OUTBOX_DIR = base / "outbox"
+    settings.CNSS_INBOX_DIR = base / "inbox"
+    settings.CNSS_WORK_DIR = base / "work"
+    settings.CNSS_SIGNING_KEY = ""
+    settings.CNSS_SIGNING_KEY_FILE = base / "keys" / "rna-signing.key"
+    settings.CNSS_SANDBOX_DIR = tmp_path / "sandbox"
+    settings.CNSS_SANDBOX = True
+    settings.CNSS_PUBLIC_KEYS = []
+    settings.CNSS_TRANSPORT = "file"
+    return base

@@ -22,6 +22,7 @@ from hirfa.outreach.models import Attendee, Referral
 from hirfa.register.models import Dossier
 from tests.browser.test_register_journey import log_in, upload_all
 from tests.factories import TIZNIT_CITY, agent_of, officer_of, use_test_signing_key
+from tests.helpers import cnss_in_folder
 from tests.outreach.conftest import event_data
 
 pytestmark = pytest.mark.browser
@@ -44,16 +45,7 @@ def cnss_sandbox(settings, tmp_path):
     """The CNSS exchange through files in the test's folder, and the sandbox answering."""
     from hirfa.cnss.keys import signing_key
 
-    base = tmp_path / "cnss"
-    settings.CNSS_OUTBOX_DIR = base / "outbox"
-    settings.CNSS_INBOX_DIR = base / "inbox"
-    settings.CNSS_WORK_DIR = base / "work"
-    settings.CNSS_SIGNING_KEY = ""
-    settings.CNSS_SIGNING_KEY_FILE = base / "keys" / "rna-signing.key"
-    settings.CNSS_SANDBOX_DIR = tmp_path / "sandbox"
-    settings.CNSS_SANDBOX = True
-    settings.CNSS_PUBLIC_KEYS = []
-    settings.CNSS_TRANSPORT = "file"
+    cnss_in_folder(settings, tmp_path)
     signing_key()
     return Sandbox(
         settings.CNSS_SANDBOX_DIR,

@@ -2,22 +2,13 @@ import pytest
 
 from hirfa.cnss import exchange_format as fmt
 from hirfa.cnss.sandbox import Sandbox
+from tests.helpers import cnss_in_folder
 
 
 @pytest.fixture(autouse=True)
 def cnss_folders(settings, tmp_path):
     """Every exchange folder and key in the test's own directory; the sandbox is trusted."""
-    base = tmp_path / "cnss"
-    settings.CNSS_OUTBOX_DIR = base / "outbox"
-    settings.CNSS_INBOX_DIR = base / "inbox"
-    settings.CNSS_WORK_DIR = base / "work"
-    settings.CNSS_SIGNING_KEY = ""
-    settings.CNSS_SIGNING_KEY_FILE = base / "keys" / "rna-signing.key"
-    settings.CNSS_SANDBOX_DIR = tmp_path / "sandbox"
-    settings.CNSS_SANDBOX = True
-    settings.CNSS_PUBLIC_KEYS = []
-    settings.CNSS_TRANSPORT = "file"
-    return base
+    return cnss_in_folder(settings, tmp_path)
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from hirfa.register.bulk import REGISTRATION_COLUMNS, insert_rows
 from hirfa.register.models import Registration
 from hirfa.stats import ledger
 from hirfa.stats.measures import age_band
-from hirfa.stats.models import Contribution, Count, Pending
+from hirfa.stats.models import KEY_FIELDS, Contribution, Count, Pending
 from tests.factories import agent_of, officer_of, submitted_dossier
 
 pytestmark = pytest.mark.django_db
@@ -22,22 +22,7 @@ pytestmark = pytest.mark.django_db
 def snapshot() -> dict:
     ledger.fold()
     return {
-        tuple(row[:-1]): row[-1]
-        for row in Count.objects.exclude(n=0).values_list(
-            "measure",
-            "month",
-            "region_id",
-            "province_id",
-            "commune_id",
-            "branch_id",
-            "activity_id",
-            "category",
-            "sex",
-            "age_band",
-            "state",
-            "detail",
-            "n",
-        )
+        tuple(row[:-1]): row[-1] for row in Count.objects.exclude(n=0).values_list(*KEY_FIELDS, "n")
     }
 
 
