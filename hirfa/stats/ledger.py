@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Iterable
 from datetime import date
 
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.db.models import Subquery
 from django.utils import timezone
 
@@ -100,13 +100,60 @@ def note(source_name: str, ids: Iterable[int]) -> None:
     text = ",".join(str(pk) for pk in dict.fromkeys(ids))
     if not text:
         return
-    at = connection.ops.adapt_datetimefield_value(timezone.now())
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {connection.ops.quote_name(Pending._meta.db_table)} "
-            "(source, object_ids, at) VALUES (%s, %s, %s)",
-            [source_name, text, at],
-        )
+    db = connections[DEFAULT_DB_ALIAS]
+    at = db.ops.adapt_datetimefield_value(timezone.now())
+    with db.cursor() as cursor:
+        cursor.execute(NOTE_SQL, [source_name, text, at])
+
+
+# Built once (approvals are the hottest write): PostgreSQL and SQLite both quote with "".
+NOTE_SQL = f'INSERT INTO "{Pending._meta.db_table}" (source, object_ids, at) VALUES (%s, %s, %s)'
+
+
+# A registration noted in the open transaction stands for its dossiers too (the fold of a
+# registration counts its dossiers again: DEPENDENT), so a dossier saved after it in the
+# same transaction (an approval) needs no note of its own. Each registration noted is
+# remembered, per connection, with a no-op `on_commit` marker, which Django drops with the
+# note: at the commit, at a rollback, at the rollback of a savepoint it was taken in. A fold
+# or a rebuild in the same transaction deletes notes: it forgets them all.
+NOTED = "statistics_noted"
+NOTED_KEPT = 64  # registrations remembered at most (a long transaction forgets the oldest)
+
+
+class _Marker:
+    __slots__ = ()
+
+    def __call__(self) -> None:
+        pass
+
+
+def remember(registration_id: int) -> None:
+    """This registration was noted in the open transaction (`note`)."""
+    db = connections[DEFAULT_DB_ALIAS]
+    if not db.in_atomic_block:
+        return  # autocommit: the note is already committed, alone
+    marker = _Marker()
+    db.on_commit(marker)
+    noted = db.__dict__.setdefault(NOTED, {})
+    if len(noted) >= NOTED_KEPT:
+        noted.clear()
+    noted[registration_id] = marker
+
+
+def noted_in_this_transaction(registration_id: int | None) -> bool:
+    """Whether a note of this registration, written in the open transaction, still stands
+    (and so will be folded with its dossiers)."""
+    if registration_id is None:
+        return False
+    db = connections[DEFAULT_DB_ALIAS]
+    marker = db.__dict__.get(NOTED, {}).get(registration_id)
+    if marker is None or not db.in_atomic_block:
+        return False
+    return any(entry[1] is marker for entry in db.run_on_commit)
+
+
+def _forget_noted() -> None:
+    connections[DEFAULT_DB_ALIAS].__dict__.pop(NOTED, None)
 
 
 def ids_where(source_name: str, where: dict) -> list[int]:
@@ -176,6 +223,7 @@ def fold(*, limit: int | None = None, wait: bool = True) -> int:
     """Count the objects noted since the last fold (the oldest `limit` notes, or all, in
     transactions of FOLD_BATCH notes); returns how many notes were folded."""
     folded = 0
+    _forget_noted()  # the notes it deletes may be this transaction's
     while limit is None or folded < limit:
         size = FOLD_BATCH if limit is None else min(FOLD_BATCH, limit - folded)
         with transaction.atomic():
@@ -208,9 +256,10 @@ def fold(*, limit: int | None = None, wait: bool = True) -> int:
     return folded
 
 
-# Sources whose keys read a registration's fields (its province, its person's sex): a
-# registration counted again counts them again (a merge moves it to another person).
-DEPENDENT = ("enrolment", "dependant")
+# Sources counted again with a registration: enrolments and dependants read its fields (its
+# province, its person's sex; a merge moves it to another person); dossiers, because a
+# dossier saved in the transaction that noted its registration writes no note (`remember`).
+DEPENDENT = ("enrolment", "dependant", "dossier")
 
 
 def _with_dependent(by_source: dict[str, dict[int, None]]) -> None:
@@ -272,6 +321,7 @@ def rebuild() -> dict[str, int]:
     # Notes seen now are counted by the rebuild (it reads every object after this);
     # notes committed later stay for the next fold, which finds them already counted.
     Pending.objects.all().delete()
+    _forget_noted()
     Count.objects.all().delete()
     Contribution.objects.all().delete()
     totals: Counter = Counter()

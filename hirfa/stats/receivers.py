@@ -10,7 +10,7 @@ from django.db.models.signals import post_delete, post_save
 
 from hirfa.core.signals import rows_written
 from hirfa.crafts.models import Activity
-from hirfa.register.models import Person, Registration
+from hirfa.register.models import Dossier, Person, Registration
 from hirfa.stats import jobs, ledger
 from hirfa.stats.measures import SOURCE_OF_MODEL, SOURCES
 
@@ -20,13 +20,23 @@ def _counted_fields(sender) -> frozenset[str]:
     return frozenset(name.split("__")[0].removesuffix("_id") for name in fields)
 
 
+# Per model, the fields whose change is counted (computed once: every save reads them).
+COUNTED_FIELDS = {model: _counted_fields(model) for model in SOURCE_OF_MODEL}
+
+
 def _saved(sender, instance, raw=False, update_fields=None, created=False, **kwargs):
     if raw:  # loaddata: the rebuild follows
         return
-    names = {name.removesuffix("_id") for name in update_fields or ()}
-    if update_fields and not names & _counted_fields(sender):
+    if (
+        update_fields
+        and not {name.removesuffix("_id") for name in update_fields} & COUNTED_FIELDS[sender]
+    ):
         return  # nothing counted changed (a reminder date, a QR text)
+    if sender is Dossier and ledger.noted_in_this_transaction(instance.registration_id):
+        return  # folded with its registration (an approval: one note, not two)
     _note(SOURCE_OF_MODEL[sender], [instance.pk])
+    if sender is Registration:
+        ledger.remember(instance.pk)
 
 
 def _deleted(sender, instance, **kwargs):
