@@ -149,7 +149,8 @@ def noted_in_this_transaction(registration_id: int | None) -> bool:
     marker = db.__dict__.get(NOTED, {}).get(registration_id)
     if marker is None or not db.in_atomic_block:
         return False
-    return any(entry[1] is marker for entry in db.run_on_commit)
+    # Django's (savepoint ids, callback, robust) entries; without them, every dossier notes.
+    return any(marker in entry for entry in getattr(db, "run_on_commit", ()))
 
 
 def _forget_noted() -> None:
