@@ -174,7 +174,11 @@ def _keep_search_keys(registrant, save_kwargs: dict) -> None:
     )
     if fields is not None:
         save_kwargs["update_fields"] = {*fields, "search_keys"}
-    elif not registrant._state.adding and not save_kwargs.get("force_insert"):
+    elif (
+        registrant.pk is not None
+        and not registrant._state.adding
+        and not save_kwargs.get("force_insert")
+    ):
         # `search_scope` belongs to the database's triggers (ADR 0080): an update writes
         # every other loaded field, never the value read before a province changed.
         deferred = registrant.get_deferred_fields()
