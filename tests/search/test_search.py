@@ -239,9 +239,7 @@ def test_a_registration_moved_to_another_province_moves_in_the_index():
     agadir = Commune.objects.select_related("province").get(code=AGADIR_CITY)
     registration.workplace_commune, registration.province = agadir, agadir.province
     registration.save()
-    assert Person.objects.get(pk=registration.person_id).search_scope == (
-        f"p{agadir.province_id}"
-    )
+    assert Person.objects.get(pk=registration.person_id).search_scope == (f"p{agadir.province_id}")
     assert found(officer_of("09.581"), "Said Fassi") == []
     assert found(officer_of("09.001"), "Said Fassi") == [registration.pk]
     # A write that bypasses the models too (an import, a merge, raw SQL).
