@@ -36,6 +36,9 @@ PERSON_COLUMNS = [
     *(f"{field}_id" if field == "commune" else field for field in PERSON_FIELDS),
     "photo",
     "search_keys",
+    # The province of the registration written with the person (`search_scope_token`):
+    # filled here, the database's trigger finds nothing to add (ADR 0080).
+    "search_scope",
     "created_at",
     "updated_at",
 ]

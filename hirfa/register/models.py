@@ -81,6 +81,9 @@ class Person(models.Model):
     # Phonetic keys of the names (hirfa.search), kept by save() and indexed by the
     # database in the same transaction (see docs/search.md).
     search_keys = models.TextField(blank=True, default="", editable=False)
+    # The provinces of the person's registrations and files, one token each (`p<id>`),
+    # indexed beside the keys: kept by the database's triggers (ADR 0080).
+    search_scope = models.TextField(blank=True, default="", editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -138,6 +141,7 @@ class LegalEntity(models.Model):
         verbose_name=_("supervising artisan"),
     )
     search_keys = models.TextField(blank=True, default="", editable=False)
+    search_scope = models.TextField(blank=True, default="", editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     NAME_FIELDS = ("name_ar", "name_fr")
@@ -154,6 +158,12 @@ class LegalEntity(models.Model):
         super().save(*args, **kwargs)
 
 
+def search_scope_token(province_id: int) -> str:
+    """A province in a registrant's `search_scope` (as migration register 0012's triggers
+    write it): digits never occur in a name key, so it never matches a typed name."""
+    return f"p{province_id}"
+
+
 def _keep_search_keys(registrant, save_kwargs: dict) -> None:
     """Recompute the search keys when the names may have changed (hirfa.search)."""
     fields = save_kwargs.get("update_fields")
@@ -164,6 +174,21 @@ def _keep_search_keys(registrant, save_kwargs: dict) -> None:
     )
     if fields is not None:
         save_kwargs["update_fields"] = {*fields, "search_keys"}
+    elif (
+        registrant.pk is not None
+        and not registrant._state.adding
+        and not save_kwargs.get("force_insert")
+    ):
+        # `search_scope` belongs to the database's triggers (ADR 0080): an update writes
+        # every other loaded field, never the value read before a province changed.
+        deferred = registrant.get_deferred_fields()
+        save_kwargs["update_fields"] = [
+            field.name
+            for field in registrant._meta.concrete_fields
+            if not field.primary_key
+            and field.name != "search_scope"
+            and field.attname not in deferred
+        ]
 
 
 class DocumentRequirement(models.Model):

@@ -23,7 +23,7 @@ from django.utils import timezone
 from hirfa.core.names import name_keys
 from hirfa.crafts.models import Activity
 from hirfa.register.bulk import PERSON_COLUMNS, REGISTRATION_COLUMNS, insert_rows
-from hirfa.register.models import Category, NumberCounter, Registration
+from hirfa.register.models import Category, NumberCounter, Registration, search_scope_token
 from hirfa.register.numbers import make_number
 from hirfa.register.services import NATIONAL_COUNTER
 from hirfa.search.names import FAMILY_NAMES, FEMALE_FIRST_NAMES, MALE_FIRST_NAMES
@@ -148,6 +148,7 @@ def generate(artisans: int, *, seed: int = 2026, progress=None) -> dict:
             age_days = int(rng.triangular(18, 75, 40) * 365.25)
             place = places[i]
             pid = person_id + index
+            work = works[i] if workplaces[i] == "itinerant" else place
             persons.append(
                 (
                     pid,
@@ -169,6 +170,7 @@ def generate(artisans: int, *, seed: int = 2026, progress=None) -> dict:
                     education[i],
                     "",
                     keys.of(first.ar, last.ar, first_latin, last_latin),
+                    search_scope_token(work[1]),
                     now,
                     now,
                 )
@@ -181,7 +183,6 @@ def generate(artisans: int, *, seed: int = 2026, progress=None) -> dict:
                 valid_until = registered + timedelta(days=validity)
             elif valid_until < today:
                 status = Registration.Status.EXPIRED
-            work = works[i] if workplaces[i] == "itinerant" else place
             registrations.append(
                 (
                     make_number(first_serial + index),

@@ -18,14 +18,22 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from rapidfuzz import fuzz
 
+from hirfa.accounts.selectors import scope_of
 from hirfa.core import validators
 from hirfa.core.names import fold_latin, name_text, query_keys
 from hirfa.register import numbers
 from hirfa.register.filters import RegistrationFilters
-from hirfa.register.models import Dossier, LegalEntity, Person, Registration
+from hirfa.register.models import (
+    Dossier,
+    LegalEntity,
+    Person,
+    Registration,
+    search_scope_token,
+)
 from hirfa.register.rules import OPEN_STATES
 from hirfa.register.selectors import dossiers_for, registrants_shown, registrations_for
 from hirfa.search.backends import EXACT, PREFIX, backend
+from hirfa.territory.models import Province
 
 PAGE_SIZE = 20
 # Candidates fetched per tier and re-ranked; a query matching more asks for more letters.
@@ -93,6 +101,38 @@ def _sources(user, filters: Filters) -> list[QuerySet]:
             dossiers = dossiers.filter(state__in=OPEN_STATES)
         sources.append(_filtered(dossiers, filters, status_field="state"))
     return sources
+
+
+def _scope_tokens(user, filters: Filters) -> set[str] | None:
+    """The provinces a search is limited to, as tokens of the name index (ADR 0080):
+    the user's scope and the region and province filters; None for the whole country."""
+    scope = scope_of(user)
+    provinces = None
+    if scope.province_id:
+        provinces = {scope.province_id}
+    elif scope.region_id:
+        provinces = set(
+            Province.objects.filter(region_id=scope.region_id).values_list("id", flat=True)
+        )
+    if filters.province or filters.region:
+        wanted = Province.objects.all()
+        if filters.province:
+            wanted = wanted.filter(code=filters.province)
+        if filters.region:
+            wanted = wanted.filter(region__code=filters.region)
+        chosen = set(wanted.values_list("id", flat=True))
+        provinces = chosen if provinces is None else provinces & chosen
+    if provinces is None:
+        return None
+    return {search_scope_token(province) for province in provinces}
+
+
+def _covered(sources: list[QuerySet], filters: Filters) -> list[bool]:
+    """Whether each source keeps every registrant the scoped name index gives: the
+    registrations, when no filter but a region or a province narrows them (their scope
+    is in the index). Applications keep only the open ones of registrants not registered."""
+    narrowed = filters.commune or filters.activity or filters.category or filters.status
+    return [source.model is Registration and not narrowed for source in sources]
 
 
 def _ids(queryset: QuerySet) -> list[int]:
@@ -191,16 +231,19 @@ def _neighbours(key: str) -> set[str]:
     return {neighbour for neighbour in found if neighbour}
 
 
-def _candidates(sources, groups, mode, *, broad: bool = True) -> tuple[list, bool]:
+def _candidates(sources, groups, mode, *, broad=True, covered=()) -> tuple[list, bool]:
     """(source number, pk, names…) of up to WINDOW rows per source and registrant table.
 
-    Not `broad`: a match of more than FEW registrants is dropped (a fuzzy expansion that
-    wide says nothing, and intersecting it with a scope is the costliest query).
+    `groups` may begin with the scope's provinces (tokens of the index). Not `broad`: a
+    match of more than FEW registrants is dropped (a fuzzy expansion that wide says
+    nothing, and intersecting it with a scope is the costliest query).
     """
     index = backend()
     rows, truncated = [], False
+    # Persons and legal entities in one statement.
+    matches = index.ids_by_table([table for _column, table in _REGISTRANTS], groups, mode, FEW + 1)
     for column, table in _REGISTRANTS:
-        ids = index.ids(table, groups, mode, FEW + 1)
+        ids = matches[table]
         if len(ids) > FEW and not broad:
             continue
         if len(ids) > FEW:
@@ -209,12 +252,13 @@ def _candidates(sources, groups, mode, *, broad: bool = True) -> tuple[list, boo
             continue
         for number, source in enumerate(sources):
             matching = ids
-            if len(ids) > FEW and source.query.where:
-                # Many registrants match and the scope or a filter keeps some: let the
-                # database intersect them with it.
+            if len(ids) > FEW and not covered[number]:
+                # Many registrants match and a filter the index does not hold keeps some:
+                # let the database intersect them with it (at most `many` of them).
                 matching = index.subquery(table, groups, mode, index.many)
-            # (Without a condition — the national scope, no filter — every registrant
-            # has its row: the first FEW matches fill the window, nothing to intersect.)
+            # (A covered source — the national scope or a province's, no other filter —
+            # has a row for nearly every registrant the index gives, in its scope: the
+            # first FEW matches fill the window, nothing to intersect.)
             found = list(
                 source.filter(**{f"{column}__in": matching}).values_list(
                     "pk", *_NAME_COLUMNS[column]
@@ -233,11 +277,15 @@ def _held_by_many(group: set[str]) -> bool:
     return len(backend().ids(Person._meta.db_table, [group], EXACT, FEW + 1)) > FEW
 
 
-def _name_hits(sources: list[QuerySet], query: str) -> tuple[list, bool]:
-    """The (source number, pk) of the best candidates, best first."""
+def _name_hits(sources: list[QuerySet], query: str, scope=None, covered=()) -> tuple[list, bool]:
+    """The (source number, pk) of the best candidates, best first.
+
+    `scope`: the provinces' tokens the index is asked for beside the names (None: the
+    whole country)."""
     groups = query_keys(query)
-    if not groups:
+    if not groups or scope == set():
         return [], False
+    within = [] if scope is None else [scope]
     folded = fold_latin(query)
     ranked, seen, truncated = [], set(), False
     scores: dict[tuple, tuple | None] = {}
@@ -256,7 +304,9 @@ def _name_hits(sources: list[QuerySet], query: str) -> tuple[list, bool]:
             break
         if fuzzy and _held_by_many(expanded[0]):
             continue
-        rows, tier_truncated = _candidates(sources, tier_groups, mode, broad=not fuzzy)
+        rows, tier_truncated = _candidates(
+            sources, [*within, *tier_groups], mode, broad=not fuzzy, covered=covered
+        )
         truncated = truncated or tier_truncated
         scored = []
         for number, pk, *names in rows:
@@ -298,7 +348,8 @@ def search(user, query: str, filters: Filters | None = None, page: int = 1) -> R
         keys, truncated = _identifier_hits(sources, kind, condition), False
     elif query:
         kind = "name"
-        keys, truncated = _name_hits(sources, query)
+        scope = _scope_tokens(user, filters)
+        keys, truncated = _name_hits(sources, query, scope, _covered(sources, filters))
     else:
         return Results()
     pages = max(1, -(-len(keys) // PAGE_SIZE))

@@ -191,7 +191,7 @@ def test_the_search_page_takes_a_fixed_number_of_queries_once_a_page_of_hits_is_
     """20 registrants (each a registration and a file: 40 hits) fill a page at the first,
     exact, step: the search goes no further, whatever the number of hits."""
     rows = many(n)
-    with django_assert_num_queries(10 + MENU + logged()):
+    with django_assert_num_queries(9 + MENU + logged()):
         response = client.get("/search/?q=Fadma")
     assert response.status_code == 200
     assert any(name in response.content.decode() for name in names(rows))
@@ -200,10 +200,11 @@ def test_the_search_page_takes_a_fixed_number_of_queries_once_a_page_of_hits_is_
 def test_the_search_page_widens_a_search_that_finds_less_than_a_page_in_fixed_steps(
     client, officer, django_assert_num_queries
 ):
-    """Few hits: a prefix step (4 queries) and, per typed name, a step one letter away
-    (5 queries) complete the page: fixed steps, not one per row."""
+    """Few hits: a prefix step (3 queries: persons and legal entities matched in one) and,
+    per typed name, a step one letter away (4 queries) complete the page: fixed steps, not
+    one per row."""
     rows = many(2)
-    with django_assert_num_queries(19 + MENU + logged()):
+    with django_assert_num_queries(16 + MENU + logged()):
         response = client.get("/search/?q=Fadma")
     assert shows_every_row(response, rows)
 

@@ -5,7 +5,9 @@ from hirfa.crafts.models import Activity
 from hirfa.register import services
 from hirfa.register.models import Dossier, Person, Registration
 from hirfa.register.numbers import format_number
+from hirfa.search.backends import backend
 from hirfa.search.selectors import PAGE_SIZE, Filters, search
+from hirfa.territory.models import Commune, Province
 from tests.factories import AGADIR_CITY, agent_of, craft_data, national, officer_of, person_data
 from tests.search.helpers import registered
 
@@ -217,3 +219,57 @@ def test_a_save_of_other_fields_does_not_read_or_rewrite_the_names(django_assert
     with django_assert_num_queries(1):
         person.save(update_fields=["email"])
     assert found(national(), "Zaynab Helali") == [registration.pk]
+
+
+def test_an_officer_finds_their_namesake_however_many_bear_the_name_elsewhere(monkeypatch):
+    # Lowered, as if a common name matched more people than the former cap nationally.
+    monkeypatch.setattr("hirfa.search.selectors.FEW", 2)
+    monkeypatch.setattr(type(backend()), "many", 3)
+    for _ in range(5):
+        registered("محمد", "العلوي", "Mohamed", "Alaoui", commune=AGADIR_CITY)
+    tiznit = registered("محمد", "العلوي", "Mohamed", "Alaoui")
+    # The province is in the index: the officer's search reads only Tiznit's matches.
+    assert found(officer_of("09.581"), "Mohamed Alaoui") == [tiznit.pk]
+    assert found(officer_of("09.581"), "Mohamed Ala") == [tiznit.pk]
+    assert found(national(), "Mohamed Alaoui", province="09.581") == [tiznit.pk]
+
+
+def test_a_registration_moved_to_another_province_moves_in_the_index():
+    registration = registered("سعيد", "الفاسي", "Said", "Fassi")
+    agadir = Commune.objects.select_related("province").get(code=AGADIR_CITY)
+    registration.workplace_commune, registration.province = agadir, agadir.province
+    registration.save()
+    assert Person.objects.get(pk=registration.person_id).search_scope == (f"p{agadir.province_id}")
+    assert found(officer_of("09.581"), "Said Fassi") == []
+    assert found(officer_of("09.001"), "Said Fassi") == [registration.pk]
+    # A write that bypasses the models too (an import, a merge, raw SQL).
+    tiznit = Province.objects.get(code="09.581")
+    Registration.objects.filter(pk=registration.pk).update(province=tiznit)
+    assert found(officer_of("09.581"), "Said Fassi") == [registration.pk]
+    assert found(officer_of("09.001"), "Said Fassi") == []
+
+
+def test_a_registrant_keeps_the_provinces_of_each_of_their_records_in_the_index():
+    registration = registered("ليلى", "التازي", "Leila", "Tazi")
+    person = registration.person
+    agadir = Commune.objects.select_related("province").get(code=AGADIR_CITY)
+    dossier = Dossier.objects.create(
+        kind=Dossier.Kind.MODIFICATION,
+        person=person,
+        registration=registration,
+        category=registration.category,
+        principal_activity=registration.principal_activity,
+        workplace_kind="workshop",
+        workplace_commune=agadir,
+        workplace_address="Atelier",
+        province=agadir.province,
+        filed_by=officer_of("09.001"),
+    )
+    tokens = {f"p{registration.province_id}", f"p{agadir.province_id}"}
+    assert set(Person.objects.get(pk=person.pk).search_scope.split()) == tokens
+    # A save of the person never writes back the tokens it read before.
+    person.email = "leila@example.ma"
+    person.save()
+    assert set(Person.objects.get(pk=person.pk).search_scope.split()) == tokens
+    dossier.delete()
+    assert Person.objects.get(pk=person.pk).search_scope == f"p{registration.province_id}"

@@ -17,7 +17,7 @@ from hirfa.register.bulk import (
     insert_rows,
     next_ids,
 )
-from hirfa.register.models import Person, Registration
+from hirfa.register.models import Person, Registration, search_scope_token
 from hirfa.register.numbers import make_number
 from hirfa.register.services.decisions import reserve_serials
 
@@ -62,8 +62,9 @@ def register_many(artisans: list[tuple[dict, dict]]) -> list[tuple[int, int, str
         pid, rid = person_ids[index], registration_ids[index]
         number = make_number(first_serial + index)
         keys = search_keys(*(person[f] for f in Person.NAME_FIELDS))
-        persons.append((pid, *_person_values(person), "", keys, now, now))
         commune = craft["workplace_commune"]
+        scope = search_scope_token(commune.province_id)
+        persons.append((pid, *_person_values(person), "", keys, scope, now, now))
         registrations.append(
             (
                 rid,
