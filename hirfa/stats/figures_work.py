@@ -261,7 +261,7 @@ def amo_by_month(lookup, filters, as_of=None) -> Table:
             _num("rights_open", _("Rights opened")),
             _num("suspended", _("Rights suspended")),
             _num("closed", _("Enrolments closed")),
-            _num("dependants", _("Dependants declared")),
+            _num("dependants", _("Dependants declared in the month")),
         ),
         rows=rows,
         chart="bar",

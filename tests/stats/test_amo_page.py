@@ -109,6 +109,7 @@ def test_the_snapshot_tables_say_the_period_does_not_change_them(client, enrolle
     text = response.content.decode()
     assert text.count("Situation actuelle : la période choisie ne change pas ce tableau.") == 2
     assert "La période choisie (" in text
+    assert "Ayants droit déclarés dans le mois" in text
 
 
 def test_a_period_ending_in_the_future_is_refused_in_french(client):
