@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from hirfa.core.tables import Column, Table
@@ -215,6 +216,70 @@ FUNNEL = (
 )
 
 
+# Under the tables of today's states (funnel, by province): the period does not apply.
+TODAY = _("Today's situation: the period chosen does not change this table.")
+STEPS = (
+    ("sent", AmoState.SENT),
+    ("immatriculated", AmoState.IMMATRICULATED),
+    ("rights_open", AmoState.RIGHTS_OPEN),
+    ("suspended", AmoState.SUSPENDED),
+    ("closed", AmoState.CLOSED),
+)
+
+
+def amo_by_month(lookup, filters, as_of=None) -> Table:
+    """Month by month in the period: the enrolments that reached each step (each counted
+    once per step, in the month it last reached it) and the dependants declared."""
+    steps = selectors.summed(
+        selectors.counts(lookup, measures.AMO_STEPS, filters), "month", "state"
+    )
+    declared = selectors.summed(selectors.counts(lookup, measures.DEPENDANTS, filters), "month")
+    by = defaultdict(lambda: defaultdict(int))
+    for row in steps:
+        by[row["month"]][row["state"]] += row["total"]
+    for row in declared:
+        by[row["month"]]["dependants"] += row["total"]
+    rows = tuple(
+        {
+            "month": _month_label(month),
+            **{name: by[month][str(state)] for name, state in STEPS},
+            "dependants": by[month]["dependants"],
+        }
+        for month in _months(filters)
+    )
+    period = _("The period chosen (%(start)s – %(end)s) applies to this table.") % {
+        "start": _month_label(filters.start),
+        "end": _month_label(filters.end),
+    }
+    return Table(
+        key="amo-by-month",
+        title=_("Health coverage (AMO), month by month: steps reached, dependants declared"),
+        columns=(
+            Column("month", _("Month")),
+            _num("sent", _("Pre-registered (sent to the CNSS)")),
+            _num("immatriculated", _("Immatriculated")),
+            _num("rights_open", _("Rights opened")),
+            _num("suspended", _("Rights suspended")),
+            _num("closed", _("Enrolments closed")),
+            _num("dependants", _("Dependants declared in the month")),
+        ),
+        rows=rows,
+        chart="bar",
+        x="month",
+        series=("sent", "immatriculated", "rights_open", "suspended"),
+        as_of=as_of,
+        note=format_lazy(
+            "{} {}",
+            period,
+            _(
+                "Each enrolment counts once per step, in the month it last reached it: rights "
+                "reopened after a suspension count in the month they reopened. Paying artisans "
+                "and the coverage rate are today's figures (tables below)."
+            ),
+        ),
+    )
+
+
 def amo_by_province(lookup, filters, as_of=None) -> Table:
     """Today's AMO states per province (not a period: a state is counted where it stands)."""
     states = selectors.summed(
@@ -259,7 +324,7 @@ def amo_by_province(lookup, filters, as_of=None) -> Table:
         )
     return Table(
         key="amo-by-province",
-        title=_("Health coverage (AMO) of registered artisans, by province"),
+        title=_("Health coverage (AMO) of registered artisans, by province: today"),
         columns=(
             Column("code", _("HCP code")),
             Column("name", _("Province")),
@@ -278,7 +343,11 @@ def amo_by_province(lookup, filters, as_of=None) -> Table:
         x="code",
         series=("coverage",),
         as_of=as_of,
-        note=_("Coverage rate: artisans whose rights are open per 100 registered artisans."),
+        note=format_lazy(
+            "{} {}",
+            TODAY,
+            _("Coverage rate: artisans whose rights are open per 100 registered artisans."),
+        ),
     )
 
 
@@ -292,13 +361,14 @@ def amo_funnel(table: Table) -> Table:
     )
     return Table(
         key="amo-funnel",
-        title=_("From pre-registration to open rights"),
+        title=_("From pre-registration to open rights: today"),
         columns=(Column("stage", _("Stage")), _num("artisans", _("Artisans"))),
         rows=rows,
         chart="bar",
         x="stage",
         series=("artisans",),
         as_of=table.as_of,
+        note=TODAY,
     )
 
 

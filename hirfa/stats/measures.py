@@ -37,7 +37,8 @@ REJECTIONS = "rejections"
 CARDS_ISSUED = "cards_issued"
 CARDS_HANDED_OVER = "cards_handed"
 CARD_PRINTS = "card_prints"
-AMO = "amo"
+AMO = "amo"  # each enrolment by its state now, in the month it entered it
+AMO_STEPS = "amo_steps"  # each enrolment once per step reached, in the month it last did
 DEPENDANTS = "dependants"
 
 # Age at registration, in bands: fixed once registered, so a count never drifts with time.
@@ -206,18 +207,34 @@ def is_paying(row) -> bool:
     return live and row["dues_from"] is not None and row["unpaid_months"] == 0
 
 
+# The steps of an enrolment and the field dating each: a field holds the last time the
+# enrolment reached its step (a reopening after a suspension moves `rights_open_on`).
+AMO_STEP_DATES = (
+    (AmoState.SENT, "sent_on"),
+    (AmoState.IMMATRICULATED, "immatriculated_on"),
+    (AmoState.RIGHTS_OPEN, "rights_open_on"),
+    (AmoState.SUSPENDED, "suspended_on"),
+    (AmoState.CLOSED, "closed_on"),
+)
+
+
 def _enrolment_keys(row) -> list[tuple]:
-    return [
+    where = (row["registration__province__region_id"], row["registration__province_id"])
+    sex = row["registration__person__sex"]
+    keys = [
         key(
             AMO,
             _month(row["state_since"]),
-            row["registration__province__region_id"],
-            row["registration__province_id"],
-            sex=row["registration__person__sex"],
+            *where,
+            sex=sex,
             state=row["state"],
             detail=PAYING if is_paying(row) else "",
         )
     ]
+    for step, field in AMO_STEP_DATES:
+        if row[field] is not None:
+            keys.append(key(AMO_STEPS, _month(row[field]), *where, sex=sex, state=str(step)))
+    return keys
 
 
 def _dependant_keys(row) -> list[tuple]:
@@ -289,6 +306,7 @@ SOURCES: dict[str, Source] = {
             "state_since",
             "dues_from",
             "unpaid_months",
+            *(field for _step, field in AMO_STEP_DATES),
             "registration__province_id",
             "registration__province__region_id",
             "registration__person__sex",

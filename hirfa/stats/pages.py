@@ -36,7 +36,11 @@ def tables_of(page: str, user_or_scope, filters: Filters) -> list[Table]:
         ]
     if page == "amo":
         by_province = figures_work.amo_by_province(lookup, filters, as_of)
-        return [figures_work.amo_funnel(by_province), by_province]
+        return [
+            figures_work.amo_by_month(lookup, filters, as_of),
+            figures_work.amo_funnel(by_province),
+            by_province,
+        ]
     if page == "outreach":
         return [figures_work.outreach_by_month(lookup, filters, as_of)]
     raise ValueError(page)

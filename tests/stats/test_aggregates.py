@@ -5,7 +5,8 @@ from datetime import date
 
 import pytest
 from django.core.management import call_command
-from hypothesis import HealthCheck, given, settings
+from django.utils import timezone
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from hirfa.register import services
@@ -114,14 +115,72 @@ def test_the_age_band_is_the_age_on_the_day_of_registration():
 
 
 ACTIONS = st.lists(
-    st.sampled_from(["approve", "reject", "suspend", "reinstate", "strike", "sex", "withdraw"]),
+    st.sampled_from(
+        [
+            "approve",
+            "reject",
+            "suspend",
+            "reinstate",
+            "strike",
+            "sex",
+            "withdraw",
+            # The AMO enrolment of the last registration and its dependants.
+            "amo_send",
+            "amo_immatriculate",
+            "amo_open",
+            "amo_suspend",
+            "amo_close",
+            "dependant",
+        ]
+    ),
     min_size=1,
-    max_size=6,
+    max_size=8,
 )
+
+
+def amo_step(action: str, registration, index: int, agent) -> None:
+    """One step of the AMO enrolment of `registration`, through the coverage services; one
+    the rules refuse (not sent yet, closed) changes nothing."""
+    from hirfa.core.errors import DomainError
+    from hirfa.coverage import services as coverage
+    from tests.coverage.helpers import SOURCE, child
+
+    on = date(2025, 1 + index % 12, 10)
+    number = registration.number
+    try:
+        if action == "amo_send":
+            coverage.mark_sent(registration_numbers=[number], batch_id=f"H{index}", source=SOURCE)
+        elif action == "amo_immatriculate":
+            coverage.record_immatriculation(
+                number=number, cnss_number=f"{100000 + registration.pk:09d}", on=on, source=SOURCE
+            )
+        elif action in ("amo_open", "amo_suspend", "amo_close"):
+            status = {"amo_open": "open", "amo_suspend": "suspended", "amo_close": "closed"}
+            coverage.record_rights(number=number, status=status[action], on=on, source=SOURCE)
+        else:
+            coverage.declare_dependant(
+                actor=agent,
+                registration=registration,
+                data=child(birth_date=f"2015-{1 + index % 12:02d}-02"),
+            )
+    except DomainError:
+        pass
 
 
 @settings(max_examples=6, deadline=None, suppress_health_check=list(HealthCheck))
 @given(actions=ACTIONS)
+@example(
+    actions=[
+        "approve",
+        "amo_send",
+        "amo_immatriculate",
+        "dependant",
+        "amo_open",
+        "amo_suspend",
+        "amo_open",
+        "strike",
+    ]
+)
 def test_incremental_counts_always_equal_a_rebuild(actions):
     from django.db import transaction
 
@@ -146,7 +205,9 @@ def test_incremental_counts_always_equal_a_rebuild(actions):
             if not registrations:
                 continue
             registration = Registration.objects.get(pk=registrations[-1].pk)
-            if action == "suspend" and registration.status == "active":
+            if action.startswith("amo_") or action == "dependant":
+                amo_step(action, registration, index, agent)
+            elif action == "suspend" and registration.status == "active":
                 services.suspend(
                     officer=officer,
                     registration=registration,
@@ -293,5 +354,28 @@ def test_an_activity_moved_to_another_branch_moves_its_registrations_counts():
     rows_written.send(sender=Activity, where={"id__in": [activity.pk]})  # as crafts sends it
     assert registrations_count(branch_id=other.pk) == 1
     kept = snapshot()
+    ledger.rebuild()
+    assert snapshot() == kept
+
+
+def test_the_amo_steps_counted_as_an_enrolment_changes_equal_a_rebuild():
+    from hirfa.coverage import services as coverage
+    from hirfa.stats.filters import shift
+    from tests.coverage.helpers import SOURCE, immatriculated
+
+    this_month = timezone.localdate().replace(day=1)
+    tiznit = services.approve(
+        officer=officer_of("09.581"), dossier=submitted_dossier(agent_of("09"))
+    ).registration
+    immatriculated(tiznit, on=shift(this_month, -3))
+    coverage.record_rights(
+        number=tiznit.number, status="open", on=shift(this_month, -1), source=SOURCE
+    )
+    coverage.record_rights(number=tiznit.number, status="suspended", on=this_month, source=SOURCE)
+    kept = snapshot()
+    steps = {
+        k[10]: v for k, v in kept.items() if k[0] == "amo_steps" and k[3] == tiznit.province_id
+    }
+    assert steps == {"sent": 1, "immatriculated": 1, "rights_open": 1, "suspended": 1}
     ledger.rebuild()
     assert snapshot() == kept
