@@ -23,13 +23,29 @@ from django.db.models.query import get_related_populators
 from django.db.transaction import TransactionManagementError
 
 # Stand-ins: integers no table holds as an id (within any integer column's range, or the
-# ORM would fold the lookup away), strings no column holds.
+# ORM would fold the lookup away); strings marked, and holding LIKE's special characters so
+# that a lookup which rewrites its value (escaping, adding wildcards) shows it.
 _STAND_IN_INT = 2_147_480_000
-_STAND_IN_STR = "\x01prepared-"
 
 
 def _stand_in(kind, index: int):
-    return _STAND_IN_INT + index if kind is int else f"{_STAND_IN_STR}{index}"
+    return _STAND_IN_INT + index if kind is int else f"\x01prepared-{index}-%_"
+
+
+def _places(sql: str, params: list, stand_ins: list) -> list | None:
+    """Where each stand-in is in `params` (None: not used), or None if one is not a plain
+    parameter (used twice, rewritten by its lookup, or written into the SQL itself)."""
+    places = []
+    for stand_in in stand_ins:
+        text = str(stand_in)
+        exact = [i for i, p in enumerate(params) if type(p) is type(stand_in) and p == stand_in]
+        rewritten = [
+            p for p in params if isinstance(p, str) and p != stand_in and text.rstrip("%_") in p
+        ]
+        if text in sql or len(exact) > 1 or rewritten:
+            return None
+        places.append(exact[0] if exact else None)
+    return places
 
 
 class _Compiled:
@@ -57,17 +73,9 @@ class _Compiled:
         self.compiler = compiler
         self.params = list(params)
         self.for_update = queryset.query.select_for_update
-        places = []
-        for stand_in in stand_ins:
-            found = [
-                i
-                for i, param in enumerate(self.params)
-                if type(param) is type(stand_in) and param == stand_in
-            ]
-            if len(found) > 1 or str(stand_in) in self.sql:
-                return  # not a plain parameter: left to the ORM
-            places.append(found[0] if found else None)
-        self.places = places
+        self.places = _places(self.sql, self.params, stand_ins)
+        if self.places is None:
+            return
         klass_info, select = compiler.klass_info, compiler.select
         self.model = klass_info["model"]
         fields = klass_info["select_fields"]
