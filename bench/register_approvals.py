@@ -177,7 +177,7 @@ def main() -> None:
         sample = statements(officer, part[0])
         figure, by_cpu = approvals(officer, part[1:])
         samples.append((label, sample, figure, by_cpu))
-        if label.startswith("with") and without_statistics():
+        if len(parts) == 1 and without_statistics():
             parts.append(("without it", ids[half:]))
     for label, (sql, after), figure, by_cpu in samples:
         print(
