@@ -185,7 +185,8 @@ def main() -> None:
             f"floor/approvals {floor_wall / figure:.1f}x wall, {floor_cpu / by_cpu:.1f}x CPU; "
             f"target >= {TARGET}/s: {'met' if figure >= TARGET else 'NOT MET'} wall, "
             f"{'met' if by_cpu >= TARGET else 'NOT MET'} CPU; "
-            f"{len(sql) - after} statements in the transaction, {after} after commit"
+            f"{len(sql) - after} statements in the transaction (BEGIN and COMMIT included), "
+            f"{after} after commit"
         )
     numbers = Registration.objects.count()
     distinct = Registration.objects.values("number").distinct().count()
