@@ -11,8 +11,9 @@ instances as the ORM does (related objects, deferred fields and converters inclu
 
 `build(shape, *values)` is called once per shape with stand-in values, each of which must
 appear once in the query's parameters (or not at all: a value the shape does not use);
-the call's values replace them there. A query that shows a stand-in twice, or folds it
-into its SQL text, is run through the ORM every time: slower, never wrong.
+the call's values replace them there. A query that shows a stand-in twice, rewrites it
+(escaped, wildcarded), folds it into its SQL text or finds nothing by itself (`none()`) is
+run through the ORM every time: slower, never wrong.
 """
 
 import weakref
@@ -53,7 +54,6 @@ class _Compiled:
         "columns",
         "compiler",
         "converters",
-        "empty",
         "for_update",
         "model",
         "params",
@@ -63,12 +63,12 @@ class _Compiled:
     )
 
     def __init__(self, queryset, stand_ins: list):
-        self.empty, self.places = False, None
+        self.places = None
         compiler = queryset.query.get_compiler(using=queryset.db)
         try:
             self.sql, params = compiler.as_sql()
-        except EmptyResultSet:  # e.g. `queryset.none()`: nothing, without asking
-            self.empty = True
+        except EmptyResultSet:
+            # `none()`, or a stand-in out of its column's range: the ORM decides each time.
             return
         self.compiler = compiler
         self.params = list(params)
@@ -107,8 +107,6 @@ class Prepared:
             stand_ins = [_stand_in(kind, i) for i, kind in enumerate(self.kinds)]
             queryset = self.build(shape, *stand_ins).using(using)
             compiled = compiled_here[shape] = _Compiled(queryset, stand_ins)
-        if compiled.empty:
-            return []
         if compiled.places is None:
             return list(self.build(shape, *values).using(using))
         if compiled.for_update and connection.get_autocommit():
