@@ -10,11 +10,13 @@ allocation, registration, audit entries, notification, the statistics' upkeep, a
 commit, the delivery of the notification and the first card's batch job (the jobs are
 queued, as on the server; the worker's sending and issuing are not measured here).
 
-Rows printed: the approvals (with the statistics' upkeep, and without it: the part of the
-statistics), the floor measured in the same process (per transaction, the national
+Rows printed: the floor measured in the same process (per transaction, the national
 counter's locked increment and one inserted row: what numbering a registration cannot do
-without), the ratio and the target (>= 200 approvals/s), and the statements one approval
-runs (counted, with those after commit).
+without), then the approvals with the statistics' upkeep and without it (half the dossiers
+each): approvals per second of wall time and of this process's CPU (the machine may be
+loaded: compare CPU), the floor's ratio to each, the target (>= 200 approvals/s), and the
+statements of one approval, in its transaction and after its commit (BENCH_SHOW_STATEMENTS=1
+lists them).
 """
 
 import io
@@ -108,11 +110,12 @@ def prepare(count: int, register: int) -> tuple:
     return officer, list(Dossier.objects.order_by("id").values_list("id", flat=True))
 
 
-def floor(count: int) -> float:
-    """Per transaction: the counter's locked increment and one inserted row, per second."""
+def floor(count: int) -> tuple[float, float]:
+    """Per transaction: the counter's locked increment and one inserted row, per second
+    (wall and CPU)."""
     with connection.cursor() as cursor:
         cursor.execute("CREATE TABLE bench_floor (id INTEGER PRIMARY KEY, number VARCHAR(10))")
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     for i in range(count):
         with transaction.atomic():
             serial = reserve_serials(1)
@@ -120,10 +123,10 @@ def floor(count: int) -> float:
                 cursor.execute(
                     "INSERT INTO bench_floor (id, number) VALUES (%s, %s)", [i, str(serial)]
                 )
-    elapsed = time.perf_counter() - started
+    rates = count / (time.perf_counter() - started), count / (time.process_time() - cpu)
     with connection.cursor() as cursor:
         cursor.execute("DROP TABLE bench_floor")
-    return count / elapsed
+    return rates
 
 
 def approvals(officer, ids: list[int]) -> tuple[float, float]:
@@ -135,10 +138,13 @@ def approvals(officer, ids: list[int]) -> tuple[float, float]:
     return len(ids) / (time.perf_counter() - started), len(ids) / (time.process_time() - cpu)
 
 
-def statements(officer, pk: int) -> list[str]:
+def statements(officer, pk: int) -> tuple[list[str], int]:
+    """The statements of one approval, and how many of them ran after its commit."""
     with CaptureQueriesContext(connection) as queries:
         services.approve(officer=officer, dossier=Dossier(pk=pk))
-    return [query["sql"] for query in queries.captured_queries]
+    sql = [query["sql"] for query in queries.captured_queries]
+    ends = [i for i, text in enumerate(sql) if text.upper().startswith("COMMIT")]
+    return sql, (len(sql) - ends[-1] - 1) if ends else 0
 
 
 def without_statistics() -> bool:
@@ -160,22 +166,28 @@ def main() -> None:
         f"register approvals [{vendor}]: register of {register} artisans and {count} dossiers "
         f"inserted in {time.perf_counter() - started:.1f} s (bulk SQL, not measured)"
     )
-    per_second = floor(min(count, 2_000))
-    sample = statements(officer, ids[0])
-    half = (len(ids) - 1) // 2
-    with_stats = approvals(officer, ids[1 : 1 + half])
-    rows = [("approvals", with_stats)]
-    if without_statistics():
-        rows.append(
-            ("approvals without the statistics' upkeep", approvals(officer, ids[1 + half :]))
-        )
-    for label, (figure, by_cpu) in rows:
+    floor_wall, floor_cpu = floor(min(count, 2_000))
+    print(f"  floor (locked counter + one insert): {floor_wall:.0f}/s ({floor_cpu:.0f}/s of CPU)")
+    # Each half begins with one approval whose statements are counted (the first of the
+    # process also asks for the batch jobs of its window, after commit).
+    half = len(ids) // 2
+    parts = [("with the statistics' upkeep", ids[:half])]
+    samples = []
+    for label, part in parts:
+        sample = statements(officer, part[0])
+        figure, by_cpu = approvals(officer, part[1:])
+        samples.append((label, sample, figure, by_cpu))
+        if len(parts) == 1 and without_statistics():
+            parts.append(("without it", ids[half:]))
+    for label, (sql, after), figure, by_cpu in samples:
         print(
-            f"  {label}: {figure:.0f}/s ({by_cpu:.0f}/s of CPU); floor {per_second:.0f}/s; "
-            f"ratio {per_second / figure:.1f}x; target >= {TARGET}/s "
-            f"({'met' if figure >= TARGET else 'NOT MET'})"
+            f"  approvals {label}: {figure:.0f}/s wall, {by_cpu:.0f}/s of CPU; "
+            f"floor/approvals {floor_wall / figure:.1f}x wall, {floor_cpu / by_cpu:.1f}x CPU; "
+            f"target >= {TARGET}/s: {'met' if figure >= TARGET else 'NOT MET'} wall, "
+            f"{'met' if by_cpu >= TARGET else 'NOT MET'} CPU; "
+            f"{len(sql) - after} statements in the transaction (BEGIN and COMMIT included), "
+            f"{after} after commit"
         )
-    print(f"  statements per approval (with those after commit): {len(sample)}")
     numbers = Registration.objects.count()
     distinct = Registration.objects.values("number").distinct().count()
     print(
@@ -183,8 +195,10 @@ def main() -> None:
         f"{'no number repeats' if numbers == distinct == register + count else 'NUMBERS REPEAT'}"
     )
     if os.environ.get("BENCH_SHOW_STATEMENTS"):
-        for sql in sample:
-            print("    ", sql[:160])
+        for label, (sql, _after), _figure, _cpu in samples:
+            print(f"  statements {label}:")
+            for text in sql:
+                print("    ", text[:160])
 
 
 if __name__ == "__main__":

@@ -9,8 +9,12 @@ from hirfa.field.services import settle_for_dossier
 from hirfa.register import signals
 
 
-def _moved(sender, *, dossier, action, **kwargs):
-    settle_for_dossier(dossier)
+def _moved(sender, *, dossier, action, previous, **kwargs):
+    # An item needs attention only for the draft it filed (`services.post_item`): the
+    # file's first move out of the draft ends it, later moves have nothing to settle
+    # (and approvals, the hottest write, no query to run; decision 81).
+    if previous == "draft":
+        settle_for_dossier(dossier)
 
 
 def _logged_out(sender, *, request, user, **kwargs):

@@ -6,9 +6,16 @@ from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from hirfa.accounts.roles import Capability, has_capability
-from hirfa.accounts.selectors import provinces_for, restrict, scope_of
+from hirfa.accounts.selectors import (
+    Scope,
+    provinces_for,
+    restrict,
+    restrict_to_scope,
+    scope_of,
+)
 from hirfa.audit.access import seen
 from hirfa.core.errors import NotFound
+from hirfa.core.prepared import Prepared
 from hirfa.register.models import DocumentRequirement, Dossier, Registration
 from hirfa.register.rules import OPEN_STATES
 
@@ -63,20 +70,46 @@ DECISION_COLUMNS = [
 ]
 
 
+def _to_decide(shape: tuple, pk: int, area: int) -> QuerySet[Dossier]:
+    national, by_region, by_province = shape
+    scope = Scope(
+        national=national,
+        region_id=area if by_region else None,
+        province_id=area if by_province else None,
+    )
+    return restrict_to_scope(
+        Dossier.objects.select_for_update(of=("self",))
+        .select_related("person__user", "province")
+        .only(*DECISION_COLUMNS)
+        .filter(pk=pk),
+        scope,
+    )
+
+
+# Compiled once per shape of scope (decision 81): building the query cost most of the read.
+_TO_DECIDE = Prepared(_to_decide, int, int)
+
+
 def dossier_to_decide(user, pk) -> Dossier:
     """A dossier in the user's scope, locked for a decision, with only what deciding needs.
 
     Lean on purpose: approving is the register's hottest write.
     """
+    scope = scope_of(user)
+    shape = (scope.national, bool(scope.region_id), bool(scope.province_id))
     try:
-        return restrict(
-            Dossier.objects.select_for_update(of=("self",))
-            .select_related("person__user", "province")
-            .only(*DECISION_COLUMNS),
-            user,
-        ).get(pk=int(pk))
-    except (Dossier.DoesNotExist, ValueError, TypeError, OverflowError):
+        pk = int(pk)
+    except (ValueError, TypeError, OverflowError):
         raise NotFound() from None
+    # Out of the id column's range, it is no dossier (the ORM's lookup would say so too).
+    found = (
+        _TO_DECIDE.fetch(shape, pk, scope.region_id or scope.province_id or 0)
+        if abs(pk) < 2**63
+        else []
+    )
+    if not found:
+        raise NotFound()
+    return found[0]
 
 
 def review_queue(

@@ -5,6 +5,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from django.db.models import Prefetch, QuerySet
 
 from hirfa.cnss import exchange_format as fmt
+from hirfa.core.prepared import Prepared
 from hirfa.coverage.models import Dependant
 from hirfa.register.models import Registration
 from hirfa.registry import policy
@@ -62,12 +63,19 @@ def answers_of_transaction(found: Subscriber, transaction_id: str) -> list[Recei
     )
 
 
+def _live(shape, event_type: str) -> QuerySet[Subscription]:
+    return Subscription.objects.filter(
+        event_type=event_type, ended_at__isnull=True, subscriber__active=True
+    ).only("id", "event_type")
+
+
+# Read by every approval: compiled once (decision 81).
+_LIVE = Prepared(_live, str)
+
+
 def live_subscriptions(event_type: str) -> list[Subscription]:
-    return list(
-        Subscription.objects.filter(
-            event_type=event_type, ended_at__isnull=True, subscriber__active=True
-        ).select_related("subscriber")
-    )
+    """The subscriptions owed a notice of `event_type` (their ids and event only)."""
+    return _LIVE.fetch(None, event_type)
 
 
 def pending_notices(limit: int) -> QuerySet[Notice]:

@@ -1,0 +1,59 @@
+"""Hot reads compiled once (hirfa.core.prepared, decision 81)."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from hirfa.core.prepared import Prepared
+from hirfa.territory.models import Province
+
+pytestmark = pytest.mark.django_db
+
+
+def _by_code(shape, code):
+    if shape == "none":
+        return Province.objects.none()
+    return Province.objects.select_related("region").only("code", "region__code").filter(code=code)
+
+
+def test_a_prepared_read_gives_the_rows_the_orm_gives():
+    found = Prepared(_by_code, str).fetch(None, "09.581")
+
+    expected = Province.objects.get(code="09.581")
+    assert [(p.pk, p.code, p.region.code) for p in found] == [
+        (expected.pk, "09.581", expected.region.code)
+    ]
+
+
+def test_later_reads_run_the_compiled_statement_with_their_own_values():
+    read = Prepared(_by_code, str)
+    read.fetch(None, "09.581")
+
+    with CaptureQueriesContext(connection) as queries:
+        found = read.fetch(None, "06.141")
+        region = found[0].region.code
+
+    assert [p.code for p in found] == ["06.141"]
+    assert region == Province.objects.get(code="06.141").region.code
+    assert len(queries) == 1  # the related row came with it
+
+
+def test_a_shape_that_can_find_nothing_asks_nothing():
+    with CaptureQueriesContext(connection) as queries:
+        found = Prepared(_by_code, str).fetch("none", "09.581")
+
+    assert found == []
+    assert len(queries) == 0
+
+
+def test_a_value_its_lookup_rewrites_is_left_to_the_orm():
+    read = Prepared(lambda shape, code: Province.objects.filter(code__startswith=code), str)
+
+    assert {p.code for p in read.fetch(None, "09.5")} == set(
+        Province.objects.filter(code__startswith="09.5").values_list("code", flat=True)
+    )
+    assert read.fetch(None, "9%") == []  # the wildcard is the user's text, not LIKE's
+
+
+def test_an_unknown_value_finds_nothing():
+    assert Prepared(_by_code, str).fetch(None, "99.999") == []
