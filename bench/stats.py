@@ -1,8 +1,10 @@
 """Benchmark of the statistics (issue 14, docs/decisions/0047).
 
-Usage: python bench/stats.py [N] [--upkeep]   (or BENCH_STATS_ARTISANS=3000000; DATABASE_URL
-selects the database, which must be empty: `make bench` gives each run a fresh one;
---upkeep: only part 3, on the register kept or generated.)
+Usage: python bench/stats.py [N] [--upkeep] [--keep-counts]
+(or BENCH_STATS_ARTISANS=3000000; DATABASE_URL selects the database, which must be empty:
+`make bench` gives each run a fresh one; --upkeep: only part 3, on the register kept or
+generated; --keep-counts: no rebuild, the counts of a register kept from an earlier run are
+read as they are.)
 
 1. Generates a synthetic register of N artisans (`hirfa.search.generator`), then times
    the full rebuild of the aggregates (`hirfa rebuild_statistics`).
@@ -253,8 +255,11 @@ def fold_time() -> None:
 
 
 def main() -> None:
-    arguments = [argument for argument in sys.argv[1:] if argument != "--upkeep"]
+    options = ("--upkeep", "--keep-counts")
+    arguments = [argument for argument in sys.argv[1:] if argument not in options]
     upkeep_only = "--upkeep" in sys.argv[1:]
+    # --keep-counts: a register kept from an earlier run keeps its counts (no second rebuild).
+    keep_counts = "--keep-counts" in sys.argv[1:]
     size = int(arguments[0] if arguments else os.environ.get("BENCH_STATS_ARTISANS", 20_000))
     settings.ALLOWED_HOSTS = ["*"]
     # The benchmark logs in with force_login: no second factor to show.
@@ -272,13 +277,14 @@ def main() -> None:
     if have < size:  # a register kept from an earlier run (HIRFA_VAR_DIR) is reused
         generate(size - have)
     print(f"[{vendor}] synthetic register of {size:,}: {time.perf_counter() - started:.1f} s")
-    started = time.perf_counter()
-    counted = ledger.rebuild()
-    elapsed = time.perf_counter() - started
-    print(
-        f"[{vendor}] full rebuild of the aggregates: {elapsed:.1f} s "
-        f"({counted['registration']:,} registrations)"
-    )
+    if not keep_counts:
+        started = time.perf_counter()
+        counted = ledger.rebuild()
+        elapsed = time.perf_counter() - started
+        print(
+            f"[{vendor}] full rebuild of the aggregates: {elapsed:.1f} s "
+            f"({counted['registration']:,} registrations)"
+        )
     users = staff()
     for name, user in users.items() if not upkeep_only else ():
         client = Client()
