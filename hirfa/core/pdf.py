@@ -64,6 +64,7 @@ from fpdf.enums import Align, PDFResourceType, TextDirection, XPos, YPos
 from fpdf.fonts import HarfBuzzFont, SubsetMap, TTFFont
 
 from hirfa.core import font_subset
+from hirfa.core.pdf_output import SubsetFontsOutput
 
 FONT_DIR = Path(__file__).resolve().parent / "static" / "hirfa" / "fonts"
 
@@ -316,4 +317,4 @@ def _drop_unused_fonts(pdf: FPDF) -> None:
 def pdf_bytes(pdf: FPDF) -> bytes:
     """The finished PDF file."""
     _drop_unused_fonts(pdf)
-    return bytes(pdf.output())
+    return bytes(pdf.output(output_producer_class=SubsetFontsOutput))
