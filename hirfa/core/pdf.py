@@ -40,7 +40,10 @@ Measured (CPU time per document, warm process, Python 3.11, fpdf2 2.8.9): a card
 and back, Arabic, Tifinagh and French) about 26 ms with these subsets against 61 ms with
 fontTools subsetting each document (17 ms once its texts are replayed across documents,
 see `hirfa.cards.pdf`; `make bench` prints it beside a bare fpdf2 card); the attestation
-55 ms against 101. Preparing the fonts costs about 0.2 s once per process.
+55 ms against 101. Preparing the fonts costs about 0.2 s once per process. `pdf_bytes()`
+writes the fonts through `hirfa.core.pdf_output` (a glyph map up to the highest code used,
+not fpdf2's 128 KB one per font): a card 2.9× → 1.9× a bare fpdf2 card in CPU time
+(docs/decisions/0082).
 
 This relies on fpdf2 internals (`TTFFont`, `SubsetMap`, `FPDF.fonts`, the name
 `fpdf.output.ftsubset`), hence the pin `fpdf2~=2.8`, a check that `TTFFont` has no
