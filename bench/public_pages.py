@@ -49,7 +49,18 @@ def prepare_card() -> tuple[str, str]:
         keys.create_key()
     load_demo_register(count=12)
     issue_first_cards()
-    card = Card.objects.filter(status=Card.Status.CURRENT).select_related("registration").first()
+    from hirfa.cards.verification import verify_text
+
+    # The newest card, issued with this folder's key: a card of another key (a database
+    # shared between runs) would be refused before its signature and status are checked.
+    card = (
+        Card.objects.filter(status=Card.Status.CURRENT)
+        .select_related("registration")
+        .order_by("-id")
+        .first()
+    )
+    verdict = verify_text(card.qr_text).verdict
+    assert verdict == "valid", f"the measured card verifies {verdict}, not valid"
     return card.qr_text, card.registration.number
 
 
