@@ -3,8 +3,9 @@
 Usage: python bench/public_pages.py [SECONDS]   (default 2 per measure; HIRFA_VAR_DIR should
 point to a fresh folder: `make bench` gives it var/bench-public.)
 
-Prints the requests per second of the home page, the `/verify/` page and
-`POST /api/v1/cards/verify` (a real card: its live status is the one query) for an anonymous
+Prints the requests per second of the home page, the `/verify/` page,
+`POST /api/v1/cards/verify` (a real card: its live status is the one query) and
+`GET /api/v1/cards/{number}/{version}/status` (kept per card for a few seconds) for an anonymous
 visitor, beside a minimal Django view, all through the same WSGI handler, settings and
 middleware in this process (no server, no network: what is measured is Django and hirfa).
 Rounds alternate the four requests; the median of three rounds is printed, and the ratio to
@@ -34,7 +35,7 @@ from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 
-def prepare_card() -> str:
+def prepare_card() -> tuple[str, str]:
     from hirfa.cards import keys
     from hirfa.cards.models import Card
     from hirfa.cards.services import issue_first_cards
@@ -48,7 +49,19 @@ def prepare_card() -> str:
         keys.create_key()
     load_demo_register(count=12)
     issue_first_cards()
-    return Card.objects.filter(status=Card.Status.CURRENT).first().qr_text
+    from hirfa.cards.verification import verify_text
+
+    # The newest card, issued with this folder's key: a card of another key (a database
+    # shared between runs) would be refused before its signature and status are checked.
+    card = (
+        Card.objects.filter(status=Card.Status.CURRENT)
+        .select_related("registration")
+        .order_by("-id")
+        .first()
+    )
+    verdict = verify_text(card.qr_text).verdict
+    assert verdict == "valid", f"the measured card verifies {verdict}, not valid"
+    return card.qr_text, card.registration.number
 
 
 def environ(method: str, path: str, body: bytes = b"") -> dict:
@@ -95,13 +108,15 @@ def rate(app, method: str, path: str, body: bytes, seconds: float) -> tuple[floa
 def main() -> None:
     seconds = float(sys.argv[1]) if len(sys.argv) > 1 else 2.0
     print(f"--- public pages ({connection.vendor}) ---")
-    body = ('{"qr": "' + prepare_card() + '"}').encode()
+    text, number = prepare_card()
+    body = ('{"qr": "' + text + '"}').encode()
     app = WSGIHandler()
     requests = {
         "minimal Django view": ("GET", "/bench/minimal", b""),
         "home page": ("GET", "/", b""),
         "/verify/ page": ("GET", "/verify/", b""),
         "POST card verify": ("POST", "/api/v1/cards/verify", body),
+        "GET card status": ("GET", f"/api/v1/cards/{number}/1/status", b""),
     }
     for name, (method, path, data) in requests.items():
         status = call(app, method, path, data)  # warm: templates, the per-process memos

@@ -111,6 +111,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "hirfa.core.middleware.LanguageMiddleware",
     "hirfa.core.middleware.RefuseNulBytesMiddleware",
+    # Every online check of a card, answered past the layers below (docs/decisions/0082).
+    "hirfa.core.middleware.DirectViewsMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -125,6 +127,9 @@ MIDDLEWARE = [
     "hirfa.audit.access.PersonalDataAccessMiddleware",
     "hirfa.field.middleware.WipeOnLogoutMiddleware",
 ]
+
+# Where DirectViewsMiddleware looks for views marked `served_directly`.
+DIRECT_VIEW_PREFIXES = ("/api/v1/cards/",)
 
 ROOT_URLCONF = "hirfa.urls"
 WSGI_APPLICATION = "hirfa.wsgi.application"

@@ -23,6 +23,7 @@ from hirfa.cards.views import status_response
 from hirfa.core.api_errors import ErrorOut
 from hirfa.core.errors import NotFound
 from hirfa.core.idempotency import idempotent
+from hirfa.core.middleware import served_directly
 from hirfa.core.pagination import Pages
 from hirfa.register import selectors as register_selectors
 
@@ -314,6 +315,7 @@ def verify_direct(api, operation):
     operation's own body and `api`'s renderer; anything else goes to `operation` (the
     API's view of the same route), which gives its validation errors in the API's shape."""
 
+    @served_directly  # past the session, CSRF and authentication layers (ADR 0082)
     @csrf_exempt
     def view(request):
         if request.method == "POST" and request.content_type == "application/json":

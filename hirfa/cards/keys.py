@@ -111,12 +111,13 @@ _cache_lock = threading.Lock()
 
 
 def _fingerprint() -> tuple:
-    folder = keys_dir()
+    # Asked on every check of a card: `os.stat` of the folder's name, no `Path` made.
+    folder = str(settings.CARD_SIGNING_KEYS_DIR)
     try:
-        stamp = folder.stat().st_mtime_ns
+        stamp = os.stat(folder).st_mtime_ns
     except FileNotFoundError:
         stamp = None
-    return (str(folder), stamp, settings.CARD_SIGNING_KEYS)
+    return (folder, stamp, settings.CARD_SIGNING_KEYS)
 
 
 def _read_all() -> tuple[SigningKey, ...]:

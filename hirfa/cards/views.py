@@ -27,6 +27,7 @@ from hirfa.cards.forms import HandOverForm, QueueFilterForm, ReissueForm, Reprin
 from hirfa.cards.models import Card
 from hirfa.core.errors import DomainError
 from hirfa.core.forms import show_domain_error
+from hirfa.core.middleware import served_directly
 from hirfa.register import selectors as register_selectors
 from hirfa.register.numbers import format_number
 
@@ -113,6 +114,7 @@ def status_response(number: str, version: int) -> JsonResponse:
     return response
 
 
+@served_directly  # past the session, CSRF and authentication layers (ADR 0082)
 @require_GET
 def card_status(request, number, version):
     return status_response(number, version)

@@ -269,6 +269,9 @@ class SubsetFont:
     def save(self, file) -> None:
         file.write(self._subset[0])
 
+    def subset_file(self) -> bytes:  # for hirfa.core.pdf_output
+        return self._subset[0]
+
     def close(self) -> None:
         pass
 
