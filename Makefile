@@ -59,30 +59,30 @@ check-browser:
 ## One benchmark alone: make bench-search (bench-approvals, bench-imports, bench-cards, …).
 ## PostgreSQL figures via BENCH_PG_URL, when a server answers on 127.0.0.1.
 BENCH_PG_URL ?= postgres://postgres@127.0.0.1:5432/hirfa_bench
-BENCH_APPROVALS ?= 10000
+BENCH_APPROVALS ?= 2000
 # The register the approvals are made in (bench/register_approvals.py).
-BENCH_APPROVALS_REGISTER ?= 100000
-BENCH_IMPORTS ?= 200000
+BENCH_APPROVALS_REGISTER ?= 20000
+BENCH_IMPORTS ?= 100000
 # Search: two register sizes, so that the growth of each figure between them is printed.
-BENCH_SEARCH_ARTISANS ?= 20000,200000
-BENCH_SEARCH_PG_ARTISANS ?= 20000,200000
+BENCH_SEARCH_ARTISANS ?= 10000,100000
+BENCH_SEARCH_PG_ARTISANS ?= 10000,100000
 BENCH_CARDS ?= 1000
 BENCH_PUBLIC_SECONDS ?= 2
-BENCH_AUDIT ?= 200000
-BENCH_CNSS ?= 200000
-BENCH_CAMPAIGNS ?= 200000
+BENCH_AUDIT ?= 100000
+BENCH_CNSS ?= 100000
+BENCH_CAMPAIGNS ?= 100000
 # The outreach funnel (bench/funnel.py): the register's size.
-BENCH_FUNNEL ?= 100000
+BENCH_FUNNEL ?= 50000
 BENCH_DUPLICATES ?= 4000
 # Statistics (bench/stats.py): the register's size (20,000: a few minutes; make bench-full: 3,000,000,
 # about an hour on a quiet machine).
 BENCH_STATS_ARTISANS ?= 20000
 # The SPDCI registry search (bench/spdci.py): the register's size.
-BENCH_SPDCI_ARTISANS ?= 200000
+BENCH_SPDCI_ARTISANS ?= 50000
 # The national sizes of make bench-full.
-FULL_SIZES := BENCH_APPROVALS=10000 BENCH_IMPORTS=1000000 \
+FULL_SIZES := BENCH_APPROVALS=10000 BENCH_APPROVALS_REGISTER=100000 BENCH_IMPORTS=1000000 \
   BENCH_SEARCH_ARTISANS=200000,3000000 BENCH_SEARCH_PG_ARTISANS=200000,1000000 \
-  BENCH_CNSS=500000 BENCH_FUNNEL=3000000 BENCH_STATS_ARTISANS=3000000 \
+  BENCH_AUDIT=200000 BENCH_CNSS=500000 BENCH_CAMPAIGNS=200000 BENCH_FUNNEL=3000000 BENCH_STATS_ARTISANS=3000000 \
   BENCH_SPDCI_ARTISANS=3000000
 BENCHES := bench-approvals bench-imports bench-search bench-cards bench-public bench-audit \
   bench-cnss bench-campaigns bench-funnel bench-duplicates bench-stats bench-spdci
