@@ -75,7 +75,7 @@ def _write_many(columns: list[str], rows: list[tuple]) -> None:
     with connection.cursor() as cursor:
         if connection.vendor != "postgresql":
             sets = ", ".join(f"{quote(c)} = %s" for c in columns)
-            cursor.executemany(f"UPDATE {table} SET {sets} WHERE id = %s", map(_adapted, rows))
+            cursor.executemany(f"UPDATE {table} SET {sets} WHERE id = %s", _adapted(columns, rows))
             return
         # PostgreSQL: one statement, the rows travel as one array per column (single-row
         # UPDATEs made the 500,000-line import take 88 s there).
@@ -91,10 +91,20 @@ def _write_many(columns: list[str], rows: list[tuple]) -> None:
         )
 
 
-def _adapted(row: tuple) -> list:
-    # Raw SQL gets what the ORM would write: SQLite keeps naive UTC text for datetimes.
+def _adapted(columns: list[str], rows: list[tuple]):
+    """Raw SQL gets what the ORM would write: SQLite keeps naive UTC text for datetimes.
+    Each distinct datetime is adapted once (a chunk's rows mostly share `now`)."""
     adapt = connection.ops.adapt_datetimefield_value
-    return [adapt(value) if isinstance(value, datetime) else value for value in row]
+    adapted: dict[datetime, str] = {}
+    for row in rows:
+        row = list(row)
+        for index, value in enumerate(row):
+            if isinstance(value, datetime):
+                text = adapted.get(value)
+                if text is None:
+                    text = adapted[value] = adapt(value)
+                row[index] = text
+        yield row
 
 
 def _audit_chunk(action: str, *, source: str, object_type: str, items: list, single=None, **kw):
