@@ -116,18 +116,22 @@ def load_or_create_private_key(path: Path) -> Ed25519PrivateKey:
 # --- Canonical JSON -----------------------------------------------------------------------
 
 
-def dumps(value: dict) -> bytes:
-    return json.dumps(
-        value, ensure_ascii=False, separators=(",", ":"), sort_keys=True, default=_json_default
-    ).encode()
-
-
 def _json_default(value):
     if isinstance(value, (date, datetime)):
         return value.isoformat()
     if isinstance(value, Decimal):
         return f"{value:.2f}"
     raise TypeError(f"not JSON: {type(value).__name__}")
+
+
+# One encoder for every line (json.dumps with options builds one per call).
+_ENCODER = json.JSONEncoder(
+    ensure_ascii=False, separators=(",", ":"), sort_keys=True, default=_json_default
+)
+
+
+def dumps(value: dict) -> bytes:
+    return _ENCODER.encode(value).encode()
 
 
 # --- The header ---------------------------------------------------------------------------
@@ -445,7 +449,7 @@ def _parse_trailer(raw: bytes) -> dict:
     return signature
 
 
-@dataclass
+@dataclass(slots=True)
 class Line:
     number: int  # in the file: the header is line 1
     record: dict | None = None
@@ -473,7 +477,7 @@ def parse_line(kind: str, raw: bytes, number: int = 0) -> Line:
     if raw is TOO_LONG or len(raw) > MAX_LINE_BYTES:
         return Line(number, error=LineError("line_too_long"))
     try:
-        value = json.loads(raw.rstrip(b"\n"), parse_float=_refuse_float)
+        value = _loads(raw.rstrip(b"\n"))
     except _FloatRefused:
         return Line(number, error=LineError("amount_precision", "amount"))
     except (ValueError, UnicodeDecodeError, RecursionError):
@@ -497,6 +501,15 @@ def _refuse_float(text: str):
     # Amounts travel as strings with exactly two decimals: a JSON number would pass
     # through binary floating point somewhere along the way.
     raise _FloatRefused(text)
+
+
+# One decoder for every line (json.loads with an option builds one per call).
+_DECODER = json.JSONDecoder(parse_float=_refuse_float)
+
+
+def _loads(raw: bytes):
+    """json.loads(raw, parse_float=_refuse_float), with the decoder built once."""
+    return _DECODER.decode(raw.decode(json.detect_encoding(raw), "surrogatepass"))
 
 
 def _key_of(value: dict) -> str:

@@ -22,6 +22,15 @@ DEPENDANT_PREFIX = "dependant:"
 inbox.register_kind(REJECTED, _("The CNSS rejected a line about an artisan of your territory"))
 
 
+# Keys per query: a batch may answer 500,000 artisans, more than SQLite takes in one IN list.
+CHUNK = 5000
+
+
+def _chunks(values) -> list[list]:
+    values = sorted(values)
+    return [values[start : start + CHUNK] for start in range(0, len(values), CHUNK)]
+
+
 def _numbers(keys: set[str]) -> set[str]:
     """Registration numbers of the keys: a dependant's key stands for its registration's."""
     dependant_ids = [
@@ -30,11 +39,9 @@ def _numbers(keys: set[str]) -> set[str]:
         if key.startswith(DEPENDANT_PREFIX) and key.removeprefix(DEPENDANT_PREFIX).isdigit()
     ]
     numbers = {key for key in keys if key.isdigit()}
-    if dependant_ids:
+    for chunk in _chunks(dependant_ids):
         numbers |= set(
-            Dependant.objects.filter(pk__in=dependant_ids).values_list(
-                "registration__number", flat=True
-            )
+            Dependant.objects.filter(pk__in=chunk).values_list("registration__number", flat=True)
         )
     return numbers
 
@@ -45,6 +52,22 @@ def _answered(batch: Batch, outcome: str) -> set[str]:
     )
 
 
+def _resolve_accepted(numbers: set[str]) -> None:
+    """The open items about artisans now accepted leave the inboxes. Read from the open
+    items (a few), not from the accepted (up to a whole batch)."""
+    open_ids = [
+        int(key)
+        for key in inbox.open_subject_ids(model=Registration, kinds=[REJECTED])
+        if key.isdigit()
+    ]
+    done = []
+    for chunk in _chunks(open_ids):
+        rows = Registration.objects.filter(pk__in=chunk).values_list("pk", "number")
+        done += [pk for pk, number in rows if number in numbers]
+    for chunk in _chunks(done):
+        inbox.resolve_many(model=Registration, ids=chunk, kinds=[REJECTED])
+
+
 def batch_applied(batch: Batch) -> None:
     """A batch of the CNSS was applied: the artisans it refused (its `rejection` records)
     or whose lines we could not apply are told; those it accepted are done."""
@@ -52,26 +75,25 @@ def batch_applied(batch: Batch) -> None:
     rejected = _numbers(refused_lines | _answered(batch, SentItem.Outcome.REJECTED))
     accepted = _numbers(_answered(batch, SentItem.Outcome.ACCEPTED)) - rejected
     if accepted:
-        inbox.resolve_many(
-            model=Registration,
-            ids=Registration.objects.filter(number__in=accepted).values_list("pk", flat=True),
-            kinds=[REJECTED],
-        )
-    registrations = Registration.objects.filter(number__in=rejected).select_related(
-        "province__region"
-    )
+        _resolve_accepted(accepted)
     staff_of: dict[int, list] = {}
-    for registration in registrations.order_by("province_id", "number"):
-        province = registration.province
-        if province.pk not in staff_of:
-            staff_of[province.pk] = list(
-                staff_covering(province, Capability.FILE_ASSISTED, Capability.REVIEW)
-            )
-        inbox.tell(
-            recipients=staff_of[province.pk],
-            kind=REJECTED,
-            subject=registration,
-            url=reverse("coverage:artisan", args=[registration.number]),
-            province_code=province.code,
-            reference=registration.number,
+    for chunk in _chunks(rejected):
+        registrations = Registration.objects.filter(number__in=chunk).select_related(
+            "province__region"
         )
+        for registration in registrations.order_by("province_id", "number"):
+            province = registration.province
+            if province.pk not in staff_of:
+                staff_of[province.pk] = list(
+                    staff_covering(province, Capability.FILE_ASSISTED, Capability.REVIEW)
+                )
+            if not staff_of[province.pk]:
+                continue  # no one to tell in this province
+            inbox.tell(
+                recipients=staff_of[province.pk],
+                kind=REJECTED,
+                subject=registration,
+                url=reverse("coverage:artisan", args=[registration.number]),
+                province_code=province.code,
+                reference=registration.number,
+            )

@@ -13,6 +13,11 @@ from hirfa.coverage import selectors as coverage
 from hirfa.register.models import Registration
 
 
+def _iso(value):
+    # Dates as the writer would spell them, without a call back from the JSON encoder.
+    return value.isoformat() if value is not None else None
+
+
 def _pre_registration(record) -> dict:
     return {
         "type": "pre_registration",
@@ -23,13 +28,13 @@ def _pre_registration(record) -> dict:
         "first_name_latin": record.first_name_latin,
         "last_name_latin": record.last_name_latin,
         "sex": record.sex,
-        "birth_date": record.birth_date,
+        "birth_date": _iso(record.birth_date),
         "phone": record.phone,
         "province": record.province_code,
         "commune": record.commune_code,
         "category": record.category,
         "activity": record.activity_code,
-        "approved_on": record.approved_on,
+        "approved_on": _iso(record.approved_on),
     }
 
 

@@ -3,6 +3,7 @@
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from django.db.models import Count, F, Q, QuerySet, Sum
 
@@ -20,9 +21,9 @@ CHUNK = 2000
 KNOWN_TO_CNSS = (State.IMMATRICULATED, State.RIGHTS_OPEN, State.SUSPENDED)
 
 
-@dataclass(frozen=True)
-class PreRegistration:
-    """What the CNSS needs to pre-register an artisan (docs/cnss-exchange.md)."""
+class PreRegistration(NamedTuple):
+    """What the CNSS needs to pre-register an artisan (docs/cnss-exchange.md). A named
+    tuple: a batch builds 500,000 of them, and a frozen dataclass costs four times more."""
 
     number: str
     cnie: str

@@ -148,6 +148,17 @@ def set_digest(*, user, on: bool) -> None:
         DigestSubscription.objects.filter(user=user).delete()
 
 
+def open_subject_ids(*, model, kinds) -> set[str]:
+    """The keys of the subjects of `model` with an open item of `kinds` in some inbox."""
+    return set(
+        InboxItem.objects.filter(
+            subject_type=model._meta.label_lower, kind__in=list(kinds), resolved_at__isnull=True
+        )
+        .values_list("subject_id", flat=True)
+        .distinct()
+    )
+
+
 def resolve_many(*, model, ids, kinds=None) -> int:
     """`resolve` for many subjects of one model at once (their keys, or a query of them)."""
     items = InboxItem.objects.filter(

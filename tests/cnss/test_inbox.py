@@ -56,3 +56,15 @@ def test_the_item_leaves_once_the_cnss_accepts_the_artisan(approve, answer):
     )
     batch_applied(later)
     assert open_items(officer) == []
+
+
+def test_a_batch_larger_than_a_query_takes_is_told_chunk_by_chunk(approve, answer, monkeypatch):
+    # A 500,000-line answer names more artisans than one IN list may hold (SQLite: 32,766).
+    monkeypatch.setattr("hirfa.cnss.inbox.CHUNK", 1)
+    officer = officer_of("09.581", username="tiznit.officer")
+    first = approve(REJECTED_CNIE, "0622222222")
+    second = approve("JK223413", "0633333333")
+    approve(ACCEPTED_CNIE, "0611111111")
+    services.export_batches()
+    services.import_file(answer()[0])
+    assert sorted(i.reference for i in open_items(officer)) == [first.number, second.number]

@@ -9,7 +9,7 @@ coverage's "send again" when an agent checked the file unchanged.
 
 from collections.abc import Iterable
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,6 +17,7 @@ from hirfa.audit.services import record
 from hirfa.cnss import policy, selectors
 from hirfa.cnss.models import Batch, Rejection, RejectionNote
 from hirfa.core.errors import Conflict, DomainError, Forbidden
+from hirfa.register.bulk import insert_rows
 from hirfa.register.models import Registration
 
 NOTE_MAX_LENGTH = 2000
@@ -35,20 +36,44 @@ def record_received(batch: Batch, sent_batch: Batch | None, items: list[tuple]) 
     Rejection.objects.filter(number__in=numbers, closed_at__isnull=True).update(
         closed_at=now, closing=Rejection.Closing.REJECTED_AGAIN, closed_by=batch
     )
-    Rejection.objects.bulk_create(
+    # Without a model instance each: an answer may reject 50,000 artisans.
+    received_at = (
+        now
+        if connection.vendor == "postgresql"
+        else (connection.ops.adapt_datetimefield_value(now))
+    )
+    sent_batch_id = sent_batch.pk if sent_batch is not None else None
+    insert_rows(
+        Rejection._meta.db_table,
         [
-            Rejection(
-                batch=batch,
-                sent_batch=sent_batch,
-                line=line,
-                number=number[:20],
-                registration_id=registrations.get(number),
-                code=str(code)[:40],
-                reason=" ".join(str(reason or "").split())[:300],
-                received_at=now,
+            "batch_id",
+            "sent_batch_id",
+            "line",
+            "number",
+            "registration_id",
+            "code",
+            "reason",
+            "received_at",
+            "closed_at",
+            "closing",
+            "closed_by_id",
+        ],
+        [
+            (
+                batch.pk,
+                sent_batch_id,
+                line,
+                number[:20],
+                registrations.get(number),
+                str(code)[:40],
+                " ".join(str(reason or "").split())[:300],
+                received_at,
+                None,
+                "",
+                None,
             )
             for line, number, code, reason in items
-        ]
+        ],
     )
 
 

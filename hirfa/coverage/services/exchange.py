@@ -125,21 +125,25 @@ def mark_sent(*, registration_numbers: Iterable[str], batch_id: str, source: str
             Enrolment.objects.filter(pk__in=known).update(
                 state=State.SENT, state_since=today, sent_on=today, sent_batch=batch, updated_at=now
             )
-            rows_written.send(sender=Enrolment, where={"pk__in": known})
-        # INSERT … SELECT: no model instance per artisan (500,000 cost minutes).
+            rows_written.send(sender=Enrolment, where={"id__in": known})
+        # INSERT … SELECT: no model instance per artisan (500,000 cost minutes). RETURNING
+        # the new ids: the statistics are told them without reading them back.
+        created = []
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
                 # One array parameter: psycopg parses a statement's placeholders one by one.
-                cursor.execute(f"{insert} WHERE id = ANY(%s)", [*constants, new])
+                cursor.execute(f"{insert} WHERE id = ANY(%s) RETURNING id", [*constants, new])
+                created += [row[0] for row in cursor.fetchall()]
             else:
                 for start in range(0, len(new), CHUNK):
                     ids = new[start : start + CHUNK]
                     cursor.execute(
-                        f"{insert} WHERE id IN ({', '.join(['%s'] * len(ids))})",
+                        f"{insert} WHERE id IN ({', '.join(['%s'] * len(ids))}) RETURNING id",
                         [*constants, *ids],
                     )
-        if new:
-            rows_written.send(sender=Enrolment, where={"registration_id__in": new})
+                    created += [row[0] for row in cursor.fetchall()]
+        if created:
+            rows_written.send(sender=Enrolment, where={"id__in": created})
         record(
             actor=None,
             actor_label=source,
