@@ -341,10 +341,19 @@ def rebuild() -> dict[str, int]:
                 batch = []
         _insert(batch)
     adapt = connection.ops.adapt_datefield_value
+    # Written in the order of their keys (measure, month, …): a page reads one measure over a
+    # few months, and finds those rows side by side on disk rather than one per page of a
+    # table written in the register's order (at 3 M on PostgreSQL: 25,000 pages read for
+    # 39,000 counts, 200 ms, against a few hundred pages).
     rows = [
-        (key[0], adapt(date.fromisoformat(key[1])), *key[2:], n) for key, n in totals.items() if n
+        (key[0], adapt(date.fromisoformat(key[1])), *key[2:], n)
+        for key, n in sorted(totals.items())
+        if n
     ]
     insert_rows(Count._meta.db_table, [*KEY_FIELDS, "n"], rows)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:  # the planner's estimates of the new table
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(Count._meta.db_table)}")
     freshness = _freshness()
     freshness.rebuilt_at = freshness.changed_at = started
     freshness.stale_since = None

@@ -75,6 +75,24 @@ def test_the_rebuild_command_recomputes_the_counts_from_the_register():
     assert snapshot() == kept
 
 
+def test_the_rebuild_writes_the_counts_in_the_order_of_their_keys():
+    """A page reads one measure over a few months: the rebuild writes those rows side by
+    side (by measure, then month), not in the order the register's rows come."""
+    officer = officer_of("09.581")
+    agent = agent_of("09")
+    for index, cnie in enumerate(("AB111111", "AB222222")):
+        dossier = submitted_dossier(agent, cnie=cnie, phone=f"061111111{index}")
+        services.approve(officer=officer, dossier=dossier)
+    # The newer registration registered months before the older one: read in the register's
+    # order, its counts would come after those of a later month.
+    newest = Registration.objects.latest("id")
+    Registration.objects.filter(pk=newest.pk).update(registered_on=date(2026, 3, 2))
+    ledger.rebuild()
+    written = list(Count.objects.order_by("id").values_list("measure", "month"))
+    assert ("reg:place", date(2026, 3, 1)) in written
+    assert written == sorted(written)
+
+
 def test_a_bulk_insert_with_ids_is_counted_in_its_transaction():
     registration = services.approve(
         officer=officer_of("09.581"), dossier=submitted_dossier(agent_of("09"))
