@@ -17,6 +17,21 @@ def pages(data: bytes) -> list[Image.Image]:
     return [page.render(scale=300 / 72).to_pil() for page in document]
 
 
+def fadma(**changes) -> pdf.CardFace:
+    """A card face with every script and a Tifinagh name (the pixel-comparison tests)."""
+    from dataclasses import replace
+    from datetime import date
+
+    face = pdf.CardFace(
+        number="1000000018", version=2, name_ar="فاضمة أيت لحسن", name_latin="Fadma AÏT LAHCEN",
+        name_zgh="ⴼⴰⴹⵎⴰ ⴰⵢⵜ ⵍⵃⵙⵏ", category_ar="معلم حرفي", category_fr="Maître artisan (maâlem)",
+        activity_ar="صناعة الحلي الفضية", activity_fr="Bijouterie en argent",
+        province_ar="تيزنيت", province_fr="Tiznit", issued_on=date(2026, 1, 1),
+        expires_on=date(2030, 12, 31), qr_text="RNA1:TEST", verify_url="https://rna.ma/verify/",
+    )  # fmt: skip
+    return replace(face, **changes)
+
+
 def test_a_rendered_card_is_id_1_front_and_back_and_its_qr_reads_back_valid(run_jobs):
     card = issued_card(run_jobs)
     data = printing.card_pdf(card)
@@ -142,17 +157,10 @@ def test_long_names_shrink_to_fit_instead_of_overflowing():
 def test_texts_repeated_on_a_sheet_print_as_the_first_time():
     """Repeated texts are replayed, not drawn again: the second card of a sheet must look
     exactly like the first (the same face, at the next place)."""
-    from datetime import date
 
     from PIL import ImageChops
 
-    face = pdf.CardFace(
-        number="1000000018", version=1, name_ar="فاضمة أيت لحسن", name_latin="Fadma AIT LAHCEN",
-        name_zgh="ⴼⴰⴹⵎⴰ", category_ar="معلم حرفي", category_fr="Maître artisan (maâlem)",
-        activity_ar="صناعة الحلي الفضية", activity_fr="Bijouterie en argent",
-        province_ar="تيزنيت", province_fr="Tiznit", issued_on=date(2026, 1, 1),
-        expires_on=date(2030, 12, 31), qr_text="RNA1:TEST", verify_url="https://rna.ma/verify/",
-    )  # fmt: skip
+    face = fadma(version=1, name_latin="Fadma AIT LAHCEN", name_zgh="ⴼⴰⴹⵎⴰ")
     scale = 200 / 72
     document = pypdfium2.PdfDocument(pdf.render_sheet([face, face]))
 
@@ -185,20 +193,13 @@ def test_the_printed_qr_code_reads_back_at_error_correction_q(run_jobs):
 def test_a_card_prints_pixel_for_pixel_as_with_fonttools_subsetting(monkeypatch):
     """The fonts embedded by hirfa.core.font_subset draw exactly what fpdf2's own subsets
     (fontTools, from the whole font file) draw: the card rendered both ways, at 300 dpi."""
-    from datetime import date
 
     from fontTools import ttLib
     from PIL import ImageChops
 
     from hirfa.core import pdf as core_pdf
 
-    face = pdf.CardFace(
-        number="1000000018", version=2, name_ar="فاضمة أيت لحسن", name_latin="Fadma AÏT LAHCEN",
-        name_zgh="ⴼⴰⴹⵎⴰ ⴰⵢⵜ ⵍⵃⵙⵏ", category_ar="معلم حرفي", category_fr="Maître artisan (maâlem)",
-        activity_ar="صناعة الحلي الفضية", activity_fr="Bijouterie en argent",
-        province_ar="تيزنيت", province_fr="Tiznit", issued_on=date(2026, 1, 1),
-        expires_on=date(2030, 12, 31), qr_text="RNA1:TEST", verify_url="https://rna.ma/verify/",
-    )  # fmt: skip
+    face = fadma()
     ours = pages(pdf.render_card(face))
 
     prepare = core_pdf._font_for_document
@@ -219,17 +220,10 @@ def test_texts_drawn_in_an_earlier_document_print_as_when_drawn_afresh(monkeypat
     """Texts drawn in another card's PDF before are replayed with this document's glyph
     codes: the card looks exactly as when everything is drawn anew."""
     from dataclasses import replace
-    from datetime import date
 
     from PIL import ImageChops
 
-    first = pdf.CardFace(
-        number="1000000018", version=1, name_ar="فاضمة أيت لحسن", name_latin="Fadma AIT LAHCEN",
-        name_zgh="ⴼⴰⴹⵎⴰ", category_ar="معلم حرفي", category_fr="Maître artisan (maâlem)",
-        activity_ar="صناعة الحلي الفضية", activity_fr="Bijouterie en argent",
-        province_ar="تيزنيت", province_fr="Tiznit", issued_on=date(2026, 1, 1),
-        expires_on=date(2030, 12, 31), qr_text="RNA1:TEST", verify_url="https://rna.ma/verify/",
-    )  # fmt: skip
+    first = fadma(version=1, name_latin="Fadma AIT LAHCEN", name_zgh="ⴼⴰⴹⵎⴰ")
     second = replace(
         first, number="1000000026", name_ar="محمد العلوي", name_latin="Mohamed ALAOUI",
         name_zgh="", activity_ar="نسج الزرابي", activity_fr="Tissage de tapis",
@@ -247,20 +241,13 @@ def test_texts_drawn_in_an_earlier_document_print_as_when_drawn_afresh(monkeypat
 def test_a_card_prints_pixel_for_pixel_as_with_fpdf2s_own_font_output(monkeypatch):
     """Fonts written by hirfa.core.pdf_output (a glyph map up to the highest code used)
     draw exactly what fpdf2's own output of the same subsets (a 128 KB map) draws."""
-    from datetime import date
 
     from fpdf.output import OutputProducer
     from PIL import ImageChops
 
     from hirfa.core import pdf as core_pdf
 
-    face = pdf.CardFace(
-        number="1000000018", version=2, name_ar="فاضمة أيت لحسن", name_latin="Fadma AÏT LAHCEN",
-        name_zgh="ⴼⴰⴹⵎⴰ ⴰⵢⵜ ⵍⵃⵙⵏ", category_ar="معلم حرفي", category_fr="Maître artisan (maâlem)",
-        activity_ar="صناعة الحلي الفضية", activity_fr="Bijouterie en argent",
-        province_ar="تيزنيت", province_fr="Tiznit", issued_on=date(2026, 1, 1),
-        expires_on=date(2030, 12, 31), qr_text="RNA1:TEST", verify_url="https://rna.ma/verify/",
-    )  # fmt: skip
+    face = fadma()
     ours = pdf.render_card(face)
     monkeypatch.setattr(core_pdf, "SubsetFontsOutput", OutputProducer)
     theirs = pdf.render_card(face)
