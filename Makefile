@@ -85,7 +85,7 @@ FULL_SIZES := BENCH_APPROVALS=10000 BENCH_APPROVALS_REGISTER=100000 BENCH_IMPORT
   BENCH_AUDIT=200000 BENCH_CNSS=500000 BENCH_CAMPAIGNS=200000 BENCH_FUNNEL=3000000 BENCH_STATS_ARTISANS=3000000 \
   BENCH_SPDCI_ARTISANS=3000000
 BENCHES := bench-approvals bench-imports bench-search bench-cards bench-public bench-audit \
-  bench-cnss bench-campaigns bench-funnel bench-duplicates bench-stats bench-spdci
+  bench-cnss bench-campaigns bench-funnel bench-duplicates bench-stats bench-spdci bench-demo
 .PHONY: bench-full $(BENCHES)
 
 # $(call on-postgresql,NAME,COMMAND): COMMAND on a fresh database hirfa_bench_NAME (and a fresh
@@ -149,6 +149,10 @@ bench-stats: $(VENV)/.installed
 bench-spdci: $(VENV)/.installed
 	rm -rf var/bench-spdci && HIRFA_VAR_DIR=var/bench-spdci $(BIN)/python bench/spdci.py $(BENCH_SPDCI_ARTISANS)
 	$(call on-postgresql,spdci,$(BIN)/python bench/spdci.py $(BENCH_SPDCI_ARTISANS))
+
+bench-demo: $(VENV)/.installed
+	rm -rf var/bench-demo && HIRFA_VAR_DIR=var/bench-demo $(BIN)/python bench/demo.py
+	$(call on-postgresql,demo,$(BIN)/python bench/demo.py)
 
 ## make messages: extract translatable strings into the .po files, then compile them
 messages: $(VENV)/.installed
