@@ -257,12 +257,11 @@ def misspellings(user, texts: list[tuple]) -> tuple[int, int]:
             continue
         total += 1
         wanted = (fold_latin(source[0]), fold_latin(source[1]))
-        found += any(
-            (fold_latin(hit.person.first_name_latin), fold_latin(hit.person.last_name_latin))
-            == wanted
-            for hit in search(user, text).hits
-            if getattr(hit, "person", None)
+        people = [hit.person_id for hit in search(user, text).hits if hit.person_id]
+        names = Person.objects.filter(pk__in=people).values_list(
+            "first_name_latin", "last_name_latin"
         )
+        found += any((fold_latin(first), fold_latin(last)) == wanted for first, last in names)
     return found, total
 
 
@@ -348,28 +347,33 @@ def planted(national, officer) -> None:
 
 def on_page(*users):
     """The issue's spellings typed in the search page, as the browser's htmx asks for the
-    results: the planted person's link is in the answer, and how long the answer took."""
-    from django.test import Client
+    results: the planted person's link is in the answer, and how long the answer took.
+
+    The national user (an administrator) is not asked for a second factor here: the page
+    is measured, not the login (before, the answer was the enrolment's redirection)."""
+    from django.test import Client, override_settings
     from django.urls import reverse
 
-    for user in users:
-        client = Client(SERVER_NAME="localhost")
-        client.force_login(user)
-        shown, total, slowest = 0, 0, 0.0
-        for registration, spellings in list(plant()):
-            link = reverse("register_staff:registration", args=[registration.number])
-            for spelling in spellings:
-                started = time.perf_counter()
-                response = client.get(
-                    reverse("search:search"), {"q": spelling}, headers={"HX-Request": "true"}
-                )
-                slowest = max(slowest, time.perf_counter() - started)
-                total += 1
-                shown += response.status_code == 200 and link in response.content.decode()
-        print(
-            f"search page ({user.username}): the planted person's link is in the first page "
-            f"of results for {shown} of {total} spellings; slowest answer {slowest * 1000:.0f} ms"
-        )
+    with override_settings(SECOND_FACTOR_REQUIRED_ROLES=[]):
+        for user in users:
+            client = Client(SERVER_NAME="localhost")
+            client.force_login(user)
+            shown, total, slowest = 0, 0, 0.0
+            for registration, spellings in list(plant()):
+                link = reverse("register_staff:registration", args=[registration.number])
+                for spelling in spellings:
+                    started = time.perf_counter()
+                    response = client.get(
+                        reverse("search:search"), {"q": spelling}, headers={"HX-Request": "true"}
+                    )
+                    slowest = max(slowest, time.perf_counter() - started)
+                    total += 1
+                    shown += response.status_code == 200 and link in response.content.decode()
+            print(
+                f"search page ({user.username}): the planted person's link is in the first "
+                f"page of results for {shown} of {total} spellings; slowest answer "
+                f"{slowest * 1000:.0f} ms"
+            )
 
 
 def plant():

@@ -20,11 +20,16 @@ _reads: ContextVar[dict | None] = ContextVar("hirfa_personal_data_reads", defaul
 
 def seen(subject, *, province_code: str | None = None) -> None:
     """The current request shows `subject` (a person, an entity, a dependant)."""
+    if subject is not None:
+        seen_id(type(subject), getattr(subject, "pk", None), province_code=province_code)
+
+
+def seen_id(model, pk, *, province_code: str | None = None) -> None:
+    """`seen` for a subject read as values: its model and id."""
     reads = _reads.get()
-    if reads is None or subject is None or getattr(subject, "pk", None) is None:
+    if reads is None or pk is None:
         return
-    key = (subject._meta.label_lower, str(subject.pk))
-    reads.setdefault(key, (subject._meta.model_name, province_code))
+    reads.setdefault((model._meta.label_lower, str(pk)), (model._meta.model_name, province_code))
 
 
 def seen_all(subjects, *, province_code_of=None) -> None:

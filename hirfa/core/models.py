@@ -19,17 +19,22 @@ class Named(models.Model):
 
     @property
     def name(self) -> str:
-        """The name in the active language, falling back to Arabic then French.
+        """The name in the active language (`name_in_language`)."""
+        return name_in_language(self.name_ar, self.name_fr, self.name_zgh)
 
-        English readers get the French name: the official names exist only in
-        Arabic, French and Tamazight.
-        """
-        language = get_language() or "ar"
-        if language == "zgh" and self.name_zgh:
-            return self.name_zgh
-        if language in ("fr", "en"):
-            return self.name_fr or self.name_ar
-        return self.name_ar or self.name_fr
+
+def name_in_language(name_ar: str, name_fr: str, name_zgh: str) -> str:
+    """A reference entry's name in the active language, falling back to Arabic then French.
+
+    English readers get the French name: the official names exist only in Arabic, French
+    and Tamazight.
+    """
+    language = get_language() or "ar"
+    if language == "zgh" and name_zgh:
+        return name_zgh
+    if language in ("fr", "en"):
+        return name_fr or name_ar
+    return name_ar or name_fr
 
 
 class IdempotentRequest(models.Model):

@@ -14,13 +14,24 @@ appear once in the query's parameters (or not at all: a value the shape does not
 the call's values replace them there. A query that shows a stand-in twice, rewrites it
 (escaped, wildcarded), folds it into its SQL text or finds nothing by itself (`none()`) is
 run through the ORM every time: slower, never wrong.
+
+A value of kind `In` is the right side of an `__in` lookup (`build` passes its stand-in as
+`column__in=`): a list, written into the statement as the ORM writes one (a parameter per
+distinct value), or a `RawSQL` subquery, written in as it is. `rows()` runs a
+`values_list()` queryset the same way and answers its tuples (decision 88: the search).
+
+    page = Prepared(lambda shape, ids: Registration.objects.filter(pk__in=ids)
+                    .values_list("pk", "number"), In)
+    page.rows(None, [4, 8, 15])
 """
 
+import re
 import weakref
 
 from django.core.exceptions import EmptyResultSet
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.models.query import get_related_populators
+from django.db.models.expressions import RawSQL
+from django.db.models.query import ModelIterable, ValuesListIterable, get_related_populators
 from django.db.transaction import TransactionManagementError
 
 # Stand-ins: integers no table holds as an id (within any integer column's range, or the
@@ -29,8 +40,42 @@ from django.db.transaction import TransactionManagementError
 _STAND_IN_INT = 2_147_480_000
 
 
+# Where an `In` stand-in is written: `IN (SELECT %s)`, its parameter the stand-in integer.
+_SPLICE = "SELECT %s"
+_PLACEHOLDER = re.compile(r"%%|%s")
+
+
+class In:
+    """The kind of a value given to an `__in` lookup: a list of values or a `RawSQL`."""
+
+
 def _stand_in(kind, index: int):
+    if kind is In:
+        return RawSQL(_SPLICE, [_STAND_IN_INT + index])
     return _STAND_IN_INT + index if kind is int else f"\x01prepared-{index}-%_"
+
+
+def _plain(stand_in):
+    """What a stand-in leaves in the query's parameters."""
+    return stand_in.params[0] if isinstance(stand_in, RawSQL) else stand_in
+
+
+def _splices(sql: str, params: list, places: list, stand_ins: list) -> list | None:
+    """(parameter, start, end) of the text of each `In` stand-in used (`SELECT %s`), in the
+    order of the parameters; None if one is not written as expected."""
+    placeholders = [m.start() for m in _PLACEHOLDER.finditer(sql) if m.group() == "%s"]
+    if len(placeholders) != len(params):
+        return None
+    found = []
+    for place, stand_in in zip(places, stand_ins, strict=True):
+        if place is None or not isinstance(stand_in, RawSQL):
+            continue
+        end = placeholders[place] + 2
+        start = end - len(_SPLICE)
+        if sql[start - 1 : end + 1] != f"({_SPLICE})":
+            return None
+        found.append((place, start, end))
+    return sorted(found)
 
 
 def _places(sql: str, params: list, stand_ins: list) -> list | None:
@@ -59,12 +104,20 @@ class _Compiled:
         "params",
         "places",
         "populators",
+        "spliced",
+        "splices",
         "sql",
     )
 
     def __init__(self, queryset, stand_ins: list):
         self.places = None
-        compiler = queryset.query.get_compiler(using=queryset.db)
+        query = queryset.query
+        values = queryset._iterable_class is ValuesListIterable
+        if not values and queryset._iterable_class is not ModelIterable:
+            return  # flat, named or dict rows: the ORM's
+        if values and (query.extra_select or query.annotation_select):
+            return  # the ORM reorders such rows' columns
+        compiler = query.get_compiler(using=queryset.db)
         try:
             self.sql, params = compiler.as_sql()
         except EmptyResultSet:
@@ -72,24 +125,77 @@ class _Compiled:
             return
         self.compiler = compiler
         self.params = list(params)
-        self.for_update = queryset.query.select_for_update
-        self.places = _places(self.sql, self.params, stand_ins)
-        if self.places is None:
+        self.for_update = query.select_for_update
+        places = _places(self.sql, self.params, [_plain(s) for s in stand_ins])
+        self.splices = places and _splices(self.sql, self.params, places, stand_ins)
+        if self.splices is None:
+            return
+        self.spliced = {place for place, _start, _end in self.splices}
+        self.converters = compiler.get_converters(
+            [s[0] for s in compiler.select[: compiler.col_count]]
+        )
+        self.model = None
+        self.places = places
+        if values:
             return
         klass_info, select = compiler.klass_info, compiler.select
         self.model = klass_info["model"]
         fields = klass_info["select_fields"]
         start, end = fields[0], fields[-1] + 1
         self.columns = (start, end, [f[0].target.attname for f in select[start:end]])
-        self.converters = compiler.get_converters([s[0] for s in select[: compiler.col_count]])
         self.populators = get_related_populators(klass_info, select, queryset.db)
+
+    def statement(self, values) -> tuple[str, list] | None:
+        """The SQL and parameters for these values; None when an `In` list is empty (the
+        ORM knows what that means where it stands)."""
+        params = list(self.params)
+        splicing = {}
+        for place, value in zip(self.places, values, strict=True):
+            if place is None:
+                continue
+            if place not in self.spliced:
+                params[place] = value
+            elif isinstance(value, RawSQL):
+                splicing[place] = (value.sql, list(value.params))
+            else:
+                distinct = list(dict.fromkeys(v for v in value if v is not None))
+                if not distinct:
+                    return None
+                splicing[place] = (", ".join(["%s"] * len(distinct)), distinct)
+        if not self.splices:
+            return self.sql, params
+        sql, spliced, sql_from, params_from = [], [], 0, 0
+        for place, start, end in self.splices:
+            text, values_in = splicing[place]
+            sql += [self.sql[sql_from:start], text]
+            spliced += params[params_from:place] + values_in
+            sql_from, params_from = end, place + 1
+        sql.append(self.sql[sql_from:])
+        return "".join(sql), spliced + params[params_from:]
+
+    def run(self, connection, values) -> list | None:
+        """The rows (converted), or None if the ORM must answer."""
+        statement = self.statement(values)
+        if statement is None:
+            return None
+        if self.for_update and connection.get_autocommit():
+            raise TransactionManagementError(
+                "select_for_update cannot be used outside of a transaction."
+            )
+        with connection.cursor() as cursor:
+            cursor.execute(*statement)
+            rows = cursor.fetchall()
+        if self.converters:
+            rows = self.compiler.apply_converters(rows, self.converters)
+        return rows
 
 
 class Prepared:
     """A read compiled once per connection and shape, run with new values (see above).
 
-    `build(shape, *values)` returns the queryset (of model instances: no `values()`,
-    annotations or prefetching); `kinds` gives each value's type (int or str); `shape`
+    `build(shape, *values)` returns the queryset (of model instances for `fetch`, no
+    annotations or prefetching; a plain `values_list()` for `rows`); `kinds` gives each
+    value's type (int, str or In); `shape`
     (hashable) tells apart the querysets `build` makes differently for the same values,
     e.g. a territorial scope by region, by province, national or none.
     """
@@ -99,29 +205,27 @@ class Prepared:
         self.kinds = kinds
         self._by_connection = weakref.WeakKeyDictionary()
 
-    def fetch(self, shape, *values, using: str = DEFAULT_DB_ALIAS) -> list:
-        connection = connections[using]
+    # False: every read through the ORM (tests compare the two paths).
+    compiled = True
+
+    def _compiled(self, shape, connection, using):
         compiled_here = self._by_connection.setdefault(connection, {})
         compiled = compiled_here.get(shape)
         if compiled is None:
             stand_ins = [_stand_in(kind, i) for i, kind in enumerate(self.kinds)]
             queryset = self.build(shape, *stand_ins).using(using)
             compiled = compiled_here[shape] = _Compiled(queryset, stand_ins)
-        if compiled.places is None:
+        return compiled
+
+    def fetch(self, shape, *values, using: str = DEFAULT_DB_ALIAS) -> list:
+        """The model instances of the read."""
+        connection = connections[using]
+        compiled = self._compiled(shape, connection, using) if self.compiled else None
+        rows = None
+        if compiled is not None and compiled.places is not None and compiled.model is not None:
+            rows = compiled.run(connection, values)
+        if rows is None:
             return list(self.build(shape, *values).using(using))
-        if compiled.for_update and connection.get_autocommit():
-            raise TransactionManagementError(
-                "select_for_update cannot be used outside of a transaction."
-            )
-        params = list(compiled.params)
-        for place, value in zip(compiled.places, values, strict=True):
-            if place is not None:
-                params[place] = value
-        with connection.cursor() as cursor:
-            cursor.execute(compiled.sql, params)
-            rows = cursor.fetchall()
-        if compiled.converters:
-            rows = compiled.compiler.apply_converters(rows, compiled.converters)
         start, end, attnames = compiled.columns
         found = []
         for row in rows:
@@ -130,3 +234,15 @@ class Prepared:
                 populator.populate(row, obj)
             found.append(obj)
         return found
+
+    def rows(self, shape, *values, using: str = DEFAULT_DB_ALIAS) -> list[tuple]:
+        """The tuples of a `values_list()` read."""
+        connection = connections[using]
+        compiled = self._compiled(shape, connection, using) if self.compiled else None
+        rows = None
+        if compiled is not None and compiled.places is not None and compiled.model is None:
+            rows = compiled.run(connection, values)
+        if rows is None:
+            return list(self.build(shape, *values).using(using))
+        width = compiled.compiler.col_count
+        return [tuple(row[:width]) for row in rows]

@@ -102,11 +102,22 @@ class Person(models.Model):
 
     @property
     def full_name_ar(self) -> str:
-        return f"{self.first_name_ar} {self.last_name_ar}"
+        return person_name_ar(self.first_name_ar, self.last_name_ar)
 
     @property
     def full_name_latin(self) -> str:
-        return f"{self.first_name_latin} {self.last_name_latin.upper()}"
+        return person_name_latin(self.first_name_latin, self.last_name_latin)
+
+
+def person_name_ar(first: str, last: str) -> str:
+    """A person's full name in Arabic, as the register shows it."""
+    return f"{first} {last}"
+
+
+def person_name_latin(first: str, last: str) -> str:
+    """A person's full name in Latin letters, as the register shows it (family name in
+    capitals)."""
+    return f"{first} {last.upper()}"
 
 
 class LegalEntity(models.Model):

@@ -9,14 +9,19 @@ from hirfa.accounts.roles import Capability, has_capability
 from hirfa.accounts.selectors import (
     Scope,
     provinces_for,
-    restrict,
     restrict_to_scope,
     scope_of,
 )
-from hirfa.audit.access import seen
+from hirfa.audit.access import seen, seen_id
 from hirfa.core.errors import NotFound
 from hirfa.core.prepared import Prepared
-from hirfa.register.models import DocumentRequirement, Dossier, Registration
+from hirfa.register.models import (
+    DocumentRequirement,
+    Dossier,
+    LegalEntity,
+    Person,
+    Registration,
+)
 from hirfa.register.rules import OPEN_STATES
 
 
@@ -28,16 +33,48 @@ def _staff_may_see(user) -> bool:
     return has_capability(user, Capability.VIEW_WORKSPACE)
 
 
-def dossiers_for(user) -> QuerySet[Dossier]:
-    """Dossiers a user may see: their own as an artisan, their territory's as staff."""
+def access_of(user) -> tuple[str, int]:
+    """Which registrations and dossiers a user sees, as (kind, id): ("own", the user's id)
+    for an artisan, ("national", 0), ("region", its id) or ("province", its id) for staff,
+    ("none", 0) for anyone else. `registrations_for` and `dossiers_for` are
+    `registrations_seen(*access_of(user))` and `dossiers_seen(...)`: a read compiled once
+    (`hirfa.core.prepared`) takes the kind as its shape and the id as a value."""
+    if has_capability(user, Capability.HOLD_OWN_FILE):
+        return ("own", user.pk)
+    if not _staff_may_see(user):
+        return ("none", 0)
+    scope = scope_of(user)
+    if scope.national:
+        return ("national", 0)
+    if scope.region_id:
+        return ("region", scope.region_id)
+    if scope.province_id:
+        return ("province", scope.province_id)
+    return ("none", 0)
+
+
+def _seen(base: QuerySet, kind: str, area: int) -> QuerySet:
+    if kind == "own":
+        return base.filter(person__user=area)
+    scope = Scope(
+        national=kind == "national",
+        region_id=area if kind == "region" else None,
+        province_id=area if kind == "province" else None,
+    )
+    return restrict_to_scope(base, scope)
+
+
+def dossiers_seen(kind: str, area: int) -> QuerySet[Dossier]:
+    """The dossiers of an access (`access_of`)."""
     base = Dossier.objects.select_related(
         "person", "entity", "principal_activity", "province", "workplace_commune", "registration"
     )
-    if has_capability(user, Capability.HOLD_OWN_FILE):
-        return base.filter(person__user=user)
-    if not _staff_may_see(user):
-        return base.none()
-    return restrict(base, user)
+    return _seen(base, kind, area)
+
+
+def dossiers_for(user) -> QuerySet[Dossier]:
+    """Dossiers a user may see: their own as an artisan, their territory's as staff."""
+    return dossiers_seen(*access_of(user))
 
 
 def dossier_for(user, pk) -> Dossier:
@@ -54,6 +91,15 @@ def registrants_shown(rows) -> None:
     """The rows of a list page (dossiers or registrations): their registrants are read."""
     for row in rows:
         seen(row.person or row.entity, province_code=row.province.code)
+
+
+def registrants_shown_by_id(rows) -> None:
+    """`registrants_shown` for rows read as values: (person id, entity id, province code)."""
+    for person_id, entity_id, province_code in rows:
+        if person_id is not None:
+            seen_id(Person, person_id, province_code=province_code)
+        else:
+            seen_id(LegalEntity, entity_id, province_code=province_code)
 
 
 # The dossier's own columns, and of its applicant and province only what a decision
@@ -141,15 +187,16 @@ def counts_by_state(user) -> dict[str, int]:
     return counts
 
 
-def registrations_for(user) -> QuerySet[Registration]:
+def registrations_seen(kind: str, area: int) -> QuerySet[Registration]:
+    """The registrations of an access (`access_of`)."""
     base = Registration.objects.select_related(
         "person", "entity", "principal_activity", "province", "workplace_commune"
     )
-    if has_capability(user, Capability.HOLD_OWN_FILE):
-        return base.filter(person__user=user)
-    if not _staff_may_see(user):
-        return base.none()
-    return restrict(base, user)
+    return _seen(base, kind, area)
+
+
+def registrations_for(user) -> QuerySet[Registration]:
+    return registrations_seen(*access_of(user))
 
 
 def registration_for(user, number: str) -> Registration:

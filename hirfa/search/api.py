@@ -7,8 +7,8 @@ from hirfa.accounts.api_auth import authenticated
 from hirfa.accounts.roles import Capability, has_capability
 from hirfa.core.api_errors import ErrorOut
 from hirfa.core.errors import Forbidden
-from hirfa.register.models import Registration
 from hirfa.search.selectors import search
+from hirfa.search.statements import Hit
 from hirfa.search.views import filters_from
 
 router = Router(tags=["search"], auth=authenticated)
@@ -53,19 +53,18 @@ class SearchOut(Schema):
     warnings: list[str] = []
 
 
-def _hit(hit) -> dict:
-    registration = isinstance(hit, Registration)
+def _hit(hit: Hit) -> dict:
     return {
-        "kind": "registration" if registration else "application",
-        "number": hit.number if registration else None,
-        "application": None if registration else hit.pk,
-        "name_ar": hit.registrant_name_ar,
-        "name_latin": hit.registrant_name_latin,
+        "kind": hit.kind,
+        "number": hit.number,
+        "application": None if hit.is_registration else hit.pk,
+        "name_ar": hit.name_ar,
+        "name_latin": hit.name_latin,
         "category": hit.category,
-        "status": hit.status if registration else hit.state,
-        "activity": hit.principal_activity.code,
-        "province": hit.province.code,
-        "commune": hit.workplace_commune.code,
+        "status": hit.status,
+        "activity": hit.activity_code,
+        "province": hit.province_code,
+        "commune": hit.commune_code,
     }
 
 

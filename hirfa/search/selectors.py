@@ -9,13 +9,15 @@ then one name at a time within one edit (fuzzy; not a name hundreds bear as type
 each later tier only while less than a page was found;
 within a tier, candidates are re-ranked by their similarity to what was typed
 (rapidfuzz). See docs/search.md.
+
+The records' statements are compiled once per shape (`hirfa/search/statements.py`,
+decision 88) and the page is read as values (`Hit`).
 """
 
 import re
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
 from rapidfuzz import fuzz
 
 from hirfa.accounts.selectors import scope_of
@@ -23,21 +25,16 @@ from hirfa.core import validators
 from hirfa.core.names import fold_latin, name_text, query_keys
 from hirfa.register import numbers
 from hirfa.register.filters import RegistrationFilters
-from hirfa.register.models import (
-    Dossier,
-    LegalEntity,
-    Person,
-    Registration,
-    search_scope_token,
-)
-from hirfa.register.rules import OPEN_STATES
-from hirfa.register.selectors import dossiers_for, registrants_shown, registrations_for
+from hirfa.register.models import LegalEntity, Person, search_scope_token
+from hirfa.register.selectors import access_of, registrants_shown_by_id
+from hirfa.search import statements
 from hirfa.search.backends import EXACT, PREFIX, backend
+from hirfa.search.statements import APPLICATION, REGISTRATION, WINDOW, Hit, Where
 from hirfa.territory.models import Province
 
 PAGE_SIZE = 20
-# Candidates fetched per tier and re-ranked; a query matching more asks for more letters.
-WINDOW = 200
+# Candidates fetched per tier and re-ranked (WINDOW, `statements.py`); a query matching
+# more asks for more letters.
 MAX_QUERY_LENGTH = 100
 # Below this closeness (mean over the typed words of the best word similarity), a
 # candidate of the fuzzy tier is noise.
@@ -56,7 +53,7 @@ Filters = RegistrationFilters
 
 @dataclass
 class Results:
-    hits: list = field(default_factory=list)
+    hits: list[Hit] = field(default_factory=list)
     page: int = 1
     pages: int = 1
     total: int = 0
@@ -72,35 +69,6 @@ class Results:
     @property
     def has_next(self) -> bool:
         return self.page < self.pages
-
-
-def _filtered(queryset: QuerySet, filters: Filters, *, status_field: str) -> QuerySet:
-    if filters.region:
-        queryset = queryset.filter(province__region__code=filters.region)
-    if filters.province:
-        queryset = queryset.filter(province__code=filters.province)
-    if filters.commune:
-        queryset = queryset.filter(workplace_commune__code=filters.commune)
-    if filters.activity:
-        queryset = queryset.filter(principal_activity__code=filters.activity)
-    if filters.category:
-        queryset = queryset.filter(category=filters.category)
-    if filters.status:
-        queryset = queryset.filter(**{status_field: filters.status})
-    return queryset
-
-
-def _sources(user, filters: Filters) -> list[QuerySet]:
-    """Registrations, and applications of registrants not (yet) registered."""
-    sources = []
-    if not filters.status or filters.status in Registration.Status.values:
-        sources.append(_filtered(registrations_for(user), filters, status_field="status"))
-    if not filters.status or filters.status in Dossier.State.values:
-        dossiers = dossiers_for(user).filter(registration__isnull=True)
-        if not filters.status:
-            dossiers = dossiers.filter(state__in=OPEN_STATES)
-        sources.append(_filtered(dossiers, filters, status_field="state"))
-    return sources
 
 
 def _scope_tokens(user, filters: Filters) -> set[str] | None:
@@ -127,73 +95,64 @@ def _scope_tokens(user, filters: Filters) -> set[str] | None:
     return {search_scope_token(province) for province in provinces}
 
 
-def _covered(sources: list[QuerySet], filters: Filters) -> list[bool]:
+def _covered(where: Where) -> list[bool]:
     """Whether each source keeps every registrant the scoped name index gives: the
     registrations, when no filter but a region or a province narrows them (their scope
     is in the index). Applications keep only the open ones of registrants not registered."""
+    filters = where.filters
     narrowed = filters.commune or filters.activity or filters.category or filters.status
-    return [source.model is Registration and not narrowed for source in sources]
+    return [source == REGISTRATION and not narrowed for source in where.sources]
 
 
-def _ids(queryset: QuerySet) -> list[int]:
+def _ids(queryset) -> list[int]:
     return list(queryset.values_list("id", flat=True)[:WINDOW])
 
 
-def _by_identifier(query: str) -> tuple[str, list[Q]] | None:
-    """A registration number, CNIE or phone number in the query, as a filter."""
+def _by_identifier(query: str) -> tuple[str, list[tuple]] | None:
+    """A registration number, CNIE or phone number in the query, as conditions
+    (`statements.identified`)."""
     try:
         cnie = validators.normalise_cnie(query)
-        return "cnie", [Q(person_id__in=_ids(Person.objects.filter(cnie=cnie)))]
+        return "cnie", [("person_id", "", "", _ids(Person.objects.filter(cnie=cnie)))]
     except ValidationError:
         pass
     if not _DIGITS_ONLY.fullmatch(query):
         return None
     try:
-        return "number", [Q(number=numbers.parse_number(query))]
+        return "number", [("number", numbers.parse_number(query))]
     except ValidationError:
         pass
     digits = "".join(c for c in validators._fold(query) if c.isdigit())
     if len(digits) == 9 and digits[0] != "0":
         # The number without its check digit, read from an old paper.
-        return "number", [Q(number=numbers.make_number(int(digits)))]
+        return "number", [("number", numbers.make_number(int(digits)))]
     try:
         phone = validators.normalise_phone(query, mobile_only=False)
         # The registrants first (by the phone index), then their rows: a join or an OR
         # across the two registrant tables would scan the register.
         return "phone", [
-            Q(person_id__in=_ids(Person.objects.filter(phone=phone))),
-            Q(entity_id__in=_ids(LegalEntity.objects.filter(phone=phone))),
+            ("person_id", "", "", _ids(Person.objects.filter(phone=phone))),
+            ("entity_id", "", "", _ids(LegalEntity.objects.filter(phone=phone))),
         ]
     except ValidationError:
         pass
     if 4 <= len(digits) < numbers.LENGTH and digits[0] != "0":
         # The beginning of a number, as it is typed.
         pad = numbers.LENGTH - len(digits)
-        return "number", [Q(number__range=(digits + "0" * pad, digits + "9" * pad))]
+        return "number", [("range", digits + "0" * pad, digits + "9" * pad)]
     return None
 
 
-def _identifier_hits(sources: list[QuerySet], kind: str, conditions: list[Q]) -> list:
+def _identifier_hits(where: Where, kind: str, conditions: list[tuple]) -> list:
     keys = []
-    for number, source in enumerate(sources):
+    for number, source in enumerate(where.sources):
         # Applications have no number yet.
-        if source.model is Dossier and kind == "number":
+        if source == APPLICATION and kind == "number":
             continue
         for condition in conditions:
-            pks = source.filter(condition).values_list("pk", flat=True)[:WINDOW]
+            pks = statements.identified(where, source, *condition)
             keys.extend((number, pk) for pk in pks if (number, pk) not in keys)
     return keys
-
-
-_NAME_COLUMNS = {
-    "person_id": (
-        "person__first_name_ar",
-        "person__last_name_ar",
-        "person__first_name_latin",
-        "person__last_name_latin",
-    ),
-    "entity_id": ("entity__name_ar", "entity__name_fr"),
-}
 
 
 def _score(query: str, names: tuple) -> tuple[float, float]:
@@ -231,7 +190,7 @@ def _neighbours(key: str) -> set[str]:
     return {neighbour for neighbour in found if neighbour}
 
 
-def _candidates(sources, groups, mode, *, broad=True, covered=()) -> tuple[list, bool]:
+def _candidates(where: Where, groups, mode, *, broad=True, covered=()) -> tuple[list, bool]:
     """(source number, pk, names…) of up to WINDOW rows per source and registrant table.
 
     `groups` may begin with the scope's provinces (tokens of the index). Not `broad`: a
@@ -250,7 +209,7 @@ def _candidates(sources, groups, mode, *, broad=True, covered=()) -> tuple[list,
             truncated = True
         if not ids:
             continue
-        for number, source in enumerate(sources):
+        for number, source in enumerate(where.sources):
             matching = ids
             if len(ids) > FEW and not covered[number]:
                 # Many registrants match and a filter the index does not hold keeps some:
@@ -259,11 +218,7 @@ def _candidates(sources, groups, mode, *, broad=True, covered=()) -> tuple[list,
             # (A covered source — the national scope or a province's, no other filter —
             # has a row for nearly every registrant the index gives, in its scope: the
             # first FEW matches fill the window, nothing to intersect.)
-            found = list(
-                source.filter(**{f"{column}__in": matching}).values_list(
-                    "pk", *_NAME_COLUMNS[column]
-                )[:WINDOW]
-            )
+            found = statements.matching(where, source, column, matching)
             truncated = truncated or len(found) == WINDOW
             rows.extend((number, *row) for row in found)
     return rows, truncated
@@ -277,7 +232,7 @@ def _held_by_many(group: set[str]) -> bool:
     return len(backend().ids(Person._meta.db_table, [group], EXACT, FEW + 1)) > FEW
 
 
-def _name_hits(sources: list[QuerySet], query: str, scope=None, covered=()) -> tuple[list, bool]:
+def _name_hits(where: Where, query: str, scope=None, covered=()) -> tuple[list, bool]:
     """The (source number, pk) of the best candidates, best first.
 
     `scope`: the provinces' tokens the index is asked for beside the names (None: the
@@ -305,7 +260,7 @@ def _name_hits(sources: list[QuerySet], query: str, scope=None, covered=()) -> t
         if fuzzy and _held_by_many(expanded[0]):
             continue
         rows, tier_truncated = _candidates(
-            sources, [*within, *tier_groups], mode, broad=not fuzzy, covered=covered
+            where, [*within, *tier_groups], mode, broad=not fuzzy, covered=covered
         )
         truncated = truncated or tier_truncated
         scored = []
@@ -327,36 +282,27 @@ def _name_hits(sources: list[QuerySet], query: str, scope=None, covered=()) -> t
     return ranked[:WINDOW], truncated
 
 
-def _rows(sources: list[QuerySet], keys: list) -> list:
-    """The rows of one page, in the order of `keys`."""
-    found = {}
-    for number, source in enumerate(sources):
-        pks = [pk for source_number, pk in keys if source_number == number]
-        if pks:
-            found.update({(number, row.pk): row for row in source.filter(pk__in=pks)})
-    return [found[key] for key in keys if key in found]
-
-
 def search(user, query: str, filters: Filters | None = None, page: int = 1) -> Results:
     """What matches `query` in the user's scope, best first, one page of it."""
     filters = filters or Filters()
     query = str(query or "").strip()[:MAX_QUERY_LENGTH]
-    sources = _sources(user, filters)
+    where = Where(*access_of(user), filters)
     identifier = _by_identifier(query) if query else None
     if identifier:
-        kind, condition = identifier
-        keys, truncated = _identifier_hits(sources, kind, condition), False
+        kind, conditions = identifier
+        keys, truncated = _identifier_hits(where, kind, conditions), False
     elif query:
         kind = "name"
         scope = _scope_tokens(user, filters)
-        keys, truncated = _name_hits(sources, query, scope, _covered(sources, filters))
+        keys, truncated = _name_hits(where, query, scope, _covered(where))
     else:
         return Results()
     pages = max(1, -(-len(keys) // PAGE_SIZE))
     page = min(max(1, page), pages)
     start = (page - 1) * PAGE_SIZE
-    hits = _rows(sources, keys[start : start + PAGE_SIZE])
-    registrants_shown(hits)  # a search by CNIE or name reads whoever it finds
+    hits = statements.page(where, keys[start : start + PAGE_SIZE])
+    # A search by CNIE or name reads whoever it finds.
+    registrants_shown_by_id((hit.person_id, hit.entity_id, hit.province_code) for hit in hits)
     return Results(
         hits=hits,
         total=len(keys),

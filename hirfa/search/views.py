@@ -21,8 +21,7 @@ from hirfa.accounts.selectors import provinces_for, regions_for
 from hirfa.core import kept_searches
 from hirfa.crafts.models import Activity
 from hirfa.register.filters import clean_filters, ignored, status_choices
-from hirfa.register.models import Category, Registration
-from hirfa.register.numbers import format_number
+from hirfa.register.models import Category
 from hirfa.search.selectors import Filters, search
 from hirfa.territory.models import Commune
 
@@ -45,7 +44,7 @@ def filters_from(params, user) -> tuple[Filters, list[str]]:
 
 
 def hit_link(user, hit) -> str:
-    if isinstance(hit, Registration):
+    if hit.is_registration:
         return reverse("register_staff:registration", args=[hit.number])
     if has_capability(user, Capability.REVIEW):
         return reverse("register_staff:decision", args=[hit.pk])
@@ -74,9 +73,6 @@ def search_page(request):
     results = search(user, query, filters, page=_int(request.GET.get("page")))
     for hit in results.hits:
         hit.link = hit_link(user, hit)
-        hit.is_registration = isinstance(hit, Registration)
-        if hit.is_registration:
-            hit.formatted_number = format_number(hit.number)
     context = {
         "search_id": search_id,
         "query": query,

@@ -2,9 +2,10 @@
 
 import pytest
 from django.db import connection
+from django.db.models.expressions import RawSQL
 from django.test.utils import CaptureQueriesContext
 
-from hirfa.core.prepared import Prepared
+from hirfa.core.prepared import In, Prepared
 from hirfa.territory.models import Province
 
 pytestmark = pytest.mark.django_db
@@ -57,3 +58,48 @@ def test_a_value_its_lookup_rewrites_is_left_to_the_orm():
 
 def test_an_unknown_value_finds_nothing():
     assert Prepared(_by_code, str).fetch(None, "99.999") == []
+
+
+def _codes_in(shape, ids):
+    return Province.objects.filter(pk__in=ids).values_list("pk", "code", "region__code")
+
+
+def test_a_list_given_to_in_is_written_into_the_statement_as_the_orm_writes_it():
+    read = Prepared(_codes_in, In)
+    wanted = list(Province.objects.order_by("pk").values_list("pk", flat=True)[:3])
+    read.rows(None, wanted[:1])
+
+    with CaptureQueriesContext(connection) as compiled:
+        found = read.rows(None, [*wanted, wanted[0], None])
+    with CaptureQueriesContext(connection) as by_the_orm:
+        expected = list(_codes_in(None, wanted))
+
+    assert found == expected and len(found) == 3
+    assert [q["sql"] for q in compiled] == [q["sql"] for q in by_the_orm]
+
+
+def test_a_subquery_given_to_in_is_written_into_the_statement():
+    read = Prepared(_codes_in, In)
+    read.rows(None, [1])
+    tiznit = Province.objects.select_related("region").get(code="09.581")
+
+    found = read.rows(None, RawSQL("SELECT id FROM territory_province WHERE code = %s", ["09.581"]))
+
+    assert found == [(tiznit.pk, "09.581", tiznit.region.code)]
+
+
+def test_an_empty_list_is_left_to_the_orm():
+    read = Prepared(_codes_in, In)
+    read.rows(None, [1])
+
+    with CaptureQueriesContext(connection) as queries:
+        assert read.rows(None, []) == []
+    assert len(queries) == 0
+
+
+def test_rows_are_read_by_the_orm_when_compiling_is_off(monkeypatch):
+    read = Prepared(_codes_in, In)
+    monkeypatch.setattr(Prepared, "compiled", False)
+    tiznit = Province.objects.select_related("region").get(code="09.581")
+
+    assert read.rows(None, [tiznit.pk]) == [(tiznit.pk, "09.581", tiznit.region.code)]
