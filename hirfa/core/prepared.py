@@ -17,7 +17,10 @@ run through the ORM every time: slower, never wrong.
 
 A value of kind `In` is the right side of an `__in` lookup (`build` passes its stand-in as
 `column__in=`): a list, written into the statement as the ORM writes one (a parameter per
-distinct value), or a `RawSQL` subquery, written in as it is. `rows()` runs a
+distinct value), or a `RawSQL` subquery, written in as it is. On SQLite a list is padded
+to the next power of two by repeating its last value (the same rows: `IN` ignores a
+repeat): a few texts per statement, which sqlite3 keeps compiled (its statement cache is
+keyed by the text; compiling a statement of five joins costs as much as running it). `rows()` runs a
 `values_list()` queryset the same way and answers its tuples (decision 88: the search).
 
     page = Prepared(lambda shape, ids: Registration.objects.filter(pk__in=ids)
@@ -145,9 +148,9 @@ class _Compiled:
         self.columns = (start, end, [f[0].target.attname for f in select[start:end]])
         self.populators = get_related_populators(klass_info, select, queryset.db)
 
-    def statement(self, values) -> tuple[str, list] | None:
+    def statement(self, values, *, pad: bool = False) -> tuple[str, list] | None:
         """The SQL and parameters for these values; None when an `In` list is empty (the
-        ORM knows what that means where it stands)."""
+        ORM knows what that means where it stands). `pad`: lists padded (see above)."""
         params = list(self.params)
         splicing = {}
         for place, value in zip(self.places, values, strict=True):
@@ -161,6 +164,9 @@ class _Compiled:
                 distinct = list(dict.fromkeys(v for v in value if v is not None))
                 if not distinct:
                     return None
+                if pad:  # to 1, 2, 4, 8… values
+                    size = 1 << (len(distinct) - 1).bit_length()
+                    distinct += [distinct[-1]] * (size - len(distinct))
                 splicing[place] = (", ".join(["%s"] * len(distinct)), distinct)
         if not self.splices:
             return self.sql, params
@@ -175,7 +181,7 @@ class _Compiled:
 
     def run(self, connection, values) -> list | None:
         """The rows (converted), or None if the ORM must answer."""
-        statement = self.statement(values)
+        statement = self.statement(values, pad=connection.vendor == "sqlite")
         if statement is None:
             return None
         if self.for_update and connection.get_autocommit():

@@ -14,6 +14,7 @@ The records' statements are compiled once per shape (`hirfa/search/statements.py
 decision 88) and the page is read as values (`Hit`).
 """
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -104,16 +105,12 @@ def _covered(where: Where) -> list[bool]:
     return [source == REGISTRATION and not narrowed for source in where.sources]
 
 
-def _ids(queryset) -> list[int]:
-    return list(queryset.values_list("id", flat=True)[:WINDOW])
-
-
 def _by_identifier(query: str) -> tuple[str, list[tuple]] | None:
     """A registration number, CNIE or phone number in the query, as conditions
     (`statements.identified`)."""
     try:
         cnie = validators.normalise_cnie(query)
-        return "cnie", [("person_id", "", "", _ids(Person.objects.filter(cnie=cnie)))]
+        return "cnie", [("person_id", "", "", statements.registrants(Person, "cnie", cnie))]
     except ValidationError:
         pass
     if not _DIGITS_ONLY.fullmatch(query):
@@ -131,8 +128,8 @@ def _by_identifier(query: str) -> tuple[str, list[tuple]] | None:
         # The registrants first (by the phone index), then their rows: a join or an OR
         # across the two registrant tables would scan the register.
         return "phone", [
-            ("person_id", "", "", _ids(Person.objects.filter(phone=phone))),
-            ("entity_id", "", "", _ids(LegalEntity.objects.filter(phone=phone))),
+            ("person_id", "", "", statements.registrants(Person, "phone", phone)),
+            ("entity_id", "", "", statements.registrants(LegalEntity, "phone", phone)),
         ]
     except ValidationError:
         pass
@@ -144,36 +141,48 @@ def _by_identifier(query: str) -> tuple[str, list[tuple]] | None:
 
 
 def _identifier_hits(where: Where, kind: str, conditions: list[tuple]) -> list:
-    keys = []
+    keys = {}
     for number, source in enumerate(where.sources):
         # Applications have no number yet.
         if source == APPLICATION and kind == "number":
             continue
         for condition in conditions:
-            pks = statements.identified(where, source, *condition)
-            keys.extend((number, pk) for pk in pks if (number, pk) not in keys)
-    return keys
+            for pk in statements.identified(where, source, *condition):
+                keys.setdefault((number, pk))  # in the order found, once
+    return list(keys)
+
+
+@functools.lru_cache(maxsize=65_536)
+def _texts(names: tuple) -> tuple[str, str]:
+    """A candidate's names as ranked, in each script (names repeat between searches: the
+    register holds a few tens of thousands of first and family name pairs)."""
+    half = len(names) // 2
+    return name_text(*names[:half]), name_text(*names[half:])
 
 
 def _score(query: str, names: tuple) -> tuple[float, float]:
-    """How close a candidate's names are to the query, in either script."""
-    half = len(names) // 2
-    # Every typed name found (set ratio) first, then the closest whole (sort ratio).
-    return max(
-        (fuzz.token_set_ratio(query, text), fuzz.token_sort_ratio(query, text))
-        for text in (name_text(*names[:half]), name_text(*names[half:]))
+    """How close a candidate's names are to the query, in either script: every typed name
+    found (set ratio) first, then the closest whole (sort ratio)."""
+    first, second = _texts(names)
+    found_first = fuzz.token_set_ratio(query, first)
+    found_second = fuzz.token_set_ratio(query, second)
+    # The script whose set ratio is higher wins whatever its sort ratio.
+    if found_first > found_second:
+        return found_first, fuzz.token_sort_ratio(query, first)
+    if found_second > found_first:
+        return found_second, fuzz.token_sort_ratio(query, second)
+    return found_first, max(
+        fuzz.token_sort_ratio(query, first), fuzz.token_sort_ratio(query, second)
     )
 
 
 def _closeness(query: str, names: tuple) -> float:
     """The mean, over the typed words, of how close each is to a word of the names."""
-    half = len(names) // 2
-    words = [name_text(*names[:half]).split(), name_text(*names[half:]).split()]
     typed = query.split()
     return max(
         sum(max((fuzz.ratio(word, other) for other in script), default=0) for word in typed)
         / len(typed)
-        for script in words
+        for script in (text.split() for text in _texts(names))
     )
 
 
@@ -264,9 +273,10 @@ def _name_hits(where: Where, query: str, scope=None, covered=()) -> tuple[list, 
         )
         truncated = truncated or tier_truncated
         scored = []
-        for number, pk, *names in rows:
+        for number, pk, *row in rows:
             if (number, pk) in seen:
                 continue
+            names = tuple(row)
             # Candidates share names (two hundred Mohamed Alaoui): each is scored once.
             key = (fuzzy, *names)
             if key not in scores:

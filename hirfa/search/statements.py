@@ -142,11 +142,22 @@ def _page(shape, area, *rest) -> QuerySet:
     return source(shape, area, *codes).filter(pk__in=ids).values_list(*_PAGE_COLUMNS, *extra)
 
 
+def _registrants(shape, value) -> QuerySet:
+    model, column = shape
+    return model.objects.filter(**{column: value}).values_list("id")[:WINDOW]
+
+
 _CODES = (str,) * len(FILTERS)
 _MATCHING = Prepared(_matching, int, *_CODES, In)
 _IDENTIFIED = Prepared(_identified, int, *_CODES, str, str, In)
 _PAGE = Prepared(_page, int, *_CODES, In)
-READS = (_MATCHING, _IDENTIFIED, _PAGE)
+_REGISTRANTS = Prepared(_registrants, str)
+READS = (_MATCHING, _IDENTIFIED, _PAGE, _REGISTRANTS)
+
+
+def registrants(model, column: str, value: str) -> list[int]:
+    """The ids of up to WINDOW persons or legal entities by an identifier (CNIE, phone)."""
+    return [row[0] for row in _REGISTRANTS.rows((model, column), value)]
 
 
 def matching(where: Where, source_name: str, column: str, ids) -> list[tuple]:

@@ -66,7 +66,7 @@ def _codes_in(shape, ids):
 
 def test_a_list_given_to_in_is_written_into_the_statement_as_the_orm_writes_it():
     read = Prepared(_codes_in, In)
-    wanted = list(Province.objects.order_by("pk").values_list("pk", flat=True)[:3])
+    wanted = list(Province.objects.order_by("pk").values_list("pk", flat=True)[:4])
     read.rows(None, wanted[:1])
 
     with CaptureQueriesContext(connection) as compiled:
@@ -74,8 +74,21 @@ def test_a_list_given_to_in_is_written_into_the_statement_as_the_orm_writes_it()
     with CaptureQueriesContext(connection) as by_the_orm:
         expected = list(_codes_in(None, wanted))
 
-    assert found == expected and len(found) == 3
+    assert found == expected and len(found) == 4
     assert [q["sql"] for q in compiled] == [q["sql"] for q in by_the_orm]
+
+
+def test_on_sqlite_a_list_is_padded_to_a_power_of_two_with_the_same_rows():
+    read = Prepared(_codes_in, In)
+    wanted = list(Province.objects.order_by("pk").values_list("pk", flat=True)[:5])
+
+    with CaptureQueriesContext(connection) as compiled:
+        found = read.rows(None, wanted)
+
+    assert found == list(_codes_in(None, wanted))
+    written = compiled[-1]["sql"].split(" IN (")[1].split(")")[0].split(", ")
+    padded = [str(pk) for pk in [*wanted, *[wanted[-1]] * 3]]
+    assert written == (padded if connection.vendor == "sqlite" else [str(pk) for pk in wanted])
 
 
 def test_a_subquery_given_to_in_is_written_into_the_statement():
