@@ -252,3 +252,15 @@ class Prepared:
             return list(self.build(shape, *values).using(using))
         width = compiled.compiler.col_count
         return [tuple(row[:width]) for row in rows]
+
+    def statement(self, shape, *values, using: str = DEFAULT_DB_ALIAS) -> tuple[str, list] | None:
+        """The compiled SQL and parameters of a `values_list()` read whose rows need no
+        converting, to be run within a larger statement (a `UNION ALL` of several reads);
+        None when the read is the ORM's (then `rows`)."""
+        connection = connections[using]
+        compiled = self._compiled(shape, connection, using) if self.compiled else None
+        if compiled is None or compiled.places is None or compiled.model is not None:
+            return None
+        if compiled.converters or compiled.compiler.col_count != len(compiled.compiler.select):
+            return None
+        return compiled.statement(values, pad=connection.vendor == "sqlite")

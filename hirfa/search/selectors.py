@@ -16,6 +16,7 @@ decision 88) and the page is read as values (`Hit`).
 
 import functools
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -152,7 +153,7 @@ def _identifier_hits(where: Where, kind: str, conditions: list[tuple]) -> list:
     return list(keys)
 
 
-@functools.lru_cache(maxsize=65_536)
+@functools.lru_cache(maxsize=16_384)
 def _texts(names: tuple) -> tuple[str, str]:
     """A candidate's names as ranked, in each script (names repeat between searches: the
     register holds a few tens of thousands of first and family name pairs)."""
@@ -218,18 +219,20 @@ def _candidates(where: Where, groups, mode, *, broad=True, covered=()) -> tuple[
             truncated = True
         if not ids:
             continue
-        for number, source in enumerate(where.sources):
-            matching = ids
+        matching = {}
+        for number in range(len(where.sources)):
+            matching[number] = ids
             if len(ids) > FEW and not covered[number]:
                 # Many registrants match and a filter the index does not hold keeps some:
                 # let the database intersect them with it (at most `many` of them).
-                matching = index.subquery(table, groups, mode, index.many)
+                matching[number] = index.subquery(table, groups, mode, index.many)
             # (A covered source — the national scope or a province's, no other filter —
             # has a row for nearly every registrant the index gives, in its scope: the
             # first FEW matches fill the window, nothing to intersect.)
-            found = statements.matching(where, source, column, matching)
-            truncated = truncated or len(found) == WINDOW
-            rows.extend((number, *row) for row in found)
+        found = statements.matching(where, column, matching)
+        counts = Counter(row[0] for row in found)
+        truncated = truncated or WINDOW in counts.values()
+        rows += found
     return rows, truncated
 
 

@@ -14,6 +14,7 @@ The page is read as values, not model instances: the columns a list of results s
 
 from dataclasses import dataclass, field
 
+from django.db import connection
 from django.db.models import QuerySet
 
 from hirfa.core.models import name_in_language
@@ -160,10 +161,28 @@ def registrants(model, column: str, value: str) -> list[int]:
     return [row[0] for row in _REGISTRANTS.rows((model, column), value)]
 
 
-def matching(where: Where, source_name: str, column: str, ids) -> list[tuple]:
-    """(pk, names…) of up to WINDOW records of a source whose registrant (`column`) is one
-    of `ids` (a list, or a subquery)."""
-    return _MATCHING.rows(where.shape(source_name, column), *where.values, ids)
+def matching(where: Where, column: str, ids_by_source: dict[int, object]) -> list[tuple]:
+    """(source number, pk, names…) of up to WINDOW records of each source (numbered as in
+    `where.sources`) whose registrant (`column`) is one of its ids (a list, or a
+    subquery): in one statement, the sources' reads joined by `UNION ALL`."""
+    parts, found = [], []
+    for number, ids in ids_by_source.items():
+        shape = where.shape(where.sources[number], column)
+        statement = _MATCHING.statement(shape, *where.values, ids)
+        if statement is None:  # left to the ORM
+            found += [(number, *row) for row in _MATCHING.rows(shape, *where.values, ids)]
+        else:
+            parts.append((number, statement))
+    if parts:
+        sql = " UNION ALL ".join(
+            f"SELECT {number} AS source, * FROM ({part}) AS part{number}"
+            for number, (part, _params) in parts
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [param for _number, (_sql, params) in parts for param in params])
+            found += cursor.fetchall()
+    # In the order of the sources, each in its statement's order.
+    return sorted(found, key=lambda row: row[0])
 
 
 def identified(where: Where, source_name: str, condition: str, first="", last="", ids=()):
