@@ -38,13 +38,18 @@ class Backend:
             parts.append("(" + self.any_key.join(terms) + ")")
         return self.all_groups.join(parts)
 
-    def ids(self, table: str, groups, mode: str, limit: int) -> list[int]:
+    def count(self, table: str, groups, mode: str, limit: int) -> int:
+        """How many ids of a table match (at most `limit`), counted in the database."""
         with connection.cursor() as cursor:
-            cursor.execute(self.sql.format(table=table), [self.query(groups, mode), limit])
-            return [row[0] for row in cursor.fetchall()]
+            cursor.execute(
+                f"SELECT count(*) FROM ({self.sql.format(table=table)}) AS found",
+                [self.query(groups, mode), limit],
+            )
+            return cursor.fetchone()[0]
 
     def ids_by_table(self, tables, groups, mode: str, limit: int) -> dict[str, list[int]]:
-        """`ids` of several tables in one statement (persons and legal entities)."""
+        """The ids of several tables matching (persons and legal entities), at most `limit`
+        of each, in one statement."""
         query = self.query(groups, mode)
         parts = [
             f"SELECT {number} AS source, * FROM ({self.sql.format(table=table)}) AS t{number}"

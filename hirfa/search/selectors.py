@@ -241,7 +241,7 @@ def _held_by_many(group: set[str]) -> bool:
 
     Such a name is spelt as the register holds it: its neighbours one edit away are
     common keys too, whose union is the costliest query of a search and finds noise."""
-    return len(backend().ids(Person._meta.db_table, [group], EXACT, FEW + 1)) > FEW
+    return backend().count(Person._meta.db_table, [group], EXACT, FEW + 1) > FEW
 
 
 def _name_hits(where: Where, query: str, scope=None, covered=()) -> tuple[list, bool]:
