@@ -187,17 +187,19 @@ def _closeness(query: str, names: tuple) -> float:
     )
 
 
-def _neighbours(key: str) -> set[str]:
-    """The keys one edit away (a consonant missed, added, changed or swapped)."""
+@functools.lru_cache(maxsize=4096)
+def _neighbours(key: str) -> frozenset[str]:
+    """The keys one edit away (a consonant missed, added, changed or swapped); kept, the
+    keys of names repeating from one search to the next."""
     if len(key) < 2:
-        return {key}
+        return frozenset({key})
     splits = [(key[:i], key[i:]) for i in range(len(key) + 1)]
     found = {key}
     found |= {left + right[1:] for left, right in splits if right}
     found |= {left + right[1] + right[0] + right[2:] for left, right in splits if len(right) > 1}
     found |= {left + c + right[1:] for left, right in splits if right for c in KEY_CLASSES}
     found |= {left + c + right for left, right in splits for c in KEY_CLASSES}
-    return {neighbour for neighbour in found if neighbour}
+    return frozenset(neighbour for neighbour in found if neighbour)
 
 
 def _candidates(where: Where, groups, mode, *, broad=True, covered=()) -> tuple[list, bool]:
