@@ -384,7 +384,7 @@ class _Acknowledgements:
     def flush(self) -> None:
         for outcome, keys in self.pending.items():
             if keys:
-                SentItem.objects.filter(batch=self.answered, key__in=keys).update(
+                SentItem.objects.filter(batch=self.answered, key__in_many=keys).update(
                     outcome=outcome, answered_by=self.batch
                 )
                 keys.clear()
