@@ -95,7 +95,7 @@ def batch_applied(batch: Batch) -> None:
     # are not read (a batch may reject 50,000 artisans).
     provinces = set()
     for chunk in _chunks(rejected):
-        numbers = Registration.objects.filter(number__in_many=chunk)
+        numbers = Registration.objects.filter(number__in_many=set(chunk))
         provinces |= set(numbers.values_list("province_id", flat=True).distinct())
     staff_of: dict[int, list] = {}
     for province in Province.objects.filter(pk__in=provinces):
@@ -106,7 +106,7 @@ def batch_applied(batch: Batch) -> None:
         return
     for chunk in _chunks(rejected):
         registrations = Registration.objects.filter(
-            number__in_many=chunk, province_id__in=list(staff_of)
+            number__in_many=set(chunk), province_id__in=list(staff_of)
         ).select_related("province")
         for registration in registrations.order_by("province_id", "number"):
             province = registration.province

@@ -349,9 +349,12 @@ class _Acknowledgements:
             self.answered = Batch.objects.filter(
                 batch_id=batch.in_reply_to, direction=Direction.OUTBOUND
             ).first()
-        self.pending: dict[str, list[str]] = {
-            SentItem.Outcome.ACCEPTED: [],
-            SentItem.Outcome.REJECTED: [],
+        # The keys answered, by outcome (the two lists kept at hand: `add` runs per line).
+        self.keys_accepted: list[str] = []
+        self.keys_rejected: list[str] = []
+        self.pending = {
+            SentItem.Outcome.ACCEPTED: self.keys_accepted,
+            SentItem.Outcome.REJECTED: self.keys_rejected,
         }
         self.rejected: list[tuple] = []
         self.accepted: list[str] = []
@@ -373,9 +376,7 @@ class _Acknowledgements:
             else:
                 key = record["number"]
                 accepted = kind == "immatriculation"
-            pending = self.pending[
-                SentItem.Outcome.ACCEPTED if accepted else SentItem.Outcome.REJECTED
-            ]
+            pending = self.keys_accepted if accepted else self.keys_rejected
             pending.append(key)
             full = full or len(pending) >= FLUSH_EVERY
         if full:
@@ -384,7 +385,7 @@ class _Acknowledgements:
     def flush(self) -> None:
         for outcome, keys in self.pending.items():
             if keys:
-                SentItem.objects.filter(batch=self.answered, key__in_many=keys).update(
+                SentItem.objects.filter(batch=self.answered, key__in_many=set(keys)).update(
                     outcome=outcome, answered_by=self.batch
                 )
                 keys.clear()

@@ -49,7 +49,7 @@ def _live(numbers, *columns) -> dict[str, tuple]:
     """The enrolments of `numbers`, locked: {number: (id, province code, *columns)}."""
     rows = (
         Enrolment.objects.select_for_update(of=("self",))
-        .filter(registration__number__in_many=list(numbers))
+        .filter(registration__number__in_many=set(numbers))
         .values_list("registration__number", "id", "registration__province__code", *columns)
     )
     return {row[0]: row[1:] for row in rows}
