@@ -26,7 +26,7 @@ import json
 import os
 import re
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Container, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -459,8 +459,8 @@ class Line:
     fingerprint: bytes = b""
 
 
-def records(path: Path, kind: str) -> Iterator[Line]:
-    """Second pass (after `verify`): every record line, parsed or with its error."""
+def _record_lines(path: Path) -> Iterator[tuple[int, bytes]]:
+    """Every record line with its number (the header is line 1; the trailer is left out)."""
     lines = _lines(path)
     next(lines, None)
     previous = None
@@ -468,27 +468,73 @@ def records(path: Path, kind: str) -> Iterator[Line]:
     for line in lines:
         if previous is not None:
             number += 1
-            yield parse_line(kind, previous, number)
+            yield number, previous
         previous = line
 
 
-def parse_line(kind: str, raw: bytes, number: int = 0) -> Line:
-    """One record line, validated for a batch of `kind`; never raises."""
+def records(
+    path: Path,
+    kind: str,
+    *,
+    keys: Container[str] | None = None,
+    fingerprinted: Container[str] | None = None,
+) -> Iterator[Line]:
+    """Second pass (after `verify`): every record line, parsed or with its error.
+
+    `keys`: only the lines that decode to a JSON object naming one of these keys (see
+    `record_keys`), the others skipped unvalidated. `fingerprinted`: only the valid lines
+    naming one of these keys get their fingerprint (by default, every valid line).
+    """
+    for number, raw in _record_lines(path):
+        line = parse_line(kind, raw, number, keys=keys, fingerprinted=fingerprinted)
+        if line is not None:
+            yield line
+
+
+def record_keys(path: Path) -> Iterator[str]:
+    """The light pass: the key of each record line that decodes to a JSON object ("" for the
+    others), nothing validated. A valid line's key is the one named here, so a key named by
+    one line here is named by at most one valid line."""
+    for _number, raw in _record_lines(path):
+        value = _decoded(raw)
+        yield _key_of(value) if isinstance(value, dict) else ""
+
+
+def _decoded(raw) -> object:
+    """A record line's JSON value, or the LineError that refuses it before its fields do."""
     if raw is TOO_LONG or len(raw) > MAX_LINE_BYTES:
-        return Line(number, error=LineError("line_too_long"))
+        return LineError("line_too_long")
     try:
         value = _loads(raw.rstrip(b"\n"))
     except _FloatRefused:
-        return Line(number, error=LineError("amount_precision", "amount"))
+        return LineError("amount_precision", "amount")
     except (ValueError, UnicodeDecodeError, RecursionError):
-        return Line(number, error=LineError("bad_json"))
-    if not isinstance(value, dict):
-        return Line(number, error=LineError("bad_json"))
+        return LineError("bad_json")
+    return value if isinstance(value, dict) else LineError("bad_json")
+
+
+def parse_line(
+    kind: str,
+    raw: bytes,
+    number: int = 0,
+    *,
+    keys: Container[str] | None = None,
+    fingerprinted: Container[str] | None = None,
+) -> Line | None:
+    """One record line, validated for a batch of `kind`; never raises. None when `keys` is
+    given and the line names none of them (see `records`)."""
+    value = _decoded(raw)
+    if isinstance(value, LineError):
+        return None if keys is not None else Line(number, error=value)
     key = _key_of(value)
+    if keys is not None and key not in keys:
+        return None
     try:
         record = validate_record(kind, value)
     except LineError as error:
         return Line(number, error=error, key=key)
+    if fingerprinted is not None and key not in fingerprinted:
+        return Line(number, record=record, key=key)
     fingerprint = hashlib.blake2b(raw.rstrip(b"\n"), digest_size=12).digest()
     return Line(number, record=record, key=key, fingerprint=fingerprint)
 
@@ -509,6 +555,10 @@ _DECODER = json.JSONDecoder(parse_float=_refuse_float)
 
 def _loads(raw: bytes):
     """json.loads(raw, parse_float=_refuse_float), with the decoder built once."""
+    if raw[:1] == b"{" and raw[1:2] != b"\x00":
+        # What json.detect_encoding answers for a line opening an object (no BOM, not
+        # UTF-16 or 32), without its look at every byte order mark.
+        return _DECODER.decode(raw.decode("utf-8", "surrogatepass"))
     return _DECODER.decode(raw.decode(json.detect_encoding(raw), "surrogatepass"))
 
 

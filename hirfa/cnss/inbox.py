@@ -15,6 +15,7 @@ from hirfa.cnss.models import Batch, SentItem
 from hirfa.coverage.models import Dependant
 from hirfa.notifications import inbox
 from hirfa.register.models import Registration
+from hirfa.territory.models import Province
 
 REJECTED = "cnss.rejected"
 DEPENDANT_PREFIX = "dependant:"
@@ -52,9 +53,11 @@ def _answered(batch: Batch, outcome: str) -> set[str]:
     )
 
 
-def _resolve_accepted(numbers: set[str]) -> None:
-    """The open items about artisans now accepted leave the inboxes. Read from the open
-    items (a few), not from the accepted (up to a whole batch)."""
+def _resolve_accepted(batch: Batch, rejected: set[str]) -> None:
+    """The open items about artisans this batch accepted (their own sent item or one of their
+    dependants', and no line of theirs refused) leave the inboxes. Read from the open items
+    (a few), not from the accepted (up to a whole batch: 450,000 keys held at once were the
+    import's peak of memory, ADR 0087)."""
     open_ids = [
         int(key)
         for key in inbox.open_subject_ids(model=Registration, kinds=[REJECTED])
@@ -62,8 +65,22 @@ def _resolve_accepted(numbers: set[str]) -> None:
     ]
     done = []
     for chunk in _chunks(open_ids):
-        rows = Registration.objects.filter(pk__in=chunk).values_list("pk", "number")
-        done += [pk for pk, number in rows if number in numbers]
+        pks = dict(Registration.objects.filter(pk__in=chunk).values_list("number", "pk"))
+        dependants = dict(
+            Dependant.objects.filter(registration_id__in=chunk).values_list(
+                "pk", "registration__number"
+            )
+        )
+        keys = [*pks, *(f"{DEPENDANT_PREFIX}{pk}" for pk in dependants)]
+        accepted = set()
+        for part in _chunks(keys):
+            answered = SentItem.objects.filter(
+                answered_by=batch, outcome=SentItem.Outcome.ACCEPTED, key__in=part
+            )
+            for key in answered.values_list("key", flat=True):
+                dependant = key.removeprefix(DEPENDANT_PREFIX)
+                accepted.add(dependants[int(dependant)] if dependant != key else key)
+        done += [pks[number] for number in accepted - rejected]
     for chunk in _chunks(done):
         inbox.resolve_many(model=Registration, ids=chunk, kinds=[REJECTED])
 
@@ -73,22 +90,26 @@ def batch_applied(batch: Batch) -> None:
     or whose lines we could not apply are told; those it accepted are done."""
     refused_lines = set(batch.rejections.exclude(key="").values_list("key", flat=True))
     rejected = _numbers(refused_lines | _answered(batch, SentItem.Outcome.REJECTED))
-    accepted = _numbers(_answered(batch, SentItem.Outcome.ACCEPTED)) - rejected
-    if accepted:
-        _resolve_accepted(accepted)
-    staff_of: dict[int, list] = {}
+    _resolve_accepted(batch, rejected)
+    # The staff of each province first: the artisans of a province with no one to tell
+    # are not read (a batch may reject 50,000 artisans).
+    provinces = set()
     for chunk in _chunks(rejected):
-        registrations = Registration.objects.filter(number__in=chunk).select_related(
-            "province__region"
-        )
+        numbers = Registration.objects.filter(number__in_many=set(chunk))
+        provinces |= set(numbers.values_list("province_id", flat=True).distinct())
+    staff_of: dict[int, list] = {}
+    for province in Province.objects.filter(pk__in=provinces):
+        staff = list(staff_covering(province, Capability.FILE_ASSISTED, Capability.REVIEW))
+        if staff:
+            staff_of[province.pk] = staff
+    if not staff_of:
+        return
+    for chunk in _chunks(rejected):
+        registrations = Registration.objects.filter(
+            number__in_many=set(chunk), province_id__in=list(staff_of)
+        ).select_related("province")
         for registration in registrations.order_by("province_id", "number"):
             province = registration.province
-            if province.pk not in staff_of:
-                staff_of[province.pk] = list(
-                    staff_covering(province, Capability.FILE_ASSISTED, Capability.REVIEW)
-                )
-            if not staff_of[province.pk]:
-                continue  # no one to tell in this province
             inbox.tell(
                 recipients=staff_of[province.pk],
                 kind=REJECTED,

@@ -9,7 +9,10 @@ class CoreConfig(AppConfig):
     verbose_name = _("Platform")
 
     def ready(self):
-        from hirfa.core import checks  # noqa: F401 (registers the deployment checks)
+        from hirfa.core import (
+            checks,  # noqa: F401 (registers the deployment checks)
+            lookups,  # noqa: F401 (registers `__in_many`)
+        )
         from hirfa.core.aggregates import prepare_connection
 
         connection_created.connect(prepare_connection, dispatch_uid="hirfa-prepare-connection")

@@ -101,6 +101,16 @@ def test_floats_in_the_data_are_refused():
         dossier_event(data={"score": 0.5})
 
 
+def test_a_float_deep_in_the_data_is_refused_too():
+    with pytest.raises(TypeError):
+        dossier_event(data={"items": [["1000000007", {"score": 1e3}]]})
+
+
+def test_integers_stay_integers():
+    entry = dossier_event(data={"count": 5000, "items": [[1, 2]]})
+    assert AuditEntry.objects.get(pk=entry.pk).data == {"count": 5000, "items": [[1, 2]]}
+
+
 def test_an_action_must_be_a_dotted_code():
     with pytest.raises(ValueError):
         dossier_event(action="Submitted!")

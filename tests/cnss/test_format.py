@@ -295,3 +295,59 @@ def test_any_changed_byte_refuses_the_file(tmp_path, position, flip):
         fmt.validate_record("payments", payment(reference="P1")),
         fmt.validate_record("payments", payment(reference="P2")),
     ]
+
+
+@pytest.mark.parametrize(
+    "encoding", ["utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-16-be", "utf-32"]
+)
+def test_a_record_line_reads_the_same_in_every_encoding_json_reads(encoding):
+    import json
+
+    raw = json.dumps(payment(), ensure_ascii=False).encode(encoding)
+    assert fmt.parse_line("payments", raw).record == fmt.validate_record("payments", payment())
+
+
+def lines_file(path, lines: list[bytes]):
+    """A file of record lines between a header and a trailer line (neither read here)."""
+    path.write_bytes(b"{}\n" + b"".join(line + b"\n" for line in lines) + b"{}\n")
+    return path
+
+
+def test_the_light_pass_names_the_key_of_each_line_that_decodes_to_an_object(tmp_path):
+    path = lines_file(
+        tmp_path / "b.jsonl",
+        [
+            fmt.dumps(payment(number="1234567890", amount="1")),  # invalid, yet named
+            b"not json",
+            b"[1, 2]",
+            b'{"type": "dependant_decision", "dependant_id": 12}',
+            b'{"type": "payment"}',
+        ],
+    )
+    assert list(fmt.record_keys(path)) == ["1234567890", "", "", "12", ""]
+
+
+def test_the_lines_naming_some_keys_are_the_only_ones_validated(tmp_path):
+    path = lines_file(
+        tmp_path / "b.jsonl",
+        [
+            fmt.dumps(payment(number="1234567890")),
+            fmt.dumps(payment(number="2234567890")),
+            b"not json",
+            fmt.dumps(payment(number="1234567890", amount="1")),
+        ],
+    )
+    lines = fmt.records(path, "payments", keys={"1234567890"})
+    assert [(line.number, line.error and line.error.code) for line in lines] == [
+        (2, None),
+        (5, "amount_precision"),
+    ]
+
+
+def test_only_the_lines_of_the_keys_asked_for_are_fingerprinted(tmp_path):
+    path = lines_file(
+        tmp_path / "b.jsonl",
+        [fmt.dumps(payment(number="1234567890")), fmt.dumps(payment(number="2234567890"))],
+    )
+    lines = fmt.records(path, "payments", fingerprinted={"2234567890"})
+    assert [bool(line.fingerprint) for line in lines] == [False, True]

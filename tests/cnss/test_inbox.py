@@ -8,6 +8,7 @@ from hirfa.cnss import services
 from hirfa.cnss.inbox import REJECTED, batch_applied
 from hirfa.cnss.models import Batch, SentItem
 from hirfa.notifications.models import InboxItem
+from tests.coverage.helpers import confirmed_child
 from tests.factories import agent_of, officer_of
 
 pytestmark = pytest.mark.django_db
@@ -68,3 +69,49 @@ def test_a_batch_larger_than_a_query_takes_is_told_chunk_by_chunk(approve, answe
     services.export_batches()
     services.import_file(answer()[0])
     assert sorted(i.reference for i in open_items(officer)) == [first.number, second.number]
+
+
+def later_batch(sequence=99) -> Batch:
+    return Batch.objects.create(
+        batch_id=f"CNSS-{sequence:08d}",
+        direction="inbound",
+        kind="acknowledgement",
+        sequence=sequence,
+        schema_version=1,
+        record_count=1,
+        sha256="0" * 64,
+        status=Batch.Status.APPLIED,
+        created_at=timezone.now(),
+    )
+
+
+def test_the_item_leaves_once_the_cnss_accepts_a_dependant_of_the_artisan(approve, answer):
+    officer = officer_of("09.581", username="tiznit.officer")
+    refused = approve(REJECTED_CNIE, "0622222222")
+    [sent] = services.export_batches()
+    services.import_file(answer()[0])
+    child = confirmed_child(refused)
+    later = later_batch()
+    SentItem.objects.create(
+        batch=sent,
+        key=f"dependant:{child.pk}",
+        line=3,
+        outcome=SentItem.Outcome.ACCEPTED,
+        answered_by=later,
+    )
+    batch_applied(later)
+    assert open_items(officer) == []
+
+
+def test_an_artisan_both_accepted_and_refused_by_one_batch_stays_in_the_inbox(approve, answer):
+    officer = officer_of("09.581", username="tiznit.officer")
+    refused = approve(REJECTED_CNIE, "0622222222")
+    services.export_batches()
+    services.import_file(answer()[0])
+    later = later_batch()
+    SentItem.objects.filter(key=refused.number).update(
+        outcome=SentItem.Outcome.ACCEPTED, answered_by=later
+    )
+    later.rejections.create(line=3, key=refused.number, code="bad_field", reason="…")
+    batch_applied(later)
+    assert [item.reference for item in open_items(officer)] == [refused.number]

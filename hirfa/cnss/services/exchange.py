@@ -349,9 +349,12 @@ class _Acknowledgements:
             self.answered = Batch.objects.filter(
                 batch_id=batch.in_reply_to, direction=Direction.OUTBOUND
             ).first()
-        self.pending: dict[str, list[str]] = {
-            SentItem.Outcome.ACCEPTED: [],
-            SentItem.Outcome.REJECTED: [],
+        # The keys answered, by outcome (the two lists kept at hand: `add` runs per line).
+        self.keys_accepted: list[str] = []
+        self.keys_rejected: list[str] = []
+        self.pending = {
+            SentItem.Outcome.ACCEPTED: self.keys_accepted,
+            SentItem.Outcome.REJECTED: self.keys_rejected,
         }
         self.rejected: list[tuple] = []
         self.accepted: list[str] = []
@@ -373,9 +376,7 @@ class _Acknowledgements:
             else:
                 key = record["number"]
                 accepted = kind == "immatriculation"
-            pending = self.pending[
-                SentItem.Outcome.ACCEPTED if accepted else SentItem.Outcome.REJECTED
-            ]
+            pending = self.keys_accepted if accepted else self.keys_rejected
             pending.append(key)
             full = full or len(pending) >= FLUSH_EVERY
         if full:
@@ -384,7 +385,7 @@ class _Acknowledgements:
     def flush(self) -> None:
         for outcome, keys in self.pending.items():
             if keys:
-                SentItem.objects.filter(batch=self.answered, key__in=keys).update(
+                SentItem.objects.filter(batch=self.answered, key__in_many=set(keys)).update(
                     outcome=outcome, answered_by=self.batch
                 )
                 keys.clear()
@@ -451,14 +452,29 @@ def _apply_chunk(lines: list[fmt.Line], source: str) -> dict[int, DomainError]:
 
 
 def _repeated_keys(path: Path, kind: str) -> set[str]:
-    """The artisans (or dependants) named by more than one valid line of the file."""
+    """The artisans (or dependants) named by more than one valid line of the file.
+
+    A light pass finds the keys named by more than one line that decodes to a JSON object
+    (`fmt.record_keys`: nothing validated); only the lines naming those, few or none, are
+    then validated, so that an invalid line never holds back a valid one (ADR 0087). The
+    lines are parsed and validated in full once, as they are applied."""
     once: set[str] = set()
+    shared: set[str] = set()
+    for key in fmt.record_keys(path):
+        if key in once:
+            shared.add(key)
+        once.add(key)
+    del once
+    shared.discard("")
+    if not shared:
+        return set()
+    valid: set[str] = set()
     repeated: set[str] = set()
-    for line in fmt.records(path, kind):
-        if line.error is None and line.key:
-            if line.key in once:
+    for line in fmt.records(path, kind, keys=shared, fingerprinted=()):
+        if line.error is None:
+            if line.key in valid:
                 repeated.add(line.key)
-            once.add(line.key)
+            valid.add(line.key)
     return repeated
 
 
@@ -484,7 +500,7 @@ def _apply_lines(path: Path, header: fmt.Header, batch: Batch) -> tuple[int, int
     chunk: list[fmt.Line] = []
     repeated = _repeated_keys(path, header.kind)
     held: dict[str, list[fmt.Line]] = {}
-    seen: set[bytes] = set()  # fingerprints of the lines applied or queued
+    seen: set[bytes] = set()  # fingerprints of the lines held back (the repeated artisans')
     payers: set[str] = set()
     applied = rejected = 0
 
@@ -517,19 +533,17 @@ def _apply_lines(path: Path, header: fmt.Header, batch: Batch) -> tuple[int, int
             flush()
         chunk.append(line)
 
-    for line in fmt.records(path, header.kind):
+    for line in fmt.records(path, header.kind, fingerprinted=repeated):
         if line.error is not None:
             reject(line, line.error.code, line_message(line.error))
-            continue
-        if line.fingerprint in seen:
+        elif line.key not in repeated:
+            queue(line)  # the only valid line of its artisan: no repeat to look for
+        elif line.fingerprint in seen:
             # Applying the same fact twice would change nothing but the counts.
             reject(line, "repeated_line", line_message(fmt.LineError("repeated_line")))
-            continue
-        seen.add(line.fingerprint)
-        if line.key in repeated:
-            held.setdefault(line.key, []).append(line)
         else:
-            queue(line)
+            seen.add(line.fingerprint)
+            held.setdefault(line.key, []).append(line)
     flush()
     rounds = [sorted(lines, key=_fact_order) for _key, lines in sorted(held.items())]
     for position in range(max(map(len, rounds), default=0)):

@@ -31,9 +31,9 @@ def record_received(batch: Batch, sent_batch: Batch | None, items: list[tuple]) 
     now = timezone.now()
     numbers = {number for _line, number, _code, _reason in items}
     registrations = dict(
-        Registration.objects.filter(number__in=numbers).values_list("number", "id")
+        Registration.objects.filter(number__in_many=set(numbers)).values_list("number", "id")
     )
-    Rejection.objects.filter(number__in=numbers, closed_at__isnull=True).update(
+    Rejection.objects.filter(number__in_many=set(numbers), closed_at__isnull=True).update(
         closed_at=now, closing=Rejection.Closing.REJECTED_AGAIN, closed_by=batch
     )
     # Without a model instance each: an answer may reject 50,000 artisans.
@@ -79,7 +79,7 @@ def record_received(batch: Batch, sent_batch: Batch | None, items: list[tuple]) 
 
 def close_accepted(batch: Batch, numbers: Iterable[str]) -> int:
     """The CNSS accepted these artisans: their open rejections leave the worklist."""
-    return Rejection.objects.filter(number__in=list(numbers), closed_at__isnull=True).update(
+    return Rejection.objects.filter(number__in_many=set(numbers), closed_at__isnull=True).update(
         closed_at=timezone.now(), closing=Rejection.Closing.ACCEPTED, closed_by=batch
     )
 

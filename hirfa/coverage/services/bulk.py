@@ -49,7 +49,7 @@ def _live(numbers, *columns) -> dict[str, tuple]:
     """The enrolments of `numbers`, locked: {number: (id, province code, *columns)}."""
     rows = (
         Enrolment.objects.select_for_update(of=("self",))
-        .filter(registration__number__in=numbers)
+        .filter(registration__number__in_many=set(numbers))
         .values_list("registration__number", "id", "registration__province__code", *columns)
     )
     return {row[0]: row[1:] for row in rows}
@@ -91,26 +91,31 @@ def _write_many(columns: list[str], rows: list[tuple]) -> None:
         )
 
 
-def _adapted(row: tuple, cache: dict | None = None) -> list:
+def _adapted(row: tuple) -> list:
     # Raw SQL gets what the ORM would write: SQLite keeps naive UTC text for datetimes.
     adapt = connection.ops.adapt_datetimefield_value
-    if cache is None:
-        return [adapt(value) if isinstance(value, datetime) else value for value in row]
-    row = list(row)
-    for index, value in enumerate(row):
-        if isinstance(value, datetime):
-            text = cache.get(value)
-            if text is None:
-                text = cache[value] = adapt(value)
-            row[index] = text
-    return row
+    return [adapt(value) if isinstance(value, datetime) else value for value in row]
 
 
-def _adapted_rows(rows: list[tuple]):
-    """`_adapted` for many rows, each distinct datetime adapted once (a chunk's rows mostly
-    share `now`)."""
+def _adapted_rows(rows: list[tuple]) -> list[tuple]:
+    """`_adapted` for many rows, column by column: only the columns holding a datetime are
+    gone through, each distinct datetime adapted once (a chunk's rows share `now`)."""
+    adapt = connection.ops.adapt_datetimefield_value
     cache: dict[datetime, str] = {}
-    return (_adapted(row, cache) for row in rows)
+
+    def text(value):
+        if not isinstance(value, datetime):
+            return value
+        adapted = cache.get(value)
+        if adapted is None:
+            adapted = cache[value] = adapt(value)
+        return adapted
+
+    columns = list(zip(*rows, strict=True))
+    for index, column in enumerate(columns):
+        if any(issubclass(kind, datetime) for kind in set(map(type, column))):
+            columns[index] = list(map(text, column))
+    return list(zip(*columns, strict=True))
 
 
 def _audit_chunk(action: str, *, source: str, object_type: str, items: list, single=None, **kw):

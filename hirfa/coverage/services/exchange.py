@@ -111,7 +111,7 @@ def mark_sent(*, registration_numbers: Iterable[str], batch_id: str, source: str
     )
     marked = 0
     for chunk in _chunks(registration_numbers, BULK_CHUNK):
-        rows = selectors.not_enrolled().filter(number__in=chunk)
+        rows = selectors.not_enrolled().filter(number__in_many=set(chunk))
         waiting, new, known = {}, [], []
         for pk, number, enrolment_id in rows.values_list("id", "number", "enrolment__id"):
             waiting[pk] = number
@@ -204,7 +204,7 @@ def _holders(cnss_numbers) -> dict[str, int]:
     """The live enrolments holding these CNSS numbers. The query restates the condition
     of the partial unique index `one_live_cnss_number`, so that it is an index lookup."""
     return dict(
-        Enrolment.objects.filter(cnss_number__in=cnss_numbers)
+        Enrolment.objects.filter(cnss_number__in_many=set(cnss_numbers))
         .exclude(cnss_number="")
         .exclude(state=State.CLOSED)
         .values_list("cnss_number", "id")
