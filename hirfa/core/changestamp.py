@@ -44,4 +44,6 @@ class ChangeStamp:
             stamp.write(b".")
 
     def bump_on_commit(self) -> None:
-        transaction.on_commit(self.bump)
+        # Robust: a stamp that cannot be written (a full disk) is logged, not turned into an
+        # error for a change already committed; the readers' `ttl` then bounds it.
+        transaction.on_commit(self.bump, robust=True)
