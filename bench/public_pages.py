@@ -4,7 +4,8 @@ Usage: python bench/public_pages.py [SECONDS]   (default 2 per measure; HIRFA_VA
 point to a fresh folder: `make bench` gives it var/bench-public.)
 
 Prints the requests per second of the home page, the `/verify/` page,
-`POST /api/v1/cards/verify` (a real card: its live status is the one query) and
+`POST /api/v1/cards/verify` (a real card, its signature and live status checked: no query
+once warm, the withdrawn cards being kept in the process, ADR 0089) and
 `GET /api/v1/cards/{number}/{version}/status` (kept per card for a few seconds) for an anonymous
 visitor, beside a minimal Django view, all through the same WSGI handler, settings and
 middleware in this process (no server, no network: what is measured is Django and hirfa).

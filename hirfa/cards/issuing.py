@@ -117,6 +117,7 @@ def revoke(card: Card, actor, reason: str, note: str = "", *, suspend: bool = Fa
         },
     )
     _changed(card)
+    selectors.WITHDRAWN.bump_on_commit()
     return card
 
 

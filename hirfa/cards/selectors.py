@@ -11,7 +11,9 @@ from hirfa.accounts.selectors import restrict
 from hirfa.audit.access import seen
 from hirfa.cards.models import Card
 from hirfa.cards.policy import may_manage_cards
+from hirfa.core.changestamp import ChangeStamp
 from hirfa.core.errors import NotFound
+from hirfa.core.memo import ProcessMemo
 from hirfa.register.models import Registration
 from hirfa.territory.models import Organisation
 
@@ -111,6 +113,49 @@ def live_status(number: str, version: int) -> str:
     if timezone.now() > expires_at:
         return "expired"
     return "valid"
+
+
+# The cards withdrawn from use (revoked or suspended, not expired), kept in each process for
+# the online checks (docs/decisions/0089): a card's status only moves from current to
+# suspended or revoked (a reinstated registration gets a new version), so what the
+# verdict needs is this list. Revoking a card bumps WITHDRAWN once committed; every
+# process reads the list again on its next check. WITHDRAWN_RECHECK_SECONDS bounds a
+# change the stamp missed (a process stopped between its commit and the stamp).
+WITHDRAWN = ChangeStamp("card-statuses.stamp")
+WITHDRAWN_RECHECK_SECONDS = 60
+
+
+def _read_withdrawn(stamp=None) -> dict[tuple[str, int], str]:
+    rows = (
+        Card.objects.filter(
+            status__in=(Card.Status.REVOKED, Card.Status.SUSPENDED),
+            expires_at__gte=timezone.now(),
+        )
+        .values_list("registration__number", "version", "status")
+        .iterator(chunk_size=10_000)
+    )
+    return {(number, version): str(status) for number, version, status in rows}
+
+
+_withdrawn = ProcessMemo(_read_withdrawn, ttl=WITHDRAWN_RECHECK_SECONDS)
+
+
+def withdrawal(number: str, version: int, *, expired: bool) -> str | None:
+    """ "revoked" or "suspended" when the card (number, version) is withdrawn, else None:
+    what the live status adds to a card's verdict, for every online check.
+
+    From the list kept in this process, read again whenever a card was withdrawn since
+    (one `os.stat`, no query). An expired card (few are checked) and a check inside a
+    transaction (which may see its own uncommitted changes) ask the database."""
+    if expired or connection.in_atomic_block:
+        status = live_status(number, version)
+        return status if status in (Card.Status.REVOKED, Card.Status.SUSPENDED) else None
+    stamp = WITHDRAWN.read()
+    withdrawn = _withdrawn.held(stamp)
+    if withdrawn is None:
+        _withdrawn.forget()
+        withdrawn = _withdrawn.get(stamp)
+    return withdrawn.get((number, version))
 
 
 def cards_to_print(*, province: str | None = None, numbers=(), limit: int | None = None):

@@ -1,7 +1,8 @@
 """Verifying a card's QR on the server: the same steps and verdict order as the browser.
 
 Used by the API (`POST /api/v1/cards/verify`) and `hirfa verify_card`. The signature is
-checked against the keys this register holds; the revocation status is the live one.
+checked against the keys this register holds; the revocation status is the live one
+(`selectors.withdrawal`: the register's withdrawn cards, current on every request).
 """
 
 from __future__ import annotations
@@ -43,12 +44,11 @@ def verify_text(text: str) -> Result:
     if isinstance(signed, qr.SignedAttestation):
         verdict = qr.verdict(signed, revocation_reason=None, now=int(timezone.now().timestamp()))
         return Result(verdict, signed, _attestation_reason(verdict))
-    status = selectors.live_status(signed.card.number, signed.card.version)
-    verdict = qr.verdict(
-        signed,
-        revocation_reason=LIVE_REASONS.get(status),
-        now=int(timezone.now().timestamp()),
+    now = int(timezone.now().timestamp())
+    status = selectors.withdrawal(
+        signed.card.number, signed.card.version, expired=now > signed.expires_at
     )
+    verdict = qr.verdict(signed, revocation_reason=LIVE_REASONS.get(status), now=now)
     return Result(verdict, signed, _card_reason(verdict))
 
 

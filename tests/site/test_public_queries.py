@@ -98,3 +98,16 @@ def test_any_other_value_of_the_language_header_is_answered_from_the_same_kept_p
     for index in range(5):
         client.get("/verify/", headers={"X-Verify-Language": f"xx-{index}"})
     assert len(pagecache._pages._values) == 1
+
+
+@pytest.mark.parametrize("path", ["/", "/verify/"])
+def test_a_kept_page_is_the_rendered_page_with_the_visitor_s_own_token(client, path):
+    from django.test import Client
+
+    def token(response) -> bytes:
+        return response.content.split(b'name="csrf-token" content="')[1].split(b'"')[0]
+
+    rendered = client.get(path)
+    kept = Client().get(path)
+    assert token(kept) != token(rendered)
+    assert kept.content == rendered.content.replace(token(rendered), token(kept))
