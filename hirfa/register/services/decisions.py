@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from hirfa.audit.services import record
 from hirfa.core.errors import Conflict
+from hirfa.core.prepared_writes import insert
 from hirfa.register import policy, signals
 from hirfa.register.models import (
     Dossier,
@@ -96,7 +97,7 @@ def _register(dossier: Dossier, officer, today: date, entries: list) -> Registra
     )
     try:
         # No savepoint: on a violation the whole approval is rolled back anyway.
-        registration.save(force_insert=True)
+        insert(registration)  # its INSERT compiled once (decision 86)
     except IntegrityError:
         raise Conflict(_("This person is already registered.")) from None
     _copy_secondary_activities(dossier, registration)
