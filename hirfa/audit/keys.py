@@ -31,6 +31,7 @@ KEY_BYTES = 32
 
 _cache: dict[Path, bytes] = {}
 _cache_lock = threading.Lock()
+_by_settings: dict[tuple, bytes] = {}
 
 
 class MissingAuditKey(ImproperlyConfigured):
@@ -45,6 +46,12 @@ def key_path() -> Path:
 
 def audit_key() -> bytes:
     """The key, read once per process (created if missing and the trail is not keyed)."""
+    # Found by the settings that name its file, without building the path: every audited
+    # change asks (decision 86).
+    settings_named = (settings.AUDIT_KEY_FILE, settings.VAR_DIR)
+    key = _by_settings.get(settings_named)
+    if key is not None:
+        return key
     path = key_path()
     key = _cache.get(path)
     if key is None:
@@ -52,6 +59,7 @@ def audit_key() -> bytes:
             if not path.exists():
                 _refuse_if_trail_is_keyed(path)
             key = _cache[path] = load_or_create(path)
+    _by_settings[settings_named] = key
     return key
 
 

@@ -17,6 +17,8 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from hirfa.core.prepared_writes import insert_many
+
 # previous_hash of the first entry of the chain.
 GENESIS_HASH = "0" * 64
 
@@ -50,8 +52,9 @@ class AuditEntryQuerySet(models.QuerySet):
 
     def append_chained(self, entries: list) -> list:
         """For `hirfa.audit.services.record_many` only: entries already chained to the head
-        and keyed under the chain's lock, inserted in one statement."""
-        return super().bulk_create(entries)
+        and keyed under the chain's lock, inserted in one statement (compiled once per
+        number of entries, decision 86)."""
+        return insert_many(entries, using=self.db)
 
 
 class AuditEntry(models.Model):

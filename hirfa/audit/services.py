@@ -161,13 +161,20 @@ def _lock_and_read_head(using: str) -> str:
     the chain.
     """
     connection = connections[using]
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK_KEY])
     table = connection.ops.quote_name(AuditEntry._meta.db_table)
+    # Plain SQL: this runs on every audited change.
+    head = f"SELECT hash FROM {table} ORDER BY id DESC LIMIT 1"
     with connection.cursor() as cursor:
-        # Plain SQL: this runs on every audited change.
-        cursor.execute(f"SELECT hash FROM {table} ORDER BY id DESC LIMIT 1")
+        if connection.vendor != "postgresql":
+            cursor.execute(head)
+        elif connection.settings_dict["OPTIONS"].get("server_side_binding"):
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK_KEY])
+            cursor.execute(head)
+        else:
+            # One round trip (decision 86): both statements in one query, each with its
+            # own snapshot, so the read still sees what the previous holder committed.
+            cursor.execute(f"SELECT pg_advisory_xact_lock(%s); {head}", [CHAIN_LOCK_KEY])
+            cursor.nextset()
         row = cursor.fetchone()
     return row[0] if row else GENESIS_HASH
 

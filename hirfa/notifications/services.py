@@ -2,6 +2,7 @@
 
 import logging
 from collections.abc import Callable
+from contextlib import nullcontext
 from datetime import datetime
 
 from django.conf import settings
@@ -11,6 +12,7 @@ from django.utils.functional import Promise
 
 from hirfa.core.jobs import Window, job
 from hirfa.core.languages import is_supported
+from hirfa.core.prepared_writes import insert
 from hirfa.notifications import backends
 from hirfa.notifications.models import Channel, DeliveryStatus, Notification, Status
 
@@ -65,19 +67,23 @@ def notify(
         addresses = {channel: a for channel, a in addresses.items() if channel in channels}
     # Else the language the recipient last acted in (accounts keep it).
     language = _language(language or getattr(user, "language", None))
-    with translation.override(language):
+    # Switched only when another language is active (activating one costs an approval 2 %).
+    active = translation.get_language() == language
+    with nullcontext() if active else translation.override(language):
         # A subject is one line (mail headers refuse line breaks) that fits its column.
         rendered_subject = " ".join(_render(subject).split())[:255]
         rendered_body = _render(body)
     notifications = [
-        Notification.objects.create(
-            recipient=user,
-            channel=channel,
-            address=address,
-            subject=rendered_subject,
-            body=rendered_body,
-            language=language,
-            event=event,
+        insert(  # Notification.objects.create, its INSERT compiled once (decision 86)
+            Notification(
+                recipient=user,
+                channel=channel,
+                address=address,
+                subject=rendered_subject,
+                body=rendered_body,
+                language=language,
+                event=event,
+            )
         )
         for channel, address in addresses.items()
         if address

@@ -5,7 +5,6 @@ contact recorded; a line leaves the list when the CNSS accepts the artisan."""
 from datetime import timedelta
 
 import pytest
-from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -271,9 +270,9 @@ def test_the_worklist_page_costs_the_same_queries_for_more_rows(
     services.import_file(answer()[0])
     client.get(url)  # warm the session and the language
     # Session, user, count, rows, reason codes, provinces, the menu's inbox count; then the
-    # reads logged: savepoint, (PostgreSQL: the chain's advisory lock), chain head, insert,
-    # release.
-    queries = 7 + (5 if connection.vendor == "postgresql" else 4)
+    # reads logged: savepoint, chain head (PostgreSQL: with the chain's advisory lock, in
+    # the same query), insert, release.
+    queries = 7 + 4
     with django_assert_num_queries(queries):
         client.get(url)
     for i, cnie in enumerate(["JK200013", "JK300013", "JK400013"]):

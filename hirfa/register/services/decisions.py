@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from hirfa.audit.services import record
 from hirfa.core.errors import Conflict
+from hirfa.core.prepared_writes import insert
 from hirfa.register import policy, signals
 from hirfa.register.models import (
     Dossier,
@@ -35,13 +36,9 @@ def reserve_serials(count: int) -> int:
     imports) are served one after the other and never get the same serial; the counter
     only grows, so a number is never reused.
     """
-    table = connection.ops.quote_name(NumberCounter._meta.db_table)
     with connection.cursor() as cursor:
         # One statement increments and reads (SQLite >= 3.35 and PostgreSQL).
-        cursor.execute(
-            f"UPDATE {table} SET last = last + %s WHERE name = %s RETURNING last",
-            [count, NATIONAL_COUNTER],
-        )
+        cursor.execute(RESERVE_SQL, [count, NATIONAL_COUNTER])
         row = cursor.fetchone()
     if row is None:
         raise RuntimeError("the national number counter is missing (migrations not applied?)")
@@ -96,7 +93,7 @@ def _register(dossier: Dossier, officer, today: date, entries: list) -> Registra
     )
     try:
         # No savepoint: on a violation the whole approval is rolled back anyway.
-        registration.save(force_insert=True)
+        insert(registration)  # its INSERT compiled once (decision 86)
     except IntegrityError:
         raise Conflict(_("This person is already registered.")) from None
     _copy_secondary_activities(dossier, registration)
@@ -114,14 +111,20 @@ def _register(dossier: Dossier, officer, today: date, entries: list) -> Registra
 
 def _copy_secondary_activities(dossier: Dossier, registration: Registration) -> None:
     # One INSERT … SELECT: approvals are the register's hottest write.
-    target = connection.ops.quote_name(Registration.secondary_activities.through._meta.db_table)
-    source = connection.ops.quote_name(Dossier.secondary_activities.through._meta.db_table)
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {target} (registration_id, activity_id) "
-            f"SELECT %s, activity_id FROM {source} WHERE dossier_id = %s",
-            [registration.pk, dossier.pk],
-        )
+        cursor.execute(COPY_SECONDARY_SQL, [registration.pk, dossier.pk])
+
+
+# Built once (approvals are the hottest write): PostgreSQL and SQLite both quote with "".
+RESERVE_SQL = (
+    f'UPDATE "{NumberCounter._meta.db_table}" SET last = last + %s WHERE name = %s RETURNING last'
+)
+COPY_SECONDARY_SQL = (
+    f'INSERT INTO "{Registration.secondary_activities.through._meta.db_table}" '
+    "(registration_id, activity_id) "
+    f'SELECT %s, activity_id FROM "{Dossier.secondary_activities.through._meta.db_table}" '
+    "WHERE dossier_id = %s"
+)
 
 
 def _apply_modification(dossier: Dossier, officer) -> Registration:
