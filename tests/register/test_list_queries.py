@@ -189,9 +189,10 @@ def test_the_search_page_takes_a_fixed_number_of_queries_once_a_page_of_hits_is_
     client, officer, n, django_assert_num_queries
 ):
     """20 registrants (each a registration and a file: 40 hits) fill a page at the first,
-    exact, step: the search goes no further, whatever the number of hits."""
+    exact, step: the search goes no further, whatever the number of hits (decision 88: each
+    step's candidates, persons and legal entities, in one statement and their records in one)."""
     rows = many(n)
-    with django_assert_num_queries(9 + MENU + logged()):
+    with django_assert_num_queries(8 + MENU + logged()):
         response = client.get("/search/?q=Fadma")
     assert response.status_code == 200
     assert any(name in response.content.decode() for name in names(rows))
@@ -200,11 +201,11 @@ def test_the_search_page_takes_a_fixed_number_of_queries_once_a_page_of_hits_is_
 def test_the_search_page_widens_a_search_that_finds_less_than_a_page_in_fixed_steps(
     client, officer, django_assert_num_queries
 ):
-    """Few hits: a prefix step (3 queries: persons and legal entities matched in one) and,
-    per typed name, a step one letter away (4 queries) complete the page: fixed steps, not
-    one per row."""
+    """Few hits: a prefix step (2 queries: the candidates, persons and legal entities, in one;
+    their records in one), whether the name is held by many (1 count) and, per typed name, a
+    step one letter away (2 queries) complete the page: fixed steps, not one per row."""
     rows = many(2)
-    with django_assert_num_queries(16 + MENU + logged()):
+    with django_assert_num_queries(13 + MENU + logged()):
         response = client.get("/search/?q=Fadma")
     assert shows_every_row(response, rows)
 
