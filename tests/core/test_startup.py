@@ -1,6 +1,7 @@
-"""A hirfa process starts without the libraries that draw PDFs, write workbooks or read
-scanned files: the code that draws, writes or reads imports them when it runs
-(docs/decisions/0090). Judged on what a fresh process has imported, never on its time."""
+"""A hirfa process starts without what it does not use (docs/decisions/0090): the libraries
+that draw PDFs, write workbooks or read scanned files are imported by the code that draws,
+writes or reads; the JSON API by the first request to /api/v1/. Judged on what a fresh
+process has imported, never on its time."""
 
 import json
 import os
@@ -13,25 +14,26 @@ ROOT = Path(__file__).resolve().parents[2]
 # the PDF files sent to the card reader.
 AT_USE_ONLY = ("fpdf", "fontTools", "uharfbuzz", "openpyxl", "pypdfium2")
 
-PROGRAM = """
+SET_UP = """
 import json, os, sys
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hirfa.settings")
 import django
 django.setup()
-from django.core.management import call_command
-call_command(sys.argv[1], verbosity=0)
-print(json.dumps(sorted({name.split(".")[0] for name in sys.modules} & set(sys.argv[2:]))))
+from django.urls import resolve, reverse
 """
+SAY = "print(json.dumps(sorted(set(sys.modules) & {names!r})))\n"
 
 
-def imported_by(command: str) -> list[str]:
-    """Which of AT_USE_ONLY a new process has imported once `command` has run."""
+def imported(after: str, names) -> list[str]:
+    """Which of the modules `names` a new process has imported once it has set
+    Django up and run `after`."""
     env = {
         **os.environ,
-        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+        "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
     }
+    program = SET_UP + after + "\n" + SAY.format(names=set(names))
     done = subprocess.run(
-        [sys.executable, "-c", PROGRAM, command, *AT_USE_ONLY],
+        [sys.executable, "-c", program],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -42,6 +44,20 @@ def imported_by(command: str) -> list[str]:
 
 
 def test_a_management_command_loads_no_pdf_workbook_or_reader_library():
-    # `check` sets Django up, runs every app's ready() and loads the whole URLconf (the
-    # views and the JSON API): what the first request of a server worker loads too.
-    assert imported_by("check") == []
+    # `check` runs every app's ready() and loads the whole URLconf, the JSON API included.
+    after = "from django.core.management import call_command\ncall_command('check', verbosity=0)"
+    assert imported(after, AT_USE_ONLY) == []
+
+
+def test_a_page_is_resolved_and_linked_without_building_the_api():
+    after = "assert resolve('/').url_name == 'home'\nassert reverse('accounts:login')"
+    assert imported(after, ["hirfa.api", *AT_USE_ONLY]) == []
+
+
+def test_the_api_is_built_by_its_first_path_or_name():
+    after = (
+        "assert reverse('accounts:login')\n"
+        "assert reverse('api:openapi-json') == '/api/v1/openapi.json'\n"
+        "assert resolve('/api/v1/openapi.json').url_name == 'openapi-json'"
+    )
+    assert imported(after, ["hirfa.api"]) == ["hirfa.api"]
