@@ -61,3 +61,20 @@ def test_the_api_is_built_by_its_first_path_or_name():
         "assert resolve('/api/v1/openapi.json').url_name == 'openapi-json'"
     )
     assert imported(after, ["hirfa.api"]) == ["hirfa.api"]
+
+
+def test_the_api_operations_share_one_response_model_per_response_type():
+    from hirfa.api import api
+    from hirfa.core.api_errors import ErrorOut
+
+    models = [
+        model
+        for router in api._get_bound_routers()
+        for path_view in router.path_operations.values()
+        for operation in path_view.operations
+        for model in operation.response_models.values()
+        if model is not None
+    ]
+    errors = {id(m) for m in models if m.__annotations__["response"] is ErrorOut}
+    assert len(errors) == 1
+    assert len({id(m) for m in models}) == len({m.__annotations__["response"] for m in models})
