@@ -20,24 +20,27 @@ class DeferredResolver(URLResolver):
         if "urlconf_module" in self.__dict__:
             super()._populate()
 
+    def _import(self) -> None:
+        self.urlconf_module  # noqa: B018 (a cached property: importing is its effect)
+
     # Whoever reads its names directly imports it first.
     @property
     def reverse_dict(self):
-        self.url_patterns  # imports the module
+        self._import()
         return super().reverse_dict
 
     @property
     def namespace_dict(self):
-        self.url_patterns
+        self._import()
         return super().namespace_dict
 
     @property
     def app_dict(self):
-        self.url_patterns
+        self._import()
         return super().app_dict
 
     def _is_callback(self, name):
-        self.url_patterns
+        self._import()
         return super()._is_callback(name)
 
 
