@@ -7,9 +7,6 @@ from ninja import NinjaAPI
 
 from hirfa.core.api_errors import install_error_handlers
 from hirfa.core.api_parser import ObjectBodyParser
-from hirfa.core.api_responses import share_response_models
-
-share_response_models()
 
 api = NinjaAPI(
     title="hirfa — National Register of Traditional Crafts",

@@ -28,5 +28,6 @@ def _create_response_model(self, response_param):
 
 
 def share_response_models() -> None:
-    """Before the routers are imported (their operations are declared at import)."""
+    """In `CoreConfig.ready()`: before any router is imported (an operation is declared, its
+    wrappers made, when its router's module is imported)."""
     Operation._create_response_model = _create_response_model
