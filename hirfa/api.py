@@ -1,4 +1,7 @@
-"""The JSON API, version 1, mounted at /api/v1/."""
+"""The JSON API, version 1, mounted at /api/v1/.
+
+Imported (its routers, schemas and operations built) when a request first reaches /api/v1/
+or the URLconf is checked, not with the URLconf (hirfa.urls, docs/decisions/0090)."""
 
 from ninja import NinjaAPI
 
@@ -30,3 +33,6 @@ api.add_router("/exports/", "hirfa.imports.api.router")
 api.add_router("/me/", "hirfa.privacy.api.router")
 api.add_router("/open-data/", "hirfa.stats.api.router")
 api.add_router("/field/", "hirfa.field.api.router")
+
+# This module is the URLconf of /api/v1/ (hirfa.urls mounts it by name, loaded lazily).
+urlpatterns, app_name, _namespace = api.urls

@@ -3,12 +3,15 @@
 The printed names, category, activity and province are those of the signed claims (so
 the print always matches the QR), with the activity's and province's names looked up
 from their codes; the photo is the holder's, reduced to what a card printer needs.
+The drawing (hirfa.cards.pdf, fpdf) is imported when a card is drawn, not at start-up
+(docs/decisions/0090).
 """
 
 from __future__ import annotations
 
 import logging
 from io import BytesIO
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -16,10 +19,12 @@ from PIL import Image, UnidentifiedImageError
 
 from hirfa.cards import keys, qr
 from hirfa.cards.models import Card
-from hirfa.cards.pdf import CardFace, render_card, render_sheet
 from hirfa.crafts.models import Activity
 from hirfa.register.services import CATEGORY_NAMES
 from hirfa.territory.models import Province
+
+if TYPE_CHECKING:
+    from hirfa.cards.pdf import CardFace
 
 logger = logging.getLogger(__name__)
 
@@ -88,6 +93,8 @@ def _face(card: Card, claims: qr.CardClaims, names: _Names, *, photo: bytes | No
     category_ar, category_fr = category_names().get(claims.category, (claims.category,) * 2)
     activity = names.activities.get(claims.activity)
     province = names.provinces.get(claims.province)
+    from hirfa.cards.pdf import CardFace
+
     return CardFace(
         number=claims.number,
         version=claims.version,
@@ -118,8 +125,12 @@ def faces(cards) -> list[CardFace]:
 
 
 def card_pdf(card: Card) -> bytes:
+    from hirfa.cards.pdf import render_card
+
     return render_card(faces([card])[0])
 
 
 def sheet_pdf(cards) -> bytes:
+    from hirfa.cards.pdf import render_sheet
+
     return render_sheet(faces(cards))

@@ -2,7 +2,8 @@
 
 Anyone may send a file to the public reader, and a few hundred bytes can declare a page or
 an image of billions of pixels: the size of every bitmap is computed from the file's header
-before any pixel is allocated, and bounded by `IMAGE_MAX_PIXELS` (docs/decisions/0032)."""
+before any pixel is allocated, and bounded by `IMAGE_MAX_PIXELS` (docs/decisions/0032).
+The readers (pypdfium2, zxing-cpp) are imported when a file is read (docs/decisions/0090)."""
 
 from __future__ import annotations
 
@@ -11,8 +12,6 @@ import warnings
 from io import BytesIO
 from pathlib import Path
 
-import pypdfium2
-import zxingcpp
 from django.conf import settings
 from PIL import Image, UnidentifiedImageError
 
@@ -43,6 +42,8 @@ def limit_pillow() -> None:
 
 
 def _codes(image: Image.Image) -> list[str]:
+    import zxingcpp
+
     found = zxingcpp.read_barcodes(image.convert("L"), formats=zxingcpp.BarcodeFormat.QRCode)
     return [code.text for code in found if code.valid]
 
@@ -63,6 +64,8 @@ def pdf_scale(width: float, height: float) -> float:
 
 
 def texts_in_pdf(data: bytes) -> list[str]:
+    import pypdfium2
+
     try:
         document = pypdfium2.PdfDocument(data)
     except pypdfium2.PdfiumError as error:

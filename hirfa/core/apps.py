@@ -16,3 +16,8 @@ class CoreConfig(AppConfig):
         from hirfa.core.aggregates import prepare_connection
 
         connection_created.connect(prepare_connection, dispatch_uid="hirfa-prepare-connection")
+
+        # Before any API router is imported (their operations are declared at import).
+        from hirfa.core.api_responses import share_response_models
+
+        share_response_models()

@@ -4,6 +4,7 @@ A spreadsheet runs a cell that starts with "=", "+", "-", "@" (=HYPERLINK(…) s
 away, =cmd|… runs a program): every file hirfa writes keeps such a text as text
 (docs/decisions/0032). `safe_cell` and `xlsx_cells` moved here from the imports' exports
 (which re-export them) so that any app can write a file without importing the imports.
+openpyxl is imported by the functions that write a workbook, not at start-up (ADR 0090).
 """
 
 from __future__ import annotations
@@ -13,9 +14,6 @@ import io
 import re
 from datetime import date, datetime
 from decimal import Decimal
-
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 
 from hirfa.core.tables import Table
 
@@ -38,6 +36,8 @@ def xlsx_cells(sheet, values) -> list:
     cells = []
     for value in values:
         if isinstance(value, str) and value.startswith("="):
+            from openpyxl.cell import WriteOnlyCell  # only for such a text (ADR 0090)
+
             cell = WriteOnlyCell(sheet, value)
             cell.data_type = "s"
             cells.append(cell)
@@ -72,6 +72,8 @@ def table_csv(table: Table) -> bytes:
 
 def table_xlsx(table: Table) -> bytes:
     """The Table as an XLSX workbook of one sheet, named after the Table's key."""
+    from openpyxl import Workbook
+
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(table.key[:31] or "table")
     sheet.append(xlsx_cells(sheet, [str(column.label) for column in table.columns]))

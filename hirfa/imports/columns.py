@@ -13,7 +13,6 @@ from pathlib import Path
 
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
-from openpyxl import load_workbook
 
 from hirfa.core.languages import interpolate_lazy
 
@@ -229,6 +228,8 @@ def _csv_rows(path: Path) -> Iterator[list[str]]:
 
 def _xlsx_rows(path: Path) -> Iterator[list[str]]:
     number = 0
+    from openpyxl import load_workbook  # at use, not at start-up (ADR 0090)
+
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except Exception:  # openpyxl raises whatever its zip and XML readers raise

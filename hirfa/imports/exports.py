@@ -14,7 +14,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import get_language, override
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 
 from hirfa.audit.services import record
 from hirfa.core.errors import DomainError, Forbidden
@@ -203,6 +202,8 @@ def _csv_lines(queryset, language) -> Iterator[str]:
 
 def xlsx_file(queryset):
     """A temporary file holding the workbook, positioned at its start."""
+    from openpyxl import Workbook  # at use, not at start-up (ADR 0090)
+
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("Registrations")[:31])
     sheet.append(_headers())

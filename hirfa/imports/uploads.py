@@ -16,7 +16,6 @@ from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
 
 from hirfa.audit.services import record, record_access
 from hirfa.core.errors import Conflict, DomainError, Forbidden
@@ -33,6 +32,8 @@ def _refused(message) -> DomainError:
 
 def _workbook_rows(path: Path) -> int:
     """The data rows a workbook declares (its dimension), for the progress bar."""
+    from openpyxl import load_workbook  # at use, not at start-up (ADR 0090)
+
     try:
         workbook = load_workbook(path, read_only=True)
         try:

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from hirfa.core.errors import DomainError
 from hirfa.core.files import inline_file_response
 from hirfa.core.forms import show_domain_error
-from hirfa.privacy import pdf, policy, selectors, services
+from hirfa.privacy import policy, selectors, services
 from hirfa.privacy.policy import CorrectionRoute
 from hirfa.register import selectors as register_selectors
 from hirfa.register.forms import PersonForm, commune_picker, person_initial
@@ -146,6 +146,8 @@ def data_json(request):
 @require_GET
 def data_pdf(request):
     data = services.export_personal_data(actor=request.user, export_format="pdf")
+    from hirfa.privacy import pdf  # fpdf, when a copy is drawn (ADR 0090)
+
     response = HttpResponse(pdf.render(data), content_type="application/pdf")
     response["Content-Disposition"] = 'attachment; filename="my-data.pdf"'
     response["Cache-Control"] = "private, no-store"

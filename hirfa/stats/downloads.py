@@ -5,8 +5,6 @@ import csv
 import io
 import tempfile
 
-from openpyxl import Workbook
-
 from hirfa.core.tables import Table
 from hirfa.imports.exports import safe_cell, xlsx_cells
 
@@ -32,6 +30,8 @@ def csv_text(table: Table, *, header=None) -> str:
 
 
 def xlsx_file(table: Table):
+    from openpyxl import Workbook  # at use, not at start-up (ADR 0090)
+
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(table.key[:31])
     sheet.append(_header(table))

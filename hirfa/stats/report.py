@@ -17,7 +17,6 @@ from django.utils.translation import gettext as _
 from hirfa.accounts.selectors import Scope
 from hirfa.audit import services as audit
 from hirfa.core.spreadsheets import table_csv
-from hirfa.core.tables_pdf import tables_pdf
 from hirfa.stats.pages import month_tables
 
 LANGUAGES = ("ar", "fr")
@@ -73,6 +72,8 @@ def write_monthly_report(*, month: date, actor=None, force: bool = False) -> Rep
         and all(default_storage.exists(pdf_name(month, language)) for language in LANGUAGES)
     ):
         return Report(month=month, files=tuple(existing), written=False)
+    from hirfa.core.tables_pdf import tables_pdf  # fpdf, only when a report is drawn (ADR 0090)
+
     scope = Scope(national=True)
     written = []
     for language in LANGUAGES:

@@ -7,7 +7,6 @@ carries, and nothing about any card. See docs/decisions/0013 and 0014.
 
 import json
 
-import pypdfium2
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils import translation
@@ -212,6 +211,8 @@ def service_worker(request):
 
 
 def _pages(data: bytes) -> int:
+    import pypdfium2  # when a PDF is sent, not at start-up (ADR 0090)
+
     try:
         document = pypdfium2.PdfDocument(data)
     except pypdfium2.PdfiumError:

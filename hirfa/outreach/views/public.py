@@ -12,7 +12,6 @@ from hirfa.core.errors import DomainError
 from hirfa.core.forms import show_domain_error
 from hirfa.outreach import ics, policy, selectors, services
 from hirfa.outreach.forms import CodeForm, SignUpForm
-from hirfa.outreach.poster import render_poster
 from hirfa.register.models import NATURAL_PERSON_CATEGORIES, Category
 from hirfa.register.selectors import required_documents
 from hirfa.territory.models import Province, Region
@@ -147,6 +146,8 @@ def region_ics(request, code):
 @require_GET
 def poster(request, key):
     event = _event(key)
+    from hirfa.outreach.poster import render_poster  # fpdf, when drawn (ADR 0090)
+
     response = HttpResponse(render_poster(event), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{event.slug}.pdf"'
     return response

@@ -1,5 +1,11 @@
 """The receipt of filing (hirfa.register.receipt): gathered in the reader's language, with
-an audit entry; only the holder of the file, or staff whose scope holds it, get it."""
+an audit entry; only the holder of the file, or staff whose scope holds it, get it.
+
+The PDF module (fpdf) is imported by the functions that draw, not at start-up (ADR 0090)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone, translation
@@ -10,7 +16,9 @@ from hirfa.core.errors import NotFound
 from hirfa.register import links, policy, selectors
 from hirfa.register.models import Dossier
 from hirfa.register.numbers import dossier_reference
-from hirfa.register.receipt import ReceiptData, render_receipt
+
+if TYPE_CHECKING:
+    from hirfa.register.receipt import ReceiptData
 
 
 def _applicant(dossier: Dossier, language: str) -> str:
@@ -24,6 +32,8 @@ def _applicant(dossier: Dossier, language: str) -> str:
 
 def receipt_data(dossier: Dossier, language: str) -> ReceiptData:
     """The receipt's contents, in `language` (to be called with that language active)."""
+    from hirfa.register.receipt import ReceiptData
+
     reference = dossier_reference(dossier.pk)
     filed = timezone.localtime(dossier.submitted_at)
     names = {r.code: r.name for r in selectors.required_documents(dossier.category)}
@@ -72,4 +82,6 @@ def receipt_pdf(*, actor, dossier_pk, language: str) -> tuple[Dossier, bytes]:
             province_code=dossier.province.code,
             data={"language": language},
         )
+    from hirfa.register.receipt import render_receipt
+
     return dossier, render_receipt(data)

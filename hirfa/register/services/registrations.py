@@ -18,7 +18,6 @@ from hirfa.core.errors import Conflict, DomainError, Forbidden
 from hirfa.notifications.formatting import Formatted
 from hirfa.notifications.services import notify
 from hirfa.register import links, policy, selectors, signals
-from hirfa.register.attestation import AttestationData, render_attestation
 from hirfa.register.models import (
     Category,
     Registration,
@@ -167,6 +166,8 @@ def _name_zgh(registration: Registration) -> str:
 def attestation_pdf(*, actor, registration: Registration) -> bytes:
     if not policy.attestation_available(registration):
         raise Conflict(_("An attestation is issued only for an active registration."))
+    from hirfa.register.attestation import AttestationData, render_attestation  # fpdf: ADR 0090
+
     activity = registration.principal_activity
     code = verification_code(registration)
     answers = signals.attestation_signing.send(
