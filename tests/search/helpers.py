@@ -6,10 +6,11 @@ import itertools
 from django.db import transaction
 
 from hirfa.crafts.models import Activity
+from hirfa.register import services
 from hirfa.register.models import Person, Registration
 from hirfa.register.services import allocate_number
 from hirfa.territory.models import Commune
-from tests.factories import TIZNIT_CITY
+from tests.factories import TIZNIT_CITY, agent_of, craft_data
 
 _serial = itertools.count(1)
 
@@ -56,3 +57,21 @@ def registered(
             registered_on="2025-01-01",
             valid_until="2030-01-01",
         )
+
+
+def tifaout_cooperative(member: Registration):
+    """The silver cooperative of Tiznit, filed by an agent with `member` among its members:
+    its dossier."""
+    return services.file_entity(
+        agent=agent_of("09"),
+        entity_data={
+            "name_ar": "تعاونية تيفاوت للفضة",
+            "name_fr": "Coopérative Tifaout Argent",
+            "ice": "001234567000089",
+            "address": "Souk",
+            "commune": "09.581.01.07",
+            "members": [member.number],
+        },
+        craft_data=craft_data(category="cooperative"),
+        consent=True,
+    )

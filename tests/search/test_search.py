@@ -9,7 +9,7 @@ from hirfa.search.backends import backend
 from hirfa.search.selectors import PAGE_SIZE, Filters, search
 from hirfa.territory.models import Commune, Province
 from tests.factories import AGADIR_CITY, agent_of, craft_data, national, officer_of, person_data
-from tests.search.helpers import registered
+from tests.search.helpers import registered, tifaout_cooperative
 
 pytestmark = pytest.mark.django_db
 
@@ -194,19 +194,7 @@ def test_a_struck_off_registrant_is_still_found_and_an_empty_query_finds_nothing
 def test_a_cooperative_is_found_by_its_arabic_or_french_name():
     registered("فاطمة", "أيت علي", "Fatima", "Ait Ali")
     member = registered("خديجة", "أيت علي", "Khadija", "Ait Ali")
-    dossier = services.file_entity(
-        agent=agent_of("09"),
-        entity_data={
-            "name_ar": "تعاونية تيفاوت للفضة",
-            "name_fr": "Coopérative Tifaout Argent",
-            "ice": "001234567000089",
-            "address": "Souk",
-            "commune": "09.581.01.07",
-            "members": [member.number],
-        },
-        craft_data=craft_data(category="cooperative"),
-        consent=True,
-    )
+    dossier = tifaout_cooperative(member)
     officer = officer_of("09.581")
     assert found(officer, "cooperative tifawt") == [dossier.pk]
     assert found(officer, "تعاونية تيفاوت") == [dossier.pk]

@@ -20,7 +20,7 @@ from tests.factories import (
     officer_of,
     person_data,
 )
-from tests.search.helpers import registered
+from tests.search.helpers import registered, tifaout_cooperative
 
 pytestmark = pytest.mark.django_db
 
@@ -42,19 +42,7 @@ def register():
         consent=True,
     )
     member = registered("خديجة", "أيت علي", "Khadija", "Ait Ali")
-    services.file_entity(
-        agent=agent_of("09"),
-        entity_data={
-            "name_ar": "تعاونية تيفاوت للفضة",
-            "name_fr": "Coopérative Tifaout Argent",
-            "ice": "001234567000089",
-            "address": "Souk",
-            "commune": "09.581.01.07",
-            "members": [member.number],
-        },
-        craft_data=craft_data(category="cooperative"),
-        consent=True,
-    )
+    tifaout_cooperative(member)
     return made
 
 
