@@ -3,12 +3,14 @@
     python bench/imports.py [ROWS]
 
 Writes a ROWS-row legacy list (CSV), imports it with `hirfa import_artisans`' service
-(rows/s, peak memory), then, in the same run, inserts rows with raw sqlite3
-`executemany` two ways and prints the import's ratio to each (ADR 0028):
+(rows/s, peak memory), then, in the same run, inserts rows with the driver's fastest
+bulk path (SQLite: sqlite3 `executemany`; PostgreSQL: psycopg `COPY`) two ways and prints
+the import's ratio to each (ADR 0028):
 
 - the rows the import wrote (persons, registrations, secondary activities, imported
   rows, reported issues) into an empty copy of the register's own tables, with their
-  indexes, constraints, triggers and the application's pragmas, in transactions of the
+  indexes, constraints, triggers and the application's pragmas (on PostgreSQL tables made
+  `LIKE` the register's in a schema of their own, without foreign keys), in transactions of the
   import's chunk size: what the database alone costs, the reading of the target;
 - the list's rows into one bare table of text columns: the floor of the machine.
 
@@ -87,7 +89,10 @@ def write_list(path: Path, rows: int, seed: int = 23) -> None:
 
 
 def raw_executemany(path: Path) -> float:
-    """The same rows straight into a bare SQLite table of the same columns: the floor."""
+    """The same rows straight into a bare table of the same columns: the floor (on the
+    database measured: SQLite, or PostgreSQL through psycopg)."""
+    if connection.vendor == "postgresql":
+        return raw_copy_postgresql(path)
     with tempfile.TemporaryDirectory() as folder:
         database = sqlite3.connect(Path(folder) / "raw.sqlite3")
         database.execute("PRAGMA journal_mode=WAL")
@@ -106,6 +111,38 @@ def raw_executemany(path: Path) -> float:
                 database.commit()
         elapsed = time.perf_counter() - started
         database.close()
+    return elapsed
+
+
+def raw_postgresql():
+    """A connection of its own to the database measured, as Django makes one, in autocommit."""
+    raw = connection.get_new_connection(connection.get_connection_params())
+    raw.autocommit = True
+    return raw
+
+
+FLOOR_SCHEMA = "bench_floor"
+
+
+def raw_copy_postgresql(path: Path) -> float:
+    raw = raw_postgresql()
+    columns = ", ".join(f"{f} TEXT" for f in FIELDS)
+    copy_in = f"COPY {FLOOR_SCHEMA}.artisans ({', '.join(FIELDS)}) FROM STDIN"
+    with raw.cursor() as cursor:
+        cursor.execute(f"DROP SCHEMA IF EXISTS {FLOOR_SCHEMA} CASCADE")
+        cursor.execute(f"CREATE SCHEMA {FLOOR_SCHEMA}")
+        cursor.execute(f"CREATE TABLE {FLOOR_SCHEMA}.artisans (id serial PRIMARY KEY, {columns})")
+        started = time.perf_counter()
+        with open(path, encoding="utf-8", newline="") as handle:
+            reader = csv.reader(handle)
+            next(reader)
+            while batch := [row for _, row in zip(range(10_000), reader, strict=False)]:
+                with raw.transaction(), cursor.copy(copy_in) as copy:
+                    for row in batch:
+                        copy.write_row(row)
+        elapsed = time.perf_counter() - started
+        cursor.execute(f"DROP SCHEMA {FLOOR_SCHEMA} CASCADE")
+    raw.close()
     return elapsed
 
 
@@ -166,12 +203,45 @@ def raw_into_register(copy: Path, chunk: int) -> float:
     return elapsed
 
 
+def raw_into_register_postgresql(chunk: int) -> float:
+    """The rows the import wrote, again, with psycopg's COPY (PostgreSQL's fastest way in)
+    into copies of the register's tables (`LIKE … INCLUDING ALL`: the same columns,
+    defaults, checks and indexes; not the foreign keys), one transaction per chunk."""
+    raw = raw_postgresql()
+    elapsed = 0.0
+    with raw.cursor() as cursor:
+        cursor.execute(f"DROP SCHEMA IF EXISTS {FLOOR_SCHEMA} CASCADE")
+        cursor.execute(f"CREATE SCHEMA {FLOOR_SCHEMA}")
+        for table in ("imports_importrun", *WRITTEN_TABLES):
+            cursor.execute(
+                f"CREATE TABLE {FLOOR_SCHEMA}.{table} (LIKE public.{table} INCLUDING ALL)"
+            )
+        cursor.execute(
+            f"INSERT INTO {FLOOR_SCHEMA}.imports_importrun SELECT * FROM imports_importrun"
+        )
+        for table in WRITTEN_TABLES:
+            cursor.execute(f"SELECT * FROM {table} ORDER BY id")
+            columns = [column.name for column in cursor.description]
+            rows = cursor.fetchall()
+            copy_in = f"COPY {FLOOR_SCHEMA}.{table} ({', '.join(columns)}) FROM STDIN"
+            for start in range(0, len(rows), chunk):
+                started = time.perf_counter()
+                with raw.transaction(), cursor.copy(copy_in) as copy:
+                    for row in rows[start : start + chunk]:
+                        copy.write_row(row)
+                elapsed += time.perf_counter() - started
+        cursor.execute(f"DROP SCHEMA {FLOOR_SCHEMA} CASCADE")
+    raw.close()
+    return elapsed
+
+
 def main() -> None:
     rows = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
     call_command("migrate", verbosity=0)
     call_command("load_territory", verbosity=0)
     call_command("load_crafts", verbosity=0)
     vendor = connection.vendor
+    driver = "sqlite3 executemany" if vendor == "sqlite" else "psycopg COPY"
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "legacy.csv"
         write_list(path, rows)
@@ -188,14 +258,16 @@ def main() -> None:
         )
         if copy is not None:
             same = raw_into_register(copy, services.CHUNK_SIZE)
-            print(
-                f"[{vendor}] raw sqlite3 executemany of the rows it wrote into the register's "
-                f"tables: {same:.1f} s, {rows / same:,.0f} rows/s; "
-                f"import/raw = {rate / (rows / same):.1%} (target >= 25 %)"
-            )
+        else:
+            same = raw_into_register_postgresql(services.CHUNK_SIZE)
+        print(
+            f"[{vendor}] raw {driver} of the rows it wrote into the register's "
+            f"tables: {same:.1f} s, {rows / same:,.0f} rows/s; "
+            f"import/raw = {rate / (rows / same):.1%} (target >= 25 %)"
+        )
         bare = raw_executemany(path)
     print(
-        f"[{vendor}] raw sqlite3 executemany of the list's rows into one bare table: "
+        f"[{vendor}] raw {driver} of the list's rows into one bare table: "
         f"{bare:.1f} s, {rows / bare:,.0f} rows/s; import/bare = {rate / (rows / bare):.1%}"
     )
     started = time.perf_counter()
