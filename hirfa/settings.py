@@ -476,6 +476,9 @@ CARD_SIGNING_KEYS_DIR = Path(env_str("CARD_SIGNING_KEYS_DIR", str(VAR_DIR / "key
 CARD_SIGNING_KEYS = env_str("CARD_SIGNING_KEYS", "")
 CARD_KEY_VALIDITY_DAYS = env_int("CARD_KEY_VALIDITY_DAYS", 730, minimum=1)
 CARD_REVOCATION_LIST_SECONDS = env_int("CARD_REVOCATION_LIST_SECONDS", 86400, minimum=60)
+# Each online card check asks the database for the card's status (ADR 0089): for several
+# application hosts that do not share HIRFA_VAR_DIR, where the change stamp cannot tell them.
+CARD_CHECK_ASKS_DATABASE = env_bool("CARD_CHECK_ASKS_DATABASE", False)
 # First cards are issued in batches, this many seconds after an approval (0: one job each).
 CARD_ISSUE_BATCH_SECONDS = env_int("CARD_ISSUE_BATCH_SECONDS", 2, minimum=0)
 # Notifications are delivered in batches, this many seconds after the change that recorded

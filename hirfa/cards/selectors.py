@@ -3,6 +3,7 @@
 import time
 from datetime import UTC, datetime
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -145,9 +146,10 @@ def withdrawal(number: str, version: int, *, expired: bool) -> str | None:
     what the live status adds to a card's verdict, for every online check.
 
     From the list kept in this process, read again whenever a card was withdrawn since
-    (one `os.stat`, no query). An expired card (few are checked) and a check inside a
-    transaction (which may see its own uncommitted changes) ask the database."""
-    if expired or connection.in_atomic_block:
+    (one `os.stat`, no query). An expired card (few are checked), a check inside a
+    transaction (which may see its own uncommitted changes) and every check of an
+    installation whose hosts share no stamp (`CARD_CHECK_ASKS_DATABASE`) ask the database."""
+    if expired or connection.in_atomic_block or settings.CARD_CHECK_ASKS_DATABASE:
         status = live_status(number, version)
         return status if status in (Card.Status.REVOKED, Card.Status.SUSPENDED) else None
     stamp = WITHDRAWN.read()

@@ -57,3 +57,13 @@ def test_an_expired_card_revoked_before_its_end_still_reads_revoked(run_jobs, mo
     later = card.expires_at + timedelta(days=1)
     monkeypatch.setattr(timezone, "now", lambda: later)
     assert verify_text(card.qr_text).verdict == qr.Verdict.REVOKED
+
+
+def test_with_card_check_asks_database_a_revocation_no_stamp_told_reads_revoked(run_jobs, settings):
+    """Hosts sharing no stamp: each check asks the database, so a revocation made elsewhere
+    (the row changed, the stamp of this host not bumped) reads revoked at once."""
+    settings.CARD_CHECK_ASKS_DATABASE = True
+    card = issued_card(run_jobs)
+    assert verify_text(card.qr_text).verdict == qr.Verdict.VALID
+    Card.objects.filter(pk=card.pk).update(status=Card.Status.REVOKED)
+    assert verify_text(card.qr_text).verdict == qr.Verdict.REVOKED
