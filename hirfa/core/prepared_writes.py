@@ -17,8 +17,7 @@ rollback when the statement fails.
 Whatever the compiled statement cannot say is left to the ORM, every time: an instance
 whose primary key is already set, a model with parents or a proxy, a column with its own
 placeholder, a model with a `save` of its own (for `insert` and `update`), a value that is
-an expression, a backend without `RETURNING`. Slower, never
-different.
+an expression, a backend without `RETURNING`. Slower, never different.
 """
 
 import weakref
